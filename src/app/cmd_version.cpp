@@ -1,0 +1,13 @@
+// `skyriver version`: the program's version and the editions of the standards it implements.
+#include "app/command.h"
+
+#include <iostream>
+
+static skyriver::app::Command version_command{
+    "version", "print the version and the standards implemented", [](CLI::App&) {
+      return []() {
+        std::cout << "skyriver 0.1.0\n"
+                     "air: HJ 633-2012/2026, GB 3095-2012/2026, HJ 663-2013/2026 (switch 2026-03-01)\n";
+        return 0;
+      };
+    }};

@@ -1,0 +1,50 @@
+// skyriver: the one executable. Subcommands live in cmd_*.cpp (see command.h).
+#include "app/command.h"
+#include "core/error.h"
+
+#include <algorithm>
+#include <iostream>
+#include <map>
+
+namespace skyriver::app {
+
+std::vector<CommandEntry>& commands() {
+  static std::vector<CommandEntry> all;
+  return all;
+}
+
+Command::Command(std::string name, std::string description, Setup setup) {
+  commands().push_back({std::move(name), std::move(description), std::move(setup)});
+}
+
+}  // namespace skyriver::app
+
+int main(int argc, char** argv) {
+  using namespace skyriver;
+  CLI::App cli{"skyriver — air and surface-water monitoring, assessment and forecast for a city's "
+               "Ecology & Environment Bureau (大同市生态环境局)"};
+  cli.require_subcommand(1);
+  auto& cmds = app::commands();
+  std::sort(cmds.begin(), cmds.end(), [](auto& a, auto& b) { return a.name < b.name; });
+  std::map<CLI::App*, app::Action> actions;
+  for (auto& c : cmds) {
+    CLI::App* sub = cli.add_subcommand(c.name, c.description);
+    actions[sub] = c.setup(*sub);
+  }
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return cli.exit(e);
+  }
+  try {
+    for (auto& [sub, action] : actions)
+      if (sub->parsed()) return action();
+  } catch (const core::Error& e) {
+    std::cerr << "skyriver: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "skyriver: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}
