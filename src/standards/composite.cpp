@@ -52,7 +52,7 @@ PeriodSummary summarize_period(std::span<const DailyRecord> days, const Composit
     if (a > 200) ++s.heavy_days;
     ++s.days_per_level[level_of(a)];
   }
-  if (s.valid_days) s.good_ratio = round_half_even(100.0 * s.good_days / s.valid_days, 2);
+  s.good_ratio = good_day_ratio(s.good_days, s.valid_days);
 
   s.conc.fill(kMissing);
   struct Field {
@@ -78,6 +78,10 @@ PeriodSummary summarize_period(std::span<const DailyRecord> days, const Composit
   }
   s.composite = composite_index(s.conc, cfg);
   return s;
+}
+
+double good_day_ratio(int good_days, int valid_days) {
+  return valid_days ? round_half_even(100.0 * good_days / valid_days, 2) : kMissing;
 }
 
 PeriodChange compare_periods(const PeriodSummary& now, const PeriodSummary& last) {

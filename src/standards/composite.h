@@ -56,6 +56,9 @@ struct PeriodSummary {
 };
 PeriodSummary summarize_period(std::span<const DailyRecord> days, const CompositeConfig& cfg = {});
 
+// Good-day ratio in percent, 2 decimals (GB/T 8170); NaN when valid_days == 0.
+double good_day_ratio(int good_days, int valid_days);
+
 struct PeriodChange {
   double composite_pct = kMissing;  // (I - I_last) / I_last * 100
   double good_ratio_points = kMissing;  // percentage points
