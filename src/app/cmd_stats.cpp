@@ -110,7 +110,7 @@ std::optional<core::Date> date_option(const std::string& name, const std::string
 struct Options {
   std::string csv, from, to, edition;
   std::vector<std::string> dust;
-  bool json = false;
+  bool json = false, compare_last_year = false;
 };
 
 std::string mask_text(std::uint8_t m) {
@@ -130,6 +130,38 @@ std::string text(Pollutant p, double v) {
   std::ostringstream o;
   o << std::fixed << std::setprecision(standards::report_decimals(p)) << standards::round_report(p, v);
   return o.str();
+}
+
+// Daily records of [first, last] from the hour-start keyed rows; each day in its own edition
+// unless one is forced.
+std::vector<standards::DailyRecord> build_days(const std::map<core::Instant, Hour>& rows,
+                                               core::Date first, core::Date last,
+                                               std::optional<standards::Edition> forced,
+                                               const std::set<core::Date>& dust) {
+  std::vector<standards::DailyRecord> days;
+  std::array<std::array<double, 24>, 6> h;
+  for (core::Date d = first; d <= last; d = core::add_days(d, 1)) {
+    const core::Instant t0 = core::beijing_midnight(d);
+    for (int i = 0; i < 24; ++i) {
+      auto it = rows.find(t0 + i * core::kHour);
+      for (int k = 0; k < 6; ++k) h[k][i] = it == rows.end() ? standards::kMissing : it->second[k];
+    }
+    const standards::Edition e = forced ? *forced : standards::edition_for(d);
+    standards::DailyRecord r;
+    r.date = d;
+    r.values = standards::daily_values({h[0], h[1], h[2], h[3], h[4], h[5]});
+    r.aqi = standards::daily_aqi(e, r.values);
+    r.dust = dust.count(d) > 0;
+    days.push_back(r);
+  }
+  return days;
+}
+
+// The same calendar dates one year earlier (29 February -> 28 February).
+core::Date year_before(core::Date d) {
+  d.year -= 1;
+  if (d.month == 2 && d.day == 29 && !core::is_leap_year(d.year)) d.day = 28;
+  return d;
 }
 
 std::string fixed2(double v) {
@@ -154,23 +186,18 @@ int run(const Options& o) {
   if (auto t = date_option("--to", o.to)) last = *t;
   if (last < first) throw core::Error("--from/--to", "the period is empty");
 
-  std::vector<standards::DailyRecord> days;
-  std::array<std::array<double, 24>, 6> h;
-  for (core::Date d = first; d <= last; d = core::add_days(d, 1)) {
-    const core::Instant t0 = core::beijing_midnight(d);
-    for (int i = 0; i < 24; ++i) {
-      auto it = rows.find(t0 + i * core::kHour);
-      for (int k = 0; k < 6; ++k) h[k][i] = it == rows.end() ? standards::kMissing : it->second[k];
-    }
-    const standards::Edition e = forced ? *forced : standards::edition_for(d);
-    standards::DailyRecord r;
-    r.date = d;
-    r.values = standards::daily_values({h[0], h[1], h[2], h[3], h[4], h[5]});
-    r.aqi = standards::daily_aqi(e, r.values);
-    r.dust = dust.count(d) > 0;
-    days.push_back(r);
-  }
+  const auto days = build_days(rows, first, last, forced, dust);
   const standards::PeriodSummary s = standards::summarize_period(days);
+  // Same period last year, when asked, from the same file (dust days there are not marked).
+  std::optional<standards::PeriodChange> change;
+  if (o.compare_last_year) {
+    const core::Date f0 = year_before(first), l0 = year_before(last);
+    if (rows.lower_bound(core::beijing_midnight(f0)) == rows.lower_bound(core::beijing_midnight(core::add_days(l0, 1))))
+      throw core::Error("--compare-last-year", "the file has no data for " + core::format_date(f0) +
+                                                    " .. " + core::format_date(l0));
+    const auto before = standards::summarize_period(build_days(rows, f0, l0, forced, dust));
+    change = standards::compare_periods(s, before);
+  }
   const Pollutant cols[] = {Pollutant::pm25, Pollutant::pm10, Pollutant::so2,
                             Pollutant::no2,  Pollutant::co,   Pollutant::o3_8h};
   auto value = [](const standards::DailyInput& v, Pollutant p) {
@@ -223,6 +250,18 @@ int run(const Options& o) {
     sm["composite_index"] = std::isnan(s.composite.total) ? nlohmann::ordered_json(nullptr)
                                                           : nlohmann::ordered_json(s.composite.total);
     sm["primary"] = mask_text(s.composite.primary);
+    if (change) {
+      nlohmann::ordered_json ch, cp;
+      auto opt = [](double v) {
+        return std::isnan(v) ? nlohmann::ordered_json(nullptr)
+                             : nlohmann::ordered_json(standards::round_half_even(v, 2));
+      };
+      ch["composite_pct"] = opt(change->composite_pct);
+      ch["good_ratio_points"] = opt(change->good_ratio_points);
+      for (Pollutant p : cols) cp[std::string(standards::code(p))] = opt(change->conc_pct[unsigned(p)]);
+      ch["concentration_pct"] = cp;
+      sm["change_vs_last_year"] = ch;
+    }
     j["summary"] = sm;
     std::cout << j.dump(1) << "\n";
     return 0;
@@ -258,6 +297,8 @@ static skyriver::app::Command stats_command{
       cmd.add_option("--to", o->to, "last day (YYYY-MM-DD)");
       cmd.add_option("--edition", o->edition, "force the edition: 2012 or 2026");
       cmd.add_option("--dust", o->dust, "a dust-affected day (YYYY-MM-DD); repeatable")->delimiter(',');
+      cmd.add_flag("--compare-last-year", o->compare_last_year,
+                   "also summarise the same dates one year earlier (from the same file) and print the change");
       cmd.add_flag("--json", o->json, "JSON output");
       return [o]() { return run(*o); };
     }};
