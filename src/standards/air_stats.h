@@ -23,6 +23,12 @@ double daily_max_1h(std::span<const double, 24> hours); // NaN unless >= 20 vali
 // Mean of 8 consecutive hours (h[0..7]); NaN unless >= 6 valid.
 double mean_8h(const double* h);
 
+// Trailing moving mean over a dense hourly series: out[i] = mean of in[i-window+1 .. i] when at
+// least min_valid of those hours are valid, else NaN (also for the first window-1 hours, which
+// lack history). O3 8-h: window 8, min_valid 6 (GB 3095 Table 4); 24-h: window 24, min_valid 20.
+// No allocation; out.size() must equal in.size().
+void moving_mean(std::span<const double> in, std::span<double> out, int window, int min_valid);
+
 struct O3Max8h {
   double value;       // NaN when not valid
   double raw_max;     // max over the valid windows (NaN if none), before the validity rule
