@@ -178,7 +178,11 @@ int run(const Options& o) {
     if (!forced) throw core::Error("--edition", "must be 2012 or 2026, not '" + o.edition + "'");
   }
   std::set<core::Date> dust;
-  for (const std::string& d : o.dust) dust.insert(*date_option("--dust", d));
+  for (const std::string& d : o.dust) {
+    auto v = date_option("--dust", d);
+    if (!v) throw core::Error("--dust", "empty date");
+    dust.insert(*v);
+  }
   const auto rows = read_csv(o.csv);
   core::Date first = core::beijing_date(rows.begin()->first);
   core::Date last = core::beijing_date(rows.rbegin()->first);

@@ -142,6 +142,7 @@ double annual_mean(core::Date first, std::span<const double> daily) {
 Compliance annual_compliance(LimitSet set, ZoneClass zone, Pollutant p, int year,
                              std::span<const double> daily, std::span<double> scratch) {
   Compliance c;
+  if (scratch.size() < daily.size()) return c;  // contract: scratch as large as daily
   const core::Date first{year, 1, 1};
   int counts[12];
   count_months(first, daily, counts);

@@ -69,8 +69,8 @@ double annual_mean(core::Date first, std::span<const double> daily);
 // Annual assessment of one pollutant (HJ 663 3.1): for so2/no2/pm10/pm25 the annual mean and the
 // percentile of daily means, for co the 95th percentile, for o3_8h the 90th percentile of the
 // daily max 8-h. Statistics are rounded to reporting precision (GB/T 8170) before comparing
-// with the limits. `daily` = the year's daily values starting Jan 1 (scratch copy is made
-// internally in a caller-provided buffer of the same size).
+// with the limits. `daily` = the year's daily values starting Jan 1; `scratch` a caller buffer at
+// least as large (the percentile reorders a copy there; a smaller one gives an invalid result).
 struct Compliance {
   double mean = kMissing;        // annual mean (NaN for co, o3_8h, or when invalid)
   double pct = kMissing;         // percentile statistic
