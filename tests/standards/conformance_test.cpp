@@ -90,9 +90,7 @@ std::uint8_t mask(const std::string& s) {
 }
 
 std::string mask_text(std::uint8_t m) {
-  std::string s;
-  for (Pollutant p : kPollutants)
-    if (m & bit(p)) s += (s.empty() ? "" : ",") + std::string(code(p));
+  const std::string s = codes_of(m);
   return s.empty() ? "-" : s;
 }
 
