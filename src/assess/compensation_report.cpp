@@ -71,24 +71,25 @@ nlohmann::json to_json(const Statement& s) {
 void write_csv(const Statement& s, std::ostream& out) {
   out << "period,county,county_name,section,section_name,river,span,factor,kind,samples,"
          "excluded_samples,mean,target,inflow_section,inflow_mean,inflow_target,reference,"
-         "exceedance,tier,clause,deducted,rewarded\n";
+         "exceedance,tier,clause,deducted,rewarded,net\n";
   for (const auto& l : s.lines) {
     const bool ded = l.kind == LineKind::Deduction, rew = l.kind == LineKind::Reward;
-    out << fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", s.period,
+    out << fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", s.period,
                        l.county, csv_field(l.county_name), l.section, csv_field(l.section_name),
                        csv_field(l.river), l.span, l.factor, to_string(l.kind), l.samples,
                        l.excluded_samples, num(l.mean), num(l.target), l.inflow_section,
                        num(l.inflow_mean), num(l.inflow_target), num(l.reference), num(l.exceedance),
                        l.tier ? std::to_string(l.tier) : "", csv_field(l.clause),
-                       ded ? amount(l.amount) : "0", rew ? amount(l.amount) : "0");
+                       ded ? amount(l.amount) : "0", rew ? amount(l.amount) : "0",
+                       amount(rew ? l.amount : ded ? -l.amount : 0));
   }
   for (const auto& c : s.counties)
-    out << fmt::format("{},{},{},,,,{},,county_total,,,,,,,,,,,net {},{},{}\n", s.period, c.code,
-                       csv_field(c.name), s.period, amount(c.net()), amount(c.deducted), amount(c.rewarded));
-  out << fmt::format("{},city,,,,,{},,city_total,,,,,,,,,,,net {},{},{}\n", s.period, s.period,
-                     amount(s.net()), amount(s.deducted), amount(s.rewarded));
+    out << fmt::format("{},{},{},,,,{},,county_total,,,,,,,,,,,,{},{},{}\n", s.period, c.code,
+                       csv_field(c.name), s.period, amount(c.deducted), amount(c.rewarded), amount(c.net()));
+  out << fmt::format("{},city,,,,,{},,city_total,,,,,,,,,,,,{},{},{}\n", s.period, s.period,
+                     amount(s.deducted), amount(s.rewarded), amount(s.net()));
   for (const auto& n : s.notes)
-    out << fmt::format("{},,,,,,{},,note,,,,,,,,,,,{},0,0\n", s.period, s.period, csv_field(n));
+    out << fmt::format("{},,,,,,{},,note,,,,,,,,,,,{},0,0,0\n", s.period, s.period, csv_field(n));
 }
 
 void write_html(const Statement& s, std::ostream& out) {
@@ -129,8 +130,9 @@ void write_html(const Statement& s, std::ostream& out) {
           l.tier ? std::to_string(l.tier) : "", html(l.clause), ded ? amount(l.amount) : "",
           rew ? amount(l.amount) : "");
     }
-    out << fmt::format("<tr><th colspan=12>net (rewarded - deducted)</th><th class=n>{}</th>"
-                       "<th class=n>{}</th></tr>\n<tr><th colspan=12></th><th colspan=2 class=n>{}</th></tr>\n</table>\n",
+    out << fmt::format("<tr><th colspan=12>total</th><th class=n>{}</th><th class=n>{}</th></tr>\n"
+                       "<tr><th colspan=12>net (rewarded - deducted)</th><th colspan=2 class=n>{}</th>"
+                       "</tr>\n</table>\n",
                        amount(c.deducted), amount(c.rewarded), amount(c.net()));
   }
   if (!s.notes.empty()) {
