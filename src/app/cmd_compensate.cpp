@@ -4,6 +4,7 @@
 #include "app/command.h"
 #include "assess/compensation.h"
 #include "assess/compensation_report.h"
+#include "assess/compensation_store.h"
 #include "core/error.h"
 
 #include <fstream>
@@ -14,7 +15,7 @@
 namespace {
 
 struct Options {
-  std::string period, format = "html", out, samples, db, config = "config/datong", rules, basis;
+  std::string period, format = "html", out, samples, db, config = "config/datong", rules, basis, interval;
 };
 
 }  // namespace
@@ -27,7 +28,8 @@ static skyriver::app::Command compensate_command{
           ->check(CLI::IsMember({"html", "xlsx", "csv", "json"}));
       cmd.add_option("--out", o->out, "output file (default: standard output; required for xlsx)");
       cmd.add_option("--samples", o->samples, "samples CSV: site,time,parameter,value[,unit][,flag]");
-      cmd.add_option("--db", o->db, "store URL (samples of the water sections)");
+      cmd.add_option("--db", o->db, "store URL (default var/skyriver.db), read when --samples is not given");
+      cmd.add_option("--interval", o->interval, "store input: only this interval (rtd|min|hour|day)");
       cmd.add_option("--config", o->config, "city configuration folder (compensation.toml)");
       cmd.add_option("--rules", o->rules, "rules file (default: <config>/compensation.toml)");
       cmd.add_option("--basis", o->basis, "override the rules' basis: quarter | month")
@@ -38,9 +40,18 @@ static skyriver::app::Command compensate_command{
         auto rules = assess::load_rules(o->rules.empty() ? o->config + "/compensation.toml" : o->rules);
         if (o->basis == "month") rules.basis = assess::Basis::Month;
         if (o->basis == "quarter") rules.basis = assess::Basis::Quarter;
-        if (o->samples.empty())
-          throw core::Error("--samples", "give a samples CSV (reading the store is not wired yet: --db)");
-        const auto samples = assess::read_samples_csv(o->samples);
+        std::vector<assess::Sample> samples;
+        if (!o->samples.empty()) {
+          samples = assess::read_samples_csv(o->samples);
+        } else {
+          std::optional<store::Interval> interval;
+          if (!o->interval.empty()) {
+            interval = store::parse_interval(o->interval);
+            if (!interval) throw core::Error("--interval", "'" + o->interval + "' is not rtd, min, hour or day");
+          }
+          auto db = store::Store::open(o->db);
+          samples = assess::samples_from_store(*db, rules, period, interval);
+        }
         const auto st = assess::compensate(rules, period, samples);
         if (o->format == "xlsx") {
           if (o->out.empty()) throw core::Error("--out", "xlsx needs an output file");

@@ -55,7 +55,7 @@ class SampleIndex {
     std::vector<standards::Measurement> ms;
     for (const Sample* s : it->second) {
       if (s->time < span.from || s->time >= span.to) continue;
-      if (rules_.valid_flags.find(s->flag) == std::string::npos) {
+      if (s->invalidated || rules_.valid_flags.find(s->flag) == std::string::npos) {
         ++st.excluded;
         continue;
       }
@@ -158,7 +158,7 @@ Statement compensate(const Rules& rules, const Period& period, const std::vector
           if (s.valid < min_samples) {
             l.kind = LineKind::Excluded;
             l.clause = fmt::format("too few valid samples: {} of {} required{}", s.valid, min_samples,
-                                   s.excluded ? fmt::format(" ({} flagged invalid)", s.excluded) : "");
+                                   s.excluded ? fmt::format(" ({} flagged or marked invalid)", s.excluded) : "");
             st.lines.push_back(std::move(l));
             continue;
           }

@@ -93,6 +93,7 @@ struct Sample {
   double value = 0;             // the detection limit when below_detection
   bool below_detection = false;
   char flag = 'N';
+  bool invalidated = false;     // an auditor's "invalid" mark stands on it (store input)
   std::string where;            // file:line or store source, for messages
 };
 
