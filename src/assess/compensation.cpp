@@ -240,10 +240,12 @@ Statement compensate(const Rules& rules, const Period& period, const std::vector
       if (rules.rewards.class_improved > 0 || rules.rewards.now_compliant > 0) {
         const QuarterView now = quarter_view(rules, idx, sec, quarter);
         const QuarterView was = quarter_view(rules, idx, sec, quarter_before);
-        if (!was.complete) {
+        if (!now.complete || !now.meets) {
+          // no year-on-year reward is possible
+        } else if (!was.complete) {
           st.notes.push_back(fmt::format("{} {}: too few samples in {}, year-on-year rewards not assessed",
                                          sec.id, sec.name, before.label));
-        } else if (now.complete && now.meets) {
+        } else {
           if (!was.meets && rules.rewards.now_compliant > 0) {
             Line l = base(period.label, "");
             l.kind = LineKind::Reward;

@@ -107,3 +107,42 @@ TEST(CompensateCli, Errors) {
   EXPECT_EQ(rc2, 2);
   EXPECT_NE(out2.find("--out"), std::string::npos) << out2;
 }
+
+// End to end with the Datong rules: `skyriver import --format long` of datong_q3.csv into a fresh
+// store, then `skyriver compensate --db`. Worked by hand (config/datong/compensation.toml
+// defaults): 册田水库出口 (云州区 outflow, reservoir, III: cod 20, nh3n 1.0, lake TP 0.05):
+// cod (22+24+26)/3 = 24 -> e 0.2 -> tier 1, 50 (its inflows have no samples: no upstream
+// relief); nh3n 0.9 and tp 0.05 meet. 固定桥 (阳高县 outflow, IV: cod 30, nh3n 1.5, tp 0.3),
+// inflow 册田水库出口: cod 33, the inflow fails (24 > 20) but R = max(30, 24) = 30, e 0.1 ->
+// 50; nh3n 1.8, inflow 0.9 meets, e = 0.3/1.5 = 0.2 -> 50; tp 0.2 meets. 阳高县's 南洋河 section
+// has no samples: 3 excluded lines. 云州区 50, 阳高县 100, city 150.
+TEST(CompensateCli, DatongFromTheStore) {
+  const std::string db = ::testing::TempDir() + "water_e2e.db";
+  std::remove(db.c_str());
+  const std::string src = SKYRIVER_SOURCE_DIR;
+  auto [irc, iout] = run("import --format long --interval day --no-progress --db " + db + " --config " +
+                         src + "/config/datong " + water_test::conformance_path("compensation/datong_q3.csv"));
+  ASSERT_EQ(irc, 0) << iout;
+  auto [rc, out] = run("compensate --period 2026Q3 --format json --db " + db + " --config " + src +
+                       "/config/datong");
+  ASSERT_EQ(rc, 0) << out;
+  const auto j = nlohmann::json::parse(out);
+  double yunzhou = -1, yanggao = -1;
+  for (const auto& c : j["counties"]) {
+    if (c["code"] == "140215") yunzhou = c["deducted"].get<double>();
+    if (c["code"] == "140221") yanggao = c["deducted"].get<double>();
+  }
+  EXPECT_DOUBLE_EQ(yunzhou, 50);
+  EXPECT_DOUBLE_EQ(yanggao, 100);
+  EXPECT_DOUBLE_EQ(j["city"]["deducted"].get<double>(), 150);
+  int excluded_nanyang = 0;
+  for (const auto& l : j["lines"])
+    if (l["section"] == "nanyanghe_yanggao_out" && l["kind"] == "excluded") ++excluded_nanyang;
+  EXPECT_EQ(excluded_nanyang, 3);
+  for (const auto& l : j["lines"])
+    if (l["section"] == "sangganhe_gudingqiao" && l["factor"] == "cod") {
+      EXPECT_DOUBLE_EQ(l["reference"].get<double>(), 30);
+      EXPECT_NEAR(l["exceedance"].get<double>(), 0.1, 1e-12);
+      EXPECT_EQ(l["inflow_section"], "sangganhe_cetian_outlet");
+    }
+}
