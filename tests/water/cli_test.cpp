@@ -68,3 +68,33 @@ TEST(WaterCli, Tli) {
   EXPECT_DOUBLE_EQ(j["tli"].get<double>(), 51.57);
   EXPECT_EQ(j["state"], "轻度富营养");
 }
+
+// `water report` over datong_q3.csv with the Datong sections (config/datong), worked by hand:
+// 固定桥 (river): cod (30+33+36)/3 = 33 (V), nh3n 1.8 (V), tp 0.2 (III) -> V 中度污染; main
+// nh3n (1.8-1)/1 = 0.8 before cod (33-20)/20 = 0.65; CWQI 33/20 + 1.8/1 + 0.2/0.2 = 4.45.
+// 册田水库出口 (reservoir): cod 24 (IV), nh3n 0.9 (III), tp 0.05 (lake III) -> IV; CWQI 24/20 +
+// 0.9 + 0.05/0.05 = 3.1. City CWQI (4.45 x 1 + 3.1 x 1) / 2 = 3.775; I-III share 0 of 2.
+// 利仁皂 and 小辛庄 have no samples: listed as excluded.
+TEST(WaterCli, ReportQuarter) {
+  const std::string src = SKYRIVER_SOURCE_DIR;
+  auto [rc, out] = run("water report --period 2026Q3 --json --config " + src + "/config/datong --samples " +
+                       src + "/tests/conformance/water/compensation/datong_q3.csv");
+  ASSERT_EQ(rc, 0) << out;
+  const auto j = nlohmann::json::parse(out);
+  int excluded = 0;
+  for (const auto& s : j["sections"]) {
+    if (s.contains("excluded")) ++excluded;
+    if (s["id"] == "sangganhe_gudingqiao") {
+      EXPECT_EQ(s["evaluation"]["class"], "V");
+      EXPECT_EQ(s["evaluation"]["main_pollutants"], nlohmann::json::array({"nh3n", "cod"}));
+      EXPECT_DOUBLE_EQ(s["cwqi"].get<double>(), 4.45);
+    }
+    if (s["id"] == "sangganhe_cetian_outlet") {
+      EXPECT_EQ(s["evaluation"]["class"], "IV");
+      EXPECT_DOUBLE_EQ(s["cwqi"].get<double>(), 3.1);
+    }
+  }
+  EXPECT_EQ(excluded, 2);
+  EXPECT_DOUBLE_EQ(j["city"]["cwqi_city"].get<double>(), 3.775);
+  EXPECT_DOUBLE_EQ(j["city"]["share_i_iii"].get<double>(), 0);
+}
