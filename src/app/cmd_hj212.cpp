@@ -1,11 +1,16 @@
 // `skyriver hj212 check [FILE|-] [--json]`: one HJ 212 frame per line in, one verdict per line
 // out, for operators debugging a device. A verdict is "ok" with the decoded header and values,
 // or the rejection reason with its QnRtn code (HJ 212-2017 Table 7). Exit status 1 if any line
-// was rejected. `skyriver hj212 serve` runs the ingest server alone (see hj212_serve.cpp).
+// was rejected. `skyriver hj212 serve` runs the ingest server alone.
 #include "app/command.h"
 #include "core/error.h"
 #include "ingest/hj212/decode.h"
 #include "ingest/hj212/edition2025.h"
+#include "ingest/hj212/server.h"
+#include "model/city.h"
+#include "store/store.h"
+
+#include <boost/asio.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -125,6 +130,33 @@ int run_check(const std::string& file, bool as_json) {
   return status;
 }
 
+// `skyriver hj212 serve`: the ingest server alone (the platform's `serve` starts the same
+// hj212::Server beside its HTTP API). Prints "listening on <port>" once bound.
+int run_serve(const std::string& config, const std::string& db, int port, const std::string& archive,
+              int idle, bool quarantine) {
+  const auto city = model::load_city(config);
+  auto store = store::Store::open(db);
+  boost::asio::io_context io;
+  hj212::ServerOptions opt;
+  opt.port = static_cast<std::uint16_t>(port);
+  opt.archive_dir = archive;
+  opt.idle_timeout = std::chrono::seconds(idle);
+  opt.quarantine = quarantine;
+  hj212::Server server(io, *store, city, opt);
+  std::cout << "listening on " << server.port() << std::endl;
+  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](boost::system::error_code, int) {
+    server.stop();
+    io.stop();
+  });
+  io.run();
+  const auto st = server.stats();
+  std::cerr << "hj212: frames " << st.frames << ", stored " << st.observations_inserted << ", duplicates "
+            << st.duplicates << ", conflicts " << st.conflicts << ", rejected " << st.rejected << ", refused "
+            << st.refused_auth << ", acks " << st.acks << "\n";
+  return 0;
+}
+
 }  // namespace
 
 
@@ -136,8 +168,22 @@ static skyriver::app::Command hj212_command{
       auto as_json = std::make_shared<bool>(false);
       check->add_option("file", *file, "file of frames, one per line; - for stdin");
       check->add_flag("--json", *as_json, "one JSON object per line");
-      return [check, file, as_json]() -> int {
+      struct ServeOpts {
+        std::string config = "config/datong", db, archive = "var/hj212-raw";
+        int port = 9212, idle = 600;
+        bool quarantine = false;
+      };
+      auto so = std::make_shared<ServeOpts>();
+      auto* serve = cmd.add_subcommand("serve", "run the HJ 212 ingest server alone");
+      serve->add_option("--config", so->config, "city configuration folder (sites with mn/password)");
+      serve->add_option("--db", so->db, "store URL (default var/skyriver.db)");
+      serve->add_option("--port", so->port, "TCP port, 0 = any free port")->check(CLI::Range(0, 65535));
+      serve->add_option("--archive", so->archive, "raw-archive folder, '' = none");
+      serve->add_option("--idle", so->idle, "idle timeout in seconds")->check(CLI::Range(1, 86400));
+      serve->add_flag("--quarantine", so->quarantine, "archive frames of unknown MNs / wrong passwords");
+      return [check, file, as_json, serve, so]() -> int {
         if (check->parsed()) return run_check(*file, *as_json);
+        if (serve->parsed()) return run_serve(so->config, so->db, so->port, so->archive, so->idle, so->quarantine);
         return 0;
       };
     }};

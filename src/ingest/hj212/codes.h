@@ -9,5 +9,6 @@
 namespace skyriver::hj212 {
 
 std::string_view code_from_2005(std::string_view old_code);
+std::string_view code_to_2005(std::string_view code);  // the old code, or `code` if none
 
 }  // namespace skyriver::hj212

@@ -19,6 +19,7 @@
 #include <mutex>
 #include <set>
 #include <thread>
+#include <unordered_map>
 
 namespace skyriver::hj212 {
 
@@ -61,6 +62,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   OnStored on_stored;
   tcp::acceptor acceptor;
   std::unique_ptr<Archive> archive;
+  std::unordered_map<std::string, const model::Site*> by_mn;  // the city's sites by MN
 
   std::mutex mu;  // guards stations, logged_once, sessions
   std::map<std::string, StationState> stations;  // by MN
@@ -80,6 +82,8 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
       : io(io_), store(s), city(c), opt(std::move(o)), on_stored(std::move(cb)), acceptor(io_) {
     if (!opt.log)
       opt.log = [](std::string_view level, const std::string& m) { std::cerr << "hj212 " << level << ": " << m << "\n"; };
+    for (const auto& site : city.sites)
+      if (!site.mn.empty()) by_mn.emplace(site.mn, &site);
     if (!opt.archive_dir.empty()) archive = std::make_unique<Archive>(opt.archive_dir);
     const std::string where = "hj212 server " + opt.address + ":" + std::to_string(opt.port);
     boost::system::error_code ec;
@@ -258,7 +262,8 @@ void Server::Impl::handle(const std::shared_ptr<Session>& s, const std::string& 
   // Station answers to our own commands need nothing back.
   if (p.cn == "9011" || p.cn == "9012" || p.cn == "9013" || p.cn == "9014") return;
 
-  const model::Site* site = city.site_by_mn(p.mn);
+  const auto found = by_mn.find(p.mn);
+  const model::Site* site = found == by_mn.end() ? nullptr : found->second;
   const char* refusal = nullptr;
   QnRtn code = QnRtn::ready;
   if (!site) refusal = "mn", code = QnRtn::mn_error;
