@@ -117,11 +117,10 @@ class StoreSink final : public Sink {
  private:
   void flush() {
     if (!write_ || batch_.empty()) return;
-    const auto r = db_.write(batch_);
+    // The import log is updated in the batch's own transaction.
+    const auto r = db_.write(batch_, rec_);
     batch_.clear();
     sum_.stored += r.inserted, sum_.duplicates += r.duplicates, sum_.conflicts += r.conflicts;
-    rec_.stored += r.inserted, rec_.duplicates += r.duplicates, rec_.conflicts += r.conflicts;
-    db_.update_import(rec_);  // the log follows the committed batches
   }
 
   store::Store& db_;

@@ -161,8 +161,19 @@ void PostgresStore::migrate() {
 }
 
 WriteResult PostgresStore::write(std::span<const Observation> batch) {
+  return write_batch(batch, nullptr);
+}
+
+WriteResult PostgresStore::write(std::span<const Observation> batch, ImportRecord& log) {
+  return write_batch(batch, &log);
+}
+
+WriteResult PostgresStore::write_batch(std::span<const Observation> batch, ImportRecord* log) {
   WriteResult r;
-  if (batch.empty()) return r;
+  if (batch.empty()) {
+    if (log) update_import(*log);
+    return r;
+  }
   std::string data;
   data.reserve(batch.size() * 96);
   long long n = 0;
@@ -205,6 +216,14 @@ WriteResult PostgresStore::write(std::span<const Observation> batch) {
                        "o.flag <> i.flag ORDER BY i.seq ON CONFLICT DO NOTHING")
                       .affected();
     r.duplicates = batch.size() - r.inserted - r.conflicts;
+    if (log) {
+      ImportRecord next = *log;
+      next.stored += r.inserted, next.duplicates += r.duplicates, next.conflicts += r.conflicts;
+      update_import(next);
+      exec("COMMIT");
+      *log = next;
+      return r;
+    }
     exec("COMMIT");
   } catch (...) {
     PQclear(PQexec(conn_, "ROLLBACK"));

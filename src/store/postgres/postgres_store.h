@@ -19,6 +19,7 @@ class PostgresStore final : public Store {
   std::string backend() const override { return "postgresql"; }
   int schema_version() const override { return version_; }
   WriteResult write(std::span<const Observation> batch) override;
+  WriteResult write(std::span<const Observation> batch, ImportRecord& log) override;
   void scan(const Query& q, const std::function<void(const Observation&)>& each) override;
   std::size_t count(const Query& q) override;
   std::vector<Conflict> conflicts(const Query& q) override;
@@ -36,6 +37,7 @@ class PostgresStore final : public Store {
   Stats stats() override;
 
  private:
+  WriteResult write_batch(std::span<const Observation> batch, ImportRecord* log);
   class Result;
   Result exec(const std::string& sql, const std::vector<std::string>& args = {},
               const std::vector<bool>& nulls = {});

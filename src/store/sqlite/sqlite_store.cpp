@@ -167,6 +167,14 @@ void SqliteStore::migrate() {
 }
 
 WriteResult SqliteStore::write(std::span<const Observation> batch) {
+  return write_batch(batch, nullptr);
+}
+
+WriteResult SqliteStore::write(std::span<const Observation> batch, ImportRecord& log) {
+  return write_batch(batch, &log);
+}
+
+WriteResult SqliteStore::write_batch(std::span<const Observation> batch, ImportRecord* log) {
   WriteResult r;
   exec("BEGIN IMMEDIATE");
   try {
@@ -218,6 +226,14 @@ WriteResult SqliteStore::write(std::span<const Observation> batch) {
     }
     sqlite3_reset(insert_);
     sqlite3_reset(conflict_);
+    if (log) {
+      ImportRecord next = *log;
+      next.stored += r.inserted, next.duplicates += r.duplicates, next.conflicts += r.conflicts;
+      update_import(next);
+      exec("COMMIT");
+      *log = next;
+      return r;
+    }
     exec("COMMIT");
   } catch (...) {
     sqlite3_reset(insert_);

@@ -18,6 +18,7 @@ class SqliteStore final : public Store {
   std::string backend() const override { return "sqlite"; }
   int schema_version() const override { return version_; }
   WriteResult write(std::span<const Observation> batch) override;
+  WriteResult write(std::span<const Observation> batch, ImportRecord& log) override;
   void scan(const Query& q, const std::function<void(const Observation&)>& each) override;
   std::size_t count(const Query& q) override;
   std::vector<Conflict> conflicts(const Query& q) override;
@@ -35,6 +36,7 @@ class SqliteStore final : public Store {
   Stats stats() override;
 
  private:
+  WriteResult write_batch(std::span<const Observation> batch, ImportRecord* log);
   class Stmt;
   void exec(const std::string& sql);
   void migrate();
