@@ -10,13 +10,14 @@ seconds=${FUZZ_SECONDS:-60}
 srcs=(core/time.cpp core/text.cpp
       ingest/hj212/crc.cpp ingest/hj212/frame.cpp ingest/hj212/packet.cpp ingest/hj212/edition.cpp
       ingest/hj212/edition2025.cpp ingest/hj212/readings.cpp ingest/hj212/codes.cpp
-      ingest/hj212/decode.cpp ingest/hj212/answers.cpp ingest/hj212/splitter.cpp)
+      ingest/hj212/decode.cpp ingest/hj212/answers.cpp ingest/hj212/splitter.cpp
+      ingest/hj212/archive.cpp)
 paths=()
 for s in "${srcs[@]}"; do paths+=("$root/src/$s"); done
 newest=$(ls -t "${paths[@]}" "$root/fuzz/hj212_fuzz.cpp" | head -1)
 if [ ! -x "$out/hj212_fuzz" ] || [ "$newest" -nt "$out/hj212_fuzz" ]; then
   clang++ -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-    -I"$root/src" "${paths[@]}" "$root/fuzz/hj212_fuzz.cpp" -lfmt -o "$out/hj212_fuzz"
+    -I"$root/src" "${paths[@]}" "$root/fuzz/hj212_fuzz.cpp" -lfmt -lz -o "$out/hj212_fuzz"
 fi
 # Seed: the kept corpus plus the conformance vectors and public samples, one frame per file.
 i=0
