@@ -69,6 +69,8 @@ bool Router::dispatch(Request& req, Response& res) const {
     if (r.method != req.method && !(r.method == "GET" && req.method == "HEAD")) continue;
     req.params = std::move(params);
     try {
+      if (r.doc.write && write_token_.empty())
+        throw ApiError(403, "writes_disabled", "writes are disabled: no API token is configured (SKYRIVER_API_TOKEN or [api] token in server.toml)");
       if (r.doc.write && !token_ok(req, write_token_))
         throw ApiError(401, "unauthorized", "this route changes data: send 'Authorization: Bearer <token>' with the API token of the configuration");
       if (!r.doc.write && !read_token_.empty() && !token_ok(req, read_token_) && !token_ok(req, write_token_))

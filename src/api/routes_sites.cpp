@@ -1,5 +1,7 @@
 // Routes about sites, areas, latest values and series.
+#include "api/aqi_json.h"
 #include "api/routes.h"
+#include "engine/air.h"
 #include "engine/latest.h"
 
 namespace skyriver::api {
@@ -144,11 +146,11 @@ void add_site_routes(Router& router, Context& ctx) {
              });
 
   router.add("GET", "/api/latest",
-             {"Latest state of every site: the latest hour with data and its values", "sites",
+             {"Latest state of every site: the latest hour with data, its values and, for air stations, the hourly AQI (level, official colour, primary pollutants); sites without data are grey (#aaaaaa)", "sites",
               {{"kind", "query", "string", "only sites of this kind", false, {"air", "water", "outlet"}, "air"}},
               "application/json",
               {{"type", "array"},
-               {"items", {{"type", "object"}, {"required", {"site", "name", "kind", "time", "values"}}}}}},
+               {"items", {{"type", "object"}, {"required", {"site", "name", "kind", "time", "values", "color"}}}}}},
              [&eng](const Request& req) {
                return eng.read([&](const engine::Engine& e) {
                  json out = json::array();
@@ -158,7 +160,12 @@ void add_site_routes(Router& router, Context& ctx) {
                    if (auto l = engine::latest(e, s.id)) {
                      j["time"] = core::format_iso(l->time);
                      for (auto& [p, v] : l->values) j["values"][p] = v.usable ? number_or_null(v.value) : json(nullptr);
+                     if (s.kind == "air") {
+                       auto h = engine::hourly_aqi(engine::air_target(e, s.id), l->time, l->time + core::kHour);
+                       put_aqi(j, standards::edition_for(core::beijing_date(l->time)), h.at(0).aqi);
+                     }
                    }
+                   if (!j.contains("color")) j["color"] = "#aaaaaa";
                    out.push_back(std::move(j));
                  }
                  return ok(out);

@@ -26,6 +26,7 @@ struct Site {
   std::string id, name, kind, area;  // kind: air | water | outlet; area: administrative code
   double lon = 0, lat = 0;
   bool has_position = false;
+  bool reference = false;  // 对照点: shown, but not part of area (county, city) values
 };
 
 struct Area {
