@@ -124,6 +124,10 @@ class Store {
 
   // Observations. write(): one transaction for the whole span.
   virtual WriteResult write(std::span<const Observation> batch) = 0;
+  // The same, and in the same transaction adds the result to `log`'s counts (stored,
+  // duplicates, conflicts) and saves `log` as update_import() does: after a crash the import
+  // log agrees exactly with what was committed.
+  virtual WriteResult write(std::span<const Observation> batch, ImportRecord& log) = 0;
   // Calls `each` for every matching observation, ordered by site, parameter, time, interval,
   // source_kind; streams (does not load the result into memory).
   virtual void scan(const Query& q, const std::function<void(const Observation&)>& each) = 0;

@@ -1,0 +1,73 @@
+// `skyriver db init|stats|conflicts|imports [--db URL] [--config DIR]`: create or migrate the
+// store (init also loads the city's areas, sites and parameters), and show what it holds.
+#include "app/command.h"
+#include "core/error.h"
+#include "model/city.h"
+#include "store/store.h"
+
+#include <filesystem>
+#include <iostream>
+
+using namespace skyriver;
+
+static app::Command db_command{"db", "create the store and show what it holds", [](CLI::App& cmd) {
+  struct Opts {
+    std::string db, config = "config/datong";
+    CLI::App *init = nullptr, *stats = nullptr, *conflicts = nullptr, *imports = nullptr;
+  };
+  auto opts = std::make_shared<Opts>();
+  cmd.require_subcommand(1);
+  opts->init = cmd.add_subcommand("init", "create or migrate the schema, load the city config");
+  opts->stats = cmd.add_subcommand("stats", "sites, parameters, time range, counts");
+  opts->conflicts = cmd.add_subcommand("conflicts", "values that arrived different from the stored ones");
+  opts->imports = cmd.add_subcommand("imports", "the import log");
+  for (CLI::App* sub : {opts->init, opts->stats, opts->conflicts, opts->imports}) {
+    sub->add_option("--db", opts->db, "store URL (default var/skyriver.db)");
+    sub->add_option("--config", opts->config, "city configuration folder");
+  }
+  return [opts]() {
+    auto db = store::Store::open(opts->db);
+    const std::string url = opts->db.empty() ? store::Store::default_url() : opts->db;
+    if (opts->init->parsed()) {
+      const auto city = model::load_city(opts->config);
+      db->put_areas(city.areas);
+      db->put_sites(city.sites);
+      db->put_parameters(city.parameters.all());
+      std::cout << "store " << url << " (" << db->backend() << "), schema version "
+                << db->schema_version() << ": " << city.areas.size() << " areas, "
+                << city.sites.size() << " sites, " << city.parameters.all().size()
+                << " parameters loaded from " << opts->config << "\n";
+    } else if (opts->stats->parsed()) {
+      const auto s = db->stats();
+      std::cout << "store " << url << " (" << db->backend() << "), schema version "
+                << db->schema_version() << "\n"
+                << "  areas " << s.areas << ", sites " << s.sites << ", parameters "
+                << s.parameters << "\n"
+                << "  observations " << s.observations << ", conflicts " << s.conflicts
+                << ", audit marks " << s.marks << ", imports " << s.imports << "\n";
+      if (s.first)
+        std::cout << "  time range " << core::format_beijing(*s.first) << " .. "
+                  << core::format_beijing(*s.last) << " (Beijing, period starts)\n";
+      for (const auto& c : s.by_parameter)
+        std::cout << "  " << c.parameter << " " << store::to_string(c.interval) << ": " << c.count
+                  << " values, " << c.sites << " sites, " << core::format_beijing(c.first)
+                  << " .. " << core::format_beijing(c.last) << "\n";
+    } else if (opts->conflicts->parsed()) {
+      for (const auto& c : db->conflicts({}))
+        std::cout << c.incoming.site << " " << c.incoming.parameter << " "
+                  << core::format_beijing(c.incoming.time) << " "
+                  << store::to_string(c.incoming.interval) << ": stored " << c.existing_value
+                  << " (" << c.existing_flag << ", " << c.existing_source << "), arrived "
+                  << c.incoming.value << " (" << c.incoming.flag << ", " << c.incoming.source
+                  << ")\n";
+    } else if (opts->imports->parsed()) {
+      for (const auto& r : db->imports())
+        std::cout << r.id << " " << r.source_kind << " " << r.status << " "
+                  << core::format_beijing(r.started) << " rows " << r.rows_read << " stored "
+                  << r.stored << " duplicates " << r.duplicates << " conflicts " << r.conflicts
+                  << " rejected " << r.rejected << " " << r.file
+                  << (r.note.empty() ? "" : " (" + r.note + ")") << "\n";
+    }
+    return 0;
+  };
+}};

@@ -1,0 +1,86 @@
+// File import: reads files of one format, checks every row, writes good values to the store in
+// batches (one transaction each) and reports bad rows as "file:line: reason".
+//
+// Contract:
+// - Streaming: memory does not grow with the file (a line at a time, a batch at a time).
+// - Missing values (empty cells, "NA") are not errors and not observations.
+// - Default mode: good rows are stored, every rejected row is listed in the rejects file.
+//   Strict mode: the files are checked first; if any row is bad nothing is stored.
+// - Re-importing a file adds nothing (the store's duplicate rule); a changed value becomes a
+//   visible conflict (Store::conflicts).
+// - Each file gets an import-log record, updated after every committed batch, so an interrupted
+//   import shows as "running" with the counts of its committed batches.
+#pragma once
+
+#include "model/city.h"
+#include "store/store.h"
+
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace skyriver::ingest {
+
+struct ImportOptions {
+  std::string format;            // cnemc | uci | long
+  bool strict = false;
+  bool all_stations = false;     // cnemc: register stations outside the city (needs station list)
+  std::string station_list;      // cnemc: the national station list CSV (NewSiteList format)
+  store::Interval interval = store::Interval::hour;  // long: the interval of its rows
+  std::size_t batch_size = 5000;  // observations per transaction
+  bool progress = false;          // draw a progress bar on stderr
+  std::string rejects_file;       // where rejected rows are listed ("" = none)
+};
+
+struct Reject {
+  std::string where;  // file:line
+  std::string why;
+};
+
+struct ImportSummary {
+  std::size_t files = 0, rows_read = 0, values_read = 0;
+  std::size_t stored = 0, duplicates = 0, conflicts = 0, rejected = 0;
+  std::size_t skipped_outside_city = 0;  // values of stations not in the city (cnemc)
+  std::size_t skipped_types = 0;         // rows of types not stored (cnemc *_24h)
+  std::size_t sites_registered = 0;
+  std::vector<Reject> rejects;           // the first few, for the terminal
+  bool stored_nothing_strict = false;    // strict mode found bad rows
+};
+
+// What a format reader sends back while reading one file.
+class Sink {
+ public:
+  virtual ~Sink() = default;
+  virtual void row() = 0;                            // one data row read
+  virtual void value(store::Observation&& o) = 0;   // one good value
+  virtual void reject(std::string where, std::string why) = 0;
+  virtual void skipped_outside_city(std::size_t n) = 0;
+  virtual void skipped_type() = 0;
+  // A site not in the configuration that the format may register (uci, cnemc --all-stations).
+  virtual void register_site(const model::Site& s, const model::Area& area) = 0;
+  // Bytes read of the file so far and its size (for the progress bar); call now and then.
+  virtual void progress(std::uint64_t pos, std::uint64_t size) {}
+};
+
+// Context a format reader needs.
+struct ReadContext {
+  const model::CityConfig& city;
+  const ImportOptions& options;
+  core::Instant received_at;
+  // Looks a site up in the city, then among sites registered during this run.
+  std::function<const model::Site*(const std::string&)> site;
+};
+
+using FormatReader = void (*)(const std::string& file, const ReadContext& ctx, Sink& sink);
+FormatReader format_reader(const std::string& format);  // nullptr if unknown
+
+// Checks a value against its parameter's physical range; returns the reason or "".
+std::string check_value(const model::Parameter& p, double v);
+
+// Imports `files` into `db`. Throws core::Error for problems that stop the whole import
+// (unreadable file, unknown format, store failure); bad rows are reported, not thrown.
+ImportSummary run_import(const std::vector<std::string>& files, store::Store& db,
+                         const model::CityConfig& city, const ImportOptions& options);
+
+}  // namespace skyriver::ingest

@@ -1,0 +1,69 @@
+// Period summary of a site or an area (REFERENCE.md section 4): the composite index (综合指数),
+// single indices and the period's primary pollutant, good days and the good-day ratio, days per
+// level, heavy-pollution days (AQI > 200), the change against the same period last year, and the
+// sand-and-dust rule (环办监测〔2016〕120号 as CNEMC reports apply it).
+//
+// Statistics C_i: SO2, NO2, PM10, PM2.5 period mean of daily means; CO 95th percentile of daily
+// means; O3 90th percentile of daily max 8-h (HJ 663 Appendix A), each rounded to reporting
+// precision (GB/T 8170). I_i = C_i / S_i, composite = sum of the unrounded I_i, shown with 2
+// decimals (the published example 21/35+39/70+9/60+15/40+192/160+0.7/4 = 3.06 only comes out
+// when the I_i are summed before rounding). S_i is configuration (CompositeConfig), defaulting to
+// the GB 3095-2012 class-2 values for every edition until the ranking rules change.
+// Dust days: their PM10/PM2.5 daily values are left out of C_i and the composite index, but
+// the day still counts in the good-day ratio, the level counts and heavy-pollution days.
+#pragma once
+
+#include <array>
+#include <span>
+
+#include "standards/aqi.h"
+
+namespace skyriver::standards {
+
+struct CompositeConfig {
+  // S_i by Pollutant (o3 = unused 1-h slot). Default: GB 3095-2012 class 2 annual limits for
+  // SO2 60, NO2 40, PM10 70, PM2.5 35; CO 24-h 4 mg/m3; O3 daily max 8-h 160.
+  std::array<double, kPollutantCount> denominators{35, 70, 60, 40, 4, kMissing, 160};
+};
+
+struct CompositeIndex {
+  std::array<double, kPollutantCount> single{};  // I_i (unrounded; o3 slot NaN)
+  double total = kMissing;                       // sum of I_i rounded to 2 decimals (NaN if any C_i missing)
+  std::uint8_t primary = 0;                      // pollutant(s) with the largest I_i
+};
+// c = the period statistics C_i by Pollutant (o3 slot ignored).
+CompositeIndex composite_index(const std::array<double, kPollutantCount>& c,
+                               const CompositeConfig& cfg = {});
+
+struct DailyRecord {
+  core::Date date;
+  DailyInput values;  // the day's statistics (NaN = invalid)
+  AqiResult aqi;      // daily AQI of those values
+  bool dust = false;  // day marked as affected by a sand/dust process
+};
+
+struct PeriodSummary {
+  int days = 0;                 // records given
+  int valid_days = 0;           // days with a published daily AQI: the good-day denominator
+  int good_days = 0;            // AQI <= 100
+  double good_ratio = kMissing; // percent, 2 decimals
+  std::array<int, 7> days_per_level{};  // [1..6]
+  int heavy_days = 0;           // AQI > 200 (重度及以上)
+  int dust_days = 0;
+  std::array<double, kPollutantCount> conc{};  // C_i, dust days removed for PM; o3 slot NaN
+  std::array<int, kPollutantCount> conc_days{};  // daily values behind each C_i
+  CompositeIndex composite;
+};
+PeriodSummary summarize_period(std::span<const DailyRecord> days, const CompositeConfig& cfg = {});
+
+// Good-day ratio in percent, 2 decimals (GB/T 8170); NaN when valid_days == 0.
+double good_day_ratio(int good_days, int valid_days);
+
+struct PeriodChange {
+  double composite_pct = kMissing;  // (I - I_last) / I_last * 100
+  double good_ratio_points = kMissing;  // percentage points
+  std::array<double, kPollutantCount> conc_pct{};  // (C - C_last) / C_last * 100
+};
+PeriodChange compare_periods(const PeriodSummary& now, const PeriodSummary& last_year);
+
+}  // namespace skyriver::standards

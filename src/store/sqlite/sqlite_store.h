@@ -1,0 +1,53 @@
+// The SQLite store: one file in WAL mode (synchronous=NORMAL: a killed process never leaves a
+// half-written transaction; the last commits may be lost only on power failure). See store.h
+// for the contract.
+#pragma once
+
+#include "store/store.h"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace skyriver::store {
+
+class SqliteStore final : public Store {
+ public:
+  explicit SqliteStore(const std::string& path);
+  ~SqliteStore() override;
+
+  std::string backend() const override { return "sqlite"; }
+  int schema_version() const override { return version_; }
+  WriteResult write(std::span<const Observation> batch) override;
+  WriteResult write(std::span<const Observation> batch, ImportRecord& log) override;
+  void scan(const Query& q, const std::function<void(const Observation&)>& each) override;
+  std::size_t count(const Query& q) override;
+  std::vector<Conflict> conflicts(const Query& q) override;
+  std::int64_t add_mark(const AuditMark& m) override;
+  std::vector<AuditMark> marks(const Query& q) override;
+  void put_areas(std::span<const model::Area> areas) override;
+  std::vector<model::Area> areas() override;
+  void put_sites(std::span<const model::Site> sites) override;
+  std::vector<model::Site> sites() override;
+  void put_parameters(std::span<const model::Parameter> params) override;
+  std::vector<model::Parameter> parameters() override;
+  std::int64_t begin_import(const std::string& source_kind, const std::string& file) override;
+  void update_import(const ImportRecord& r) override;
+  std::vector<ImportRecord> imports() override;
+  Stats stats() override;
+
+ private:
+  WriteResult write_batch(std::span<const Observation> batch, ImportRecord* log);
+  class Stmt;
+  void exec(const std::string& sql);
+  void migrate();
+  [[noreturn]] void fail(const std::string& what) const;
+
+  std::string path_;
+  sqlite3* db_ = nullptr;
+  int version_ = 0;
+  sqlite3_stmt* insert_ = nullptr;
+  sqlite3_stmt* existing_ = nullptr;
+  sqlite3_stmt* conflict_ = nullptr;
+};
+
+}  // namespace skyriver::store

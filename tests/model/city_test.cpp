@@ -1,0 +1,185 @@
+// The bundled Datong configuration and the loader's validation.
+#include "model/city.h"
+
+#include "core/error.h"
+#include "core/text.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+using namespace skyriver;
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string kCity = std::string(SKYRIVER_SOURCE_DIR) + "/config/datong";
+
+TEST(DatongConfig, LoadsCityDistrictsAndCounties) {
+  auto c = model::load_city(kCity);
+  EXPECT_EQ(c.city.id, "140200");
+  EXPECT_EQ(c.city.name, "大同市");
+  // The 4 districts and 6 counties with their administrative codes (brief; DataV geojson).
+  const std::map<std::string, std::string> expected{
+      {"140212", "新荣区"}, {"140213", "平城区"}, {"140214", "云冈区"}, {"140215", "云州区"},
+      {"140221", "阳高县"}, {"140222", "天镇县"}, {"140223", "广灵县"}, {"140224", "灵丘县"},
+      {"140225", "浑源县"}, {"140226", "左云县"}};
+  EXPECT_EQ(c.areas.size(), 11u);
+  for (const auto& [id, name] : expected) {
+    const model::Area* a = c.area(id);
+    ASSERT_NE(a, nullptr) << id;
+    EXPECT_EQ(a->name, name);
+    EXPECT_EQ(a->parent, "140200");
+    EXPECT_EQ(a->level, id < "140220" ? "district" : "county");
+  }
+}
+
+// The air stations are exactly the national list's 大同市 rows, counted here from the CSV.
+TEST(DatongConfig, AirStationsMatchTheNationalStationList) {
+  auto c = model::load_city(kCity);
+  std::ifstream in(std::string(SKYRIVER_SHARED_DIR) + "/data/air/station_list_NewSiteList.csv");
+  ASSERT_TRUE(in) << "station list missing";
+  std::string line;
+  std::getline(in, line);
+  std::set<std::string> listed;
+  while (std::getline(in, line)) {
+    auto f = core::split_csv(line);
+    if (f.size() < 8 || f[7] != "大同市") continue;
+    listed.insert(f[0]);
+    const model::Site* s = c.site(f[0]);
+    ASSERT_NE(s, nullptr) << f[0];
+    EXPECT_EQ(s->kind, "air");
+    EXPECT_EQ(*s->lon, *core::parse_number(f[3])) << f[0];
+    EXPECT_EQ(*s->lat, *core::parse_number(f[4])) << f[0];
+    EXPECT_EQ(s->reference, f[5] == "Y") << f[0];
+    EXPECT_EQ(s->stopped.has_value(), f[1].find("停运") != std::string::npos) << f[0];
+  }
+  EXPECT_EQ(listed.size(), 12u);
+  EXPECT_EQ(c.sites_of_kind("air").size(), listed.size());
+  EXPECT_EQ(c.site("1789A"), nullptr);  // 大同区 of Daqing, not Datong
+  // 红旗广场(停运160601), 供排水公司(停运200102).
+  EXPECT_EQ(*c.site("1722A")->stopped, (core::Date{2016, 6, 1}));
+  EXPECT_EQ(*c.site("2923A")->stopped, (core::Date{2020, 1, 2}));
+  // Districts from coordinates (point in polygon, see air_stations.toml).
+  EXPECT_EQ(c.site("3565A")->area, "140214");
+  EXPECT_EQ(c.site("3566A")->area, "140212");
+  EXPECT_EQ(c.site("3567A")->area, "140215");
+  EXPECT_EQ(c.site("1723A")->area, "140213");
+  const model::Site* m = c.site_by_mn(c.site("1723A")->mn);
+  ASSERT_NE(m, nullptr);
+  EXPECT_EQ(m->id, "1723A");
+}
+
+TEST(DatongConfig, WaterSections) {
+  auto c = model::load_city(kCity);
+  auto w = c.sites_of_kind("water");
+  ASSERT_EQ(w.size(), 4u);
+  std::map<std::string, std::string> river;
+  for (auto* s : w) river[s->name] = s->attribute("river");
+  EXPECT_EQ(river["利仁皂"], "御河");
+  EXPECT_EQ(river["固定桥"], "桑干河");
+  EXPECT_EQ(river["册田水库出口"], "桑干河");
+  EXPECT_EQ(river["小辛庄"], "浑河");
+  EXPECT_EQ(c.site("sangganhe_cetian_outlet")->attribute("water_body"), "reservoir");
+}
+
+TEST(Parameters, LookupByEveryCode) {
+  auto c = model::load_city(kCity);
+  const auto& reg = c.parameters;
+  // HJ 212-2017 App. B / HJ/T 212-2005 old codes (REFERENCE.md 9.7).
+  EXPECT_EQ(reg.by_hj212("a34004")->code, "pm25");
+  EXPECT_EQ(reg.by_hj212("A21026")->code, "so2");
+  EXPECT_EQ(reg.by_old_code("02")->code, "so2");
+  EXPECT_EQ(reg.by_old_code("04")->code, "co");
+  EXPECT_EQ(reg.by_old_code("060")->code, "nh3n");
+  EXPECT_EQ(reg.by_hj212("w01019")->code, "codmn");
+  EXPECT_EQ(reg.by_old_code("S01")->code, "o2");
+  EXPECT_EQ(reg.find("nope"), nullptr);
+  for (const char* code : {"pm25", "pm10", "so2", "no2", "co", "o3", "o3_8h", "nox", "no", "tsp",
+                           "aqi_published", "temp", "pres", "dewp", "rain", "wd", "wspm", "rh",
+                           "wtemp", "ph", "do", "codmn", "cod", "bod5", "nh3n", "tp", "tn", "cu",
+                           "zn", "fluoride", "se", "as", "hg", "cd", "cr6", "pb", "cyanide",
+                           "phenol", "petroleum", "las", "sulfide", "fcoli", "cond", "turb",
+                           "chla", "sd", "smoke", "o2", "flow", "temp_gas", "pressure_gas",
+                           "humidity", "velocity", "so2_zs", "nox_zs"})
+    EXPECT_NE(reg.find(code), nullptr) << code;
+}
+
+TEST(Parameters, UnitConversionToStoredUnit) {
+  auto c = model::load_city(kCity);
+  const auto& reg = c.parameters;
+  const auto& so2 = *reg.find("so2");
+  const auto& co = *reg.find("co");
+  // Air: stored µg/m³ except CO mg/m³.
+  EXPECT_DOUBLE_EQ(model::ParameterRegistry::to_stored(so2, 0.012, "mg/m3", "t"), 12.0);
+  EXPECT_DOUBLE_EQ(model::ParameterRegistry::to_stored(so2, 12, "µg/m³", "t"), 12.0);
+  EXPECT_DOUBLE_EQ(model::ParameterRegistry::to_stored(co, 300, "μg/m3", "t"), 0.3);
+  EXPECT_DOUBLE_EQ(model::ParameterRegistry::to_stored(co, 1.2, "", "t"), 1.2);
+  // Outlets keep SO2 in mg/m³, like the emission limits.
+  EXPECT_DOUBLE_EQ(model::ParameterRegistry::to_stored(so2, 35, "mg/m3", "t", "outlet"), 35.0);
+  EXPECT_DOUBLE_EQ(model::ParameterRegistry::to_stored(so2, 35000, "ug/m3", "t", "outlet"), 35.0);
+  EXPECT_DOUBLE_EQ(model::ParameterRegistry::to_stored(*reg.find("pb"), 5, "ug/L", "t"), 0.005);
+  try {
+    model::ParameterRegistry::to_stored(so2, 1, "ppm", "f.csv:9");
+    FAIL();
+  } catch (const core::Error& e) {
+    EXPECT_EQ(e.where(), "f.csv:9");
+    EXPECT_THAT(e.why(), ::testing::HasSubstr("ppm"));
+  }
+}
+
+TEST(CityLoader, ReportsEveryProblemWithFileAndKey) {
+  const fs::path dir = fs::temp_directory_path() / ("skyriver_badcity_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  fs::copy_file(kCity + "/city.toml", dir / "city.toml", fs::copy_options::overwrite_existing);
+  std::ofstream(dir / "parameters.toml") << R"([[parameter]]
+code = "pm25"
+name_zh = "细颗粒物"
+name_en = "PM2.5"
+unit = "ug/m3"
+group = "air"
+hj212 = "a34004"
+
+[[parameter]]
+code = "pm25"
+name_zh = "again"
+name_en = "again"
+unit = "ug/m3"
+group = "air"
+)";
+  std::ofstream(dir / "air_stations.toml") << R"([[site]]
+id = "X1"
+name = "one"
+area = "999999"
+
+[[site]]
+id = "X1"
+name = "two"
+area = "140213"
+lat = 40.0
+
+[[site]]
+id = "X3"
+name = "three"
+area = "140213"
+colour = "red"
+)";
+  try {
+    model::load_city(dir.string());
+    FAIL() << "bad config accepted";
+  } catch (const core::Error& e) {
+    const std::string w = e.why();
+    EXPECT_THAT(w, ::testing::HasSubstr("parameters.toml: parameter pm25: defined twice"));
+    EXPECT_THAT(w, ::testing::HasSubstr("air_stations.toml: site X1.area: unknown area '999999'"));
+    EXPECT_THAT(w, ::testing::HasSubstr("air_stations.toml: site X1: duplicate id"));
+    EXPECT_THAT(w, ::testing::HasSubstr("air_stations.toml: site X1: lon and lat must be given together"));
+    EXPECT_THAT(w, ::testing::HasSubstr("air_stations.toml: site X3.colour: unknown key"));
+    EXPECT_THAT(w, ::testing::HasSubstr("5 problem(s)"));
+  }
+  fs::remove_all(dir);
+}
+
+}  // namespace

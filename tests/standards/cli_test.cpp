@@ -1,0 +1,120 @@
+// The `skyriver aqi` and `skyriver stats` commands, run as a user would (SKYRIVER_BINARY).
+// Expected values are worked by hand from HJ 633 / HJ 663 (see the comments).
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <array>
+#include <cstdio>
+#include <string>
+
+namespace {
+
+struct Run {
+  int status;
+  std::string out;  // stdout and stderr
+};
+
+Run run(const std::string& args) {
+  const std::string cmd = std::string(SKYRIVER_BINARY) + " " + args + " 2>&1";
+  FILE* p = popen(cmd.c_str(), "r");
+  std::string out;
+  std::array<char, 4096> buf;
+  while (std::size_t n = fread(buf.data(), 1, buf.size(), p)) out.append(buf.data(), n);
+  const int st = pclose(p);
+  return {WEXITSTATUS(st), out};
+}
+
+const std::string kExample = std::string(SKYRIVER_SOURCE_DIR) + "/tests/conformance/air/stats_example.csv";
+
+}  // namespace
+
+TEST(CliAqi, JsonPm25At80BothEditions) {
+  // HJ 633-2012: PM2.5 80 -> 100+50*5/40 = 106.25 -> 107; HJ 633-2026: 100+50*20/55 -> 119.
+  auto r = run("aqi --edition 2012 --pm25 80 --pm10 50 --so2 10 --no2 20 --co 0.5 --o3 50 --json");
+  ASSERT_EQ(r.status, 0) << r.out;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["edition"], "2012");
+  EXPECT_EQ(j["aqi"], 107);
+  EXPECT_EQ(j["level"], 3);
+  EXPECT_EQ(j["category"], "轻度污染");
+  EXPECT_EQ(j["primary"], nlohmann::json::array({"pm25"}));
+  EXPECT_EQ(j["iaqi"]["pm25"], 107);
+  EXPECT_EQ(j["iaqi"]["pm10"], 50);
+  r = run("aqi --date 2026-03-01 --pm25 80 --pm10 50 --so2 10 --no2 20 --co 0.5 --o3 50 --json");
+  ASSERT_EQ(r.status, 0) << r.out;
+  j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["edition"], "2026");
+  EXPECT_EQ(j["aqi"], 119);
+}
+
+TEST(CliAqi, MissingPollutant2026IsNA) {
+  // HJ 633-2026 5.3: PM2.5 50 -> 80 <= 100 with others missing -> "NA".
+  auto r = run("aqi --edition 2026 --pm25 50 --json");
+  ASSERT_EQ(r.status, 0) << r.out;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_TRUE(j["aqi"].is_null());
+  EXPECT_EQ(j["aqi_text"], "NA");
+  EXPECT_EQ(j["iaqi"]["pm25"], 80);
+}
+
+TEST(CliAqi, BadInputNamesTheOption) {
+  auto r = run("aqi --pm25 abc");
+  EXPECT_NE(r.status, 0);
+  EXPECT_NE(r.out.find("--pm25"), std::string::npos) << r.out;
+  r = run("aqi --so2 -5");
+  EXPECT_NE(r.status, 0);
+  EXPECT_NE(r.out.find("--so2"), std::string::npos) << r.out;
+  r = run("aqi --pm2.5 40");
+  EXPECT_NE(r.status, 0);
+  r = run("aqi --edition 2020 --pm25 40");
+  EXPECT_NE(r.status, 0);
+  EXPECT_NE(r.out.find("--edition"), std::string::npos) << r.out;
+}
+
+TEST(CliStats, ExampleCsvDailyAndSummary) {
+  auto r = run("stats --csv " + kExample + " --json");
+  ASSERT_EQ(r.status, 0) << r.out;
+  auto j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(j["days"].size(), 2u);
+  // Day 1 (labels 01:00..24:00 of 2019-01-01): constant hours; 2012 daily AQI = PM2.5 80 -> 107.
+  EXPECT_EQ(j["days"][0]["date"], "2019-01-01");
+  EXPECT_EQ(j["days"][0]["pm25"], 80);
+  EXPECT_EQ(j["days"][0]["aqi"], 107);
+  // Day 2: PM2.5 only 19 hours -> no valid daily mean (GB 3095 Table 4); O3 200 for the hours
+  // labelled 10:00..17:00 (starting 09..16) -> max 8-h = 200 -> 100+50*40/55 = 136.4 -> 137.
+  EXPECT_TRUE(j["days"][1]["pm25"].is_null());
+  EXPECT_EQ(j["days"][1]["o3_8h"], 200);
+  EXPECT_EQ(j["days"][1]["aqi"], 137);
+  EXPECT_EQ(j["days"][1]["primary"], nlohmann::json::array({"o3_8h"}));
+  auto s = j["summary"];
+  EXPECT_EQ(s["valid_days"], 2);
+  EXPECT_EQ(s["good_days"], 0);
+  // CO P95 of {1.0, 0.5}: k = 1.95 -> 0.5+0.5*0.95 = 0.975 -> 1.0; O3 P90 of {100,200} -> 190.
+  EXPECT_EQ(s["concentrations"]["co"], 1.0);
+  EXPECT_EQ(s["concentrations"]["o3_8h"], 190);
+  // 80/35 + 75/70 + 15/60 + 25/40 + 1.0/4 + 190/160 = 5.6696 -> 5.67
+  EXPECT_EQ(s["composite_index"], 5.67);
+  EXPECT_EQ(s["primary"], "pm25");
+}
+
+TEST(CliStats, BadRowNamesFileAndLine) {
+  const std::string bad = testing::TempDir() + "/bad_stats.csv";
+  FILE* f = fopen(bad.c_str(), "w");
+  fputs("time,pm25,pm10,so2,no2,co,o3\n2019-01-01 01:00,80,100,20,30,1.0,100\n"
+        "2019-01-01 02:00,80,abc,20,30,1.0,100\n", f);
+  fclose(f);
+  auto r = run("stats --csv " + bad);
+  EXPECT_NE(r.status, 0);
+  EXPECT_NE(r.out.find("bad_stats.csv:3"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("pm10"), std::string::npos) << r.out;
+  f = fopen(bad.c_str(), "w");
+  fputs("time,pm25,pm10,so2,no2,co,o3\n2019-01-01 01:30,80,100,20,30,1.0,100\n", f);
+  fclose(f);
+  r = run("stats --csv " + bad);
+  EXPECT_NE(r.status, 0);
+  EXPECT_NE(r.out.find("bad_stats.csv:2"), std::string::npos) << r.out;
+  r = run("stats --csv /nonexistent.csv");
+  EXPECT_NE(r.status, 0);
+  r = run("stats --csv " + kExample + " --bogus");
+  EXPECT_NE(r.status, 0);
+}
