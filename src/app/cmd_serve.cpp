@@ -12,6 +12,7 @@
 #include "core/error.h"
 #include "engine/engine.h"
 #include "engine/load.h"
+#include "ingest/import/importer.h"
 #include "model/city.h"
 #include "store/store.h"
 
@@ -21,6 +22,9 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstring>
+#include <fstream>
+#include <unistd.h>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
@@ -174,6 +178,35 @@ static skyriver::app::Command serve_command{
           for (const auto& p : params)
             for (core::Instant t = a.from; t < a.to; t += core::kHour)
               store->add_mark({0, a.site, p, t, store::Interval::hour, a.mark, a.reason, a.user.empty() ? "api" : a.user, now});
+        };
+        ctx.import_file = [&](const std::string& format, const std::string& name, const std::string& body) {
+          // The importer reads files: the upload goes to a private temporary file first.
+          const bool gz = body.size() > 2 && static_cast<unsigned char>(body[0]) == 0x1f && static_cast<unsigned char>(body[1]) == 0x8b;
+          fs::path dir = fs::temp_directory_path() / ("skyriver-upload-" + std::to_string(::getpid()));
+          fs::create_directories(dir);
+          std::string base = name;
+          for (const char* ext : {".gz", ".csv"})
+            if (base.size() > std::strlen(ext) && base.ends_with(ext)) base.resize(base.size() - std::strlen(ext));
+          fs::path file = dir / (base + (gz ? ".csv.gz" : ".csv"));
+          { std::ofstream(file, std::ios::binary) << body; }
+          ingest::ImportOptions io_opts;
+          io_opts.format = format;
+          ingest::ImportSummary sum;
+          std::size_t fresh = 0;
+          try {
+            std::lock_guard lock(store_mutex);
+            sum = ingest::run_import({file.string()}, *store, city, io_opts);
+            fresh = engine::refresh(eng, *store);
+          } catch (...) {
+            fs::remove(file);
+            throw;
+          }
+          fs::remove(file);
+          nlohmann::json rejects = nlohmann::json::array();
+          for (const auto& r : sum.rejects) rejects.push_back({{"where", r.where}, {"why", r.why}});
+          return nlohmann::json{{"rows_read", sum.rows_read}, {"stored", sum.stored}, {"duplicates", sum.duplicates},
+                                {"conflicts", sum.conflicts}, {"rejected", sum.rejected}, {"rejects", rejects},
+                                {"new_hourly_values", fresh}};
         };
         api::add_routes(router, ctx);
         api::StaticFiles files(find_web(o->web));
