@@ -214,3 +214,34 @@ TEST(Compensation, DatongRulesLoad) {
   EXPECT_TRUE(r.amounts_are_defaults);
   EXPECT_EQ(r.counties.size(), 10u);
 }
+
+// Robustness of the samples reader (SQLite-style): every mangled line either parses or is
+// rejected with a core::Error naming file:line; nothing else escapes and nothing crashes.
+TEST(Compensation, SamplesReaderSurvivesMangledLines) {
+  const std::string good = "s1,2026-07-10 10:00,cod,20.5,mg/L,N";
+  std::uint32_t seed = 12345;
+  auto rnd = [&] { return seed = seed * 1664525u + 1013904223u; };
+  const std::string alphabet = ",.-:L\"0123456789 abcNXmg/";
+  int parsed = 0, rejected = 0;
+  for (int i = 0; i < 2000; ++i) {
+    std::string line = good;
+    for (int k = 0, n = 1 + rnd() % 4; k < n; ++k) {
+      const std::size_t pos = rnd() % (line.size() + 1);
+      switch (rnd() % 3) {
+        case 0: line.insert(pos, 1, alphabet[rnd() % alphabet.size()]); break;
+        case 1: if (pos < line.size()) line.erase(pos, 1); break;
+        default: if (pos < line.size()) line[pos] = alphabet[rnd() % alphabet.size()];
+      }
+    }
+    const std::string p = temp_file("fuzz.csv", line + "\n");
+    try {
+      read_samples_csv(p);
+      ++parsed;
+    } catch (const core::Error& e) {
+      EXPECT_EQ(e.where(), p + ":1") << line;
+      ++rejected;
+    }
+  }
+  EXPECT_GT(parsed, 0);
+  EXPECT_GT(rejected, 0);
+}
