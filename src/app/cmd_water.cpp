@@ -6,6 +6,7 @@
 #include "assess/compensation.h"
 #include "model/city.h"
 #include "standards/water_period.h"
+#include "standards/water_rules.h"
 #include "core/error.h"
 #include "core/text.h"
 #include "standards/cwqi.h"
@@ -120,7 +121,7 @@ int report(const Options& o) {
     }
     inputs[it->second].samples[s.parameter].push_back({s.value, s.below_detection});
   }
-  const CityWater cw = evaluate_period(inputs, o.min_samples);
+  const CityWater cw = evaluate_period(inputs, o.min_samples, load_evaluation_rules(o.config + "/water.toml"));
   if (o.json) {
     nlohmann::json j{{"period", period.label}, {"sections", nlohmann::json::array()},
                      {"rivers", nlohmann::json::array()}, {"samples_ignored", outside},
@@ -192,6 +193,7 @@ static skyriver::app::Command water_command{
       cls->add_flag("--lake", o->lake, "lake or reservoir (TP lake limits, TN evaluated)");
       cls->add_option("--target", o->target, "the section's target class (I..V)");
       cls->add_flag("--json", o->json, "JSON output");
+      cls->add_option("--config", o->config, "city configuration folder (optional water.toml rules)");
       add_items(*cls, *o, false);
 
       auto* cw = cmd.add_subcommand("cwqi", "CWQI of one section (or of river means)");
@@ -201,6 +203,7 @@ static skyriver::app::Command water_command{
 
       auto* tl = cmd.add_subcommand("tli", "trophic level index TLI of a lake or reservoir");
       tl->add_flag("--json", o->json, "JSON output");
+      tl->add_option("--config", o->config, "city configuration folder (optional water.toml rules)");
       for (const char* code : {"chla", "tp", "tn", "sd", "codmn"})
         tl->add_option(std::string("--") + code, o->values[code]);
 
@@ -218,7 +221,8 @@ static skyriver::app::Command water_command{
         const WaterBody body = o->lake ? WaterBody::Lake : WaterBody::River;
         const Concentrations values = parse_values(*o);
         if (cls->parsed()) {
-          const auto e = evaluate_section(values, body, parse_target(*o));
+          const auto e = evaluate_section(values, body, parse_target(*o),
+                                          load_evaluation_rules(o->config + "/water.toml"));
           if (o->json) std::cout << to_json(e, body).dump(2) << "\n";
           else print_text(e);
         } else if (cw->parsed()) {
@@ -236,7 +240,8 @@ static skyriver::app::Command water_command{
             auto it = values.find(k);
             return it == values.end() ? std::nullopt : std::optional<double>(it->second);
           };
-          const auto r = tli({get("chla"), get("tp"), get("tn"), get("sd"), get("codmn")});
+          const auto r = tli({get("chla"), get("tp"), get("tn"), get("sd"), get("codmn")},
+                             load_evaluation_rules(o->config + "/water.toml"));
           if (o->json) {
             nlohmann::json j{{"tli", std::round(r.tli * 100) / 100}, {"state", r.state}};
             for (const auto& p : r.parts) j["parts"][p.code] = {{"tli", p.tli}, {"weight", p.weight}};
