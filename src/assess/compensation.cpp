@@ -62,7 +62,9 @@ class SampleIndex {
       ms.push_back({s->value, s->below_detection});
     }
     st.valid = static_cast<int>(ms.size());
-    st.mean = standards::period_mean(ms);
+    standards::EvaluationRules er;
+    er.below_detection_factor = rules_.below_detection_factor;
+    st.mean = standards::period_mean(ms, er);
     return st;
   }
 

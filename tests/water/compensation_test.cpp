@@ -245,3 +245,22 @@ TEST(Compensation, SamplesReaderSurvivesMangledLines) {
   EXPECT_GT(parsed, 0);
   EXPECT_GT(rejected, 0);
 }
+
+// Below the detection limit in the compensation mean: s1 tp "0.02L" x 2 and 0.5 -> (0.01 + 0.01
+// + 0.5) / 3 = 0.52 / 3 = 0.17333 with the default half limit (meets 0.2); with factor 1:
+// (0.02 + 0.02 + 0.5) / 3 = 0.18 (still meets);
+// nh3n 1.2, 1.2, 1.2L -> (1.2 + 1.2 + 0.6) / 3 = 1.0 (meets III exactly).
+TEST(Compensation, BelowDetectionLimitIsHalfTheLimit) {
+  Rules r = load_rules(path("chain.toml"));
+  const std::string csv = temp_file("dl_chain.csv",
+                                    "s1,2026-07-10,tp,0.02L\ns1,2026-08-10,tp,0.02L\ns1,2026-09-10,tp,0.5\n"
+                                    "s1,2026-07-10,nh3n,1.2\ns1,2026-08-10,nh3n,1.2\ns1,2026-09-10,nh3n,1.2L\n");
+  const auto samples = read_samples_csv(csv);
+  Statement st = compensate(r, parse_period("2026Q3"), samples);
+  EXPECT_NEAR(*st.lines[2].mean, 0.52 / 3, 1e-12);
+  EXPECT_NEAR(*st.lines[1].mean, 1.0, 1e-12);
+  EXPECT_EQ(st.lines[1].kind, LineKind::Compliant);
+  r.below_detection_factor = 1;
+  st = compensate(r, parse_period("2026Q3"), samples);
+  EXPECT_NEAR(*st.lines[2].mean, 0.18, 1e-12);
+}
