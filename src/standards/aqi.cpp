@@ -223,6 +223,23 @@ constexpr std::array<LevelInfo, 6> kLevels2026 = make2026levels();
 
 }  // namespace
 
+SensitiveGroups sensitive_groups(Pollutant p) {
+  switch (p) {
+    case Pollutant::so2: return {"哮喘患者、儿童、老年人", "asthma patients, children, the elderly"};
+    case Pollutant::no2:
+      return {"呼吸系统疾病患者、儿童、老年人", "people with respiratory disease, children, the elderly"};
+    case Pollutant::co: return {"心血管系统疾病患者", "people with cardiovascular disease"};
+    case Pollutant::o3:
+    case Pollutant::o3_8h:
+      return {"呼吸系统疾病患者、儿童、户外活动频繁人群、老年人",
+              "people with respiratory disease, children, people often outdoors, the elderly"};
+    default:
+      return {"心血管系统疾病和呼吸系统疾病患者、儿童、户外活动人群、老年人",
+              "people with cardiovascular or respiratory disease, children, people active "
+              "outdoors, the elderly"};
+  }
+}
+
 const LevelInfo& level_info(Edition e, int level) {
   if (level < 1) level = 1;
   if (level > 6) level = 6;
