@@ -275,6 +275,14 @@ Statement compensate(const Rules& rules, const Period& period, const std::vector
     st.counties.push_back(std::move(total));
   }
 
+  // Boundaries the city has not confirmed yet: the statement says so on its face.
+  std::string unconfirmed;
+  for (const auto& county : rules.counties)
+    for (const auto& out : county.outflows)
+      if (!rules.section(out.section)->confirmed) unconfirmed += (unconfirmed.empty() ? "" : ", ") + out.section;
+  if (!unconfirmed.empty())
+    st.notes.push_back("outflow sections (location, county or target) to be confirmed by the city: " + unconfirmed);
+
   // Samples no rule looks at: say so rather than drop them silently.
   std::map<std::string, int> unused;
   for (const auto& s : samples)

@@ -87,8 +87,9 @@ TEST(Compensation, ChainStatementMatchesLineByLine) {
   // The excluded line says why; the notes name what was not assessed or ignored.
   EXPECT_NE(st.lines[8].clause.find("1 of 2 required (1 flagged or marked invalid)"), std::string::npos)
       << st.lines[8].clause;
-  ASSERT_EQ(st.notes.size(), 1u);
-  EXPECT_NE(st.notes[0].find("1 samples of site x_other ignored"), std::string::npos);
+  ASSERT_EQ(st.notes.size(), 2u);
+  EXPECT_EQ(st.notes[0], "outflow sections (location, county or target) to be confirmed by the city: s1, s2, s3, s4");
+  EXPECT_NE(st.notes[1].find("1 samples of site x_other ignored"), std::string::npos);
 }
 
 // Monthly accumulation (Shanxi 2013: deductions accumulate monthly per section), the upstream
