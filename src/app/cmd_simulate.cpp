@@ -5,6 +5,7 @@
 #include "app/command.h"
 #include "core/error.h"
 #include "ingest/hj212/simulator.h"
+#include "model/city.h"
 
 #include <fstream>
 #include <iostream>
@@ -12,6 +13,7 @@
 static skyriver::app::Command simulate_command{
     "simulate", "send simulated HJ 212 traffic to an ingest server", [](CLI::App& cmd) {
       struct Opts {
+        std::string parameters = "config/datong/parameters.toml";
         std::string host = "127.0.0.1", editions = "2017", begin = "2024-01-01", write_config, area = "140213";
         int port = 9212, stations = 10, hours = 24, timeout_ms = 5000, deadline_s = 120;
         double rate = 0;
@@ -31,6 +33,7 @@ static skyriver::app::Command simulate_command{
       cmd.add_option("--deadline", o->deadline_s, "give up after this many seconds");
       cmd.add_option("--write-config", o->write_config, "write the stations as a [[site]] TOML file and exit");
       cmd.add_option("--area", o->area, "area id for --write-config");
+      cmd.add_option("--parameters", o->parameters, "parameter table: the old codes 2005 stations send");
       return [o]() -> int {
         using namespace skyriver;
         const auto stations = hj212::make_sim_stations(o->stations, o->editions);
@@ -43,6 +46,11 @@ static skyriver::app::Command simulate_command{
         const auto day = core::parse_date(o->begin);
         if (!day) throw core::Error("--begin", "not a date YYYY-MM-DD: " + o->begin);
         hj212::SimOptions so;
+        model::ParameterRegistry registry;
+        if (std::ifstream(o->parameters)) {
+          registry = model::load_parameters(o->parameters);
+          so.registry = &registry;
+        }
         so.host = o->host;
         so.port = static_cast<std::uint16_t>(o->port);
         so.stations = stations;

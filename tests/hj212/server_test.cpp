@@ -361,6 +361,7 @@ TEST(Hj212Server, FiveHundredStationsMixedEditionsDayOfHourlyData) {
   SimOptions so;
   so.port = fx.server->port();
   so.stations = fx.sims;
+  so.registry = &fx.city.parameters;
   so.begin = 1704038400;  // 2024-01-01 00:00 Beijing
   so.hours = 24;
   so.deadline = std::chrono::milliseconds(120000);

@@ -63,6 +63,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   tcp::acceptor acceptor;
   std::unique_ptr<Archive> archive;
   std::unordered_map<std::string, const model::Site*> by_mn;  // the city's sites by MN
+  OldCodeMap old_codes;
 
   std::mutex mu;  // guards stations, logged_once, sessions
   std::map<std::string, StationState> stations;  // by MN
@@ -82,6 +83,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
       : io(io_), store(s), city(c), opt(std::move(o)), on_stored(std::move(cb)), acceptor(io_) {
     if (!opt.log)
       opt.log = [](std::string_view level, const std::string& m) { std::cerr << "hj212 " << level << ": " << m << "\n"; };
+    old_codes = old_code_map(city.parameters);
     for (const auto& site : city.sites)
       if (!site.mn.empty()) by_mn.emplace(site.mn, &site);
     if (!opt.archive_dir.empty()) archive = std::make_unique<Archive>(opt.archive_dir);
@@ -241,7 +243,7 @@ void Server::Impl::handle(const std::shared_ptr<Session>& s, const std::string& 
   ++frames;
   const core::Instant now = now_utc();
   const std::string where = "packet from " + s->peer();
-  Decoded d = decode_frame(frame, where);
+  Decoded d = decode_frame(frame, where, old_codes);
   if (!d.ok) {
     ++rejected;
     opt.log("warn", d.message);
@@ -326,7 +328,8 @@ void Server::Impl::handle(const std::shared_ptr<Session>& s, const std::string& 
     s->partial.erase(p.qn + "/" + p.mn);
     p = std::move(whole);
     try {
-      d.data = is_data_command(p.cn, p.edition) ? std::optional<DataBlock>(read_data(p, where)) : std::nullopt;
+      d.data = is_data_command(p.cn, p.edition) ? std::optional<DataBlock>(read_data(p, where, old_codes))
+                                                 : std::nullopt;
     } catch (const Rejected& r) {
       ++rejected;
       opt.log("warn", r.what());

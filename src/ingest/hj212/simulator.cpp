@@ -1,6 +1,5 @@
 #include "ingest/hj212/simulator.h"
 
-#include "ingest/hj212/codes.h"
 #include "ingest/hj212/decode.h"
 #include "ingest/hj212/frame.h"
 #include "ingest/hj212/splitter.h"
@@ -67,7 +66,7 @@ double zs_value(const SimStation& st, const std::string& code, core::Instant t) 
 }
 
 std::string data_frame(const SimStation& st, const std::string& cn, core::Instant data_time, core::Instant qn_time,
-                       int qn_ms) {
+                       int qn_ms, const model::ParameterRegistry* registry) {
   const bool old = st.edition == Edition::hj2005;
   const char* suffix = cn == "2011" ? "Rtd" : "Avg";
   std::string seg;
@@ -76,7 +75,9 @@ std::string data_frame(const SimStation& st, const std::string& cn, core::Instan
   seg += "ST=" + stcode + ";CN=" + cn + ";PW=" + st.password + ";MN=" + st.mn + ";Flag=" +
          std::to_string((version_bits(st.edition) << 2) | 1) + ";CP=&&DataTime=" + format_hj212_time(data_time);
   for (const auto& c : sim_codes(st.kind)) {
-    const std::string code = old ? std::string(code_to_2005(c.code)) : c.code;
+    std::string code = c.code;
+    if (old && registry)
+      if (const auto* p = registry->by_hj212(c.code); p && !p->hj212_old.empty()) code = p->hj212_old;
     seg += ";" + code + "-" + suffix + "=" + fmt(sim_value(st, c.code, data_time), decimals_of(c.code));
     if (c.zs) seg += "," + code + "-Zs" + suffix + "=" + fmt(zs_value(st, c.code, data_time), decimals_of(c.code));
     seg += "," + code + "-Flag=N";
@@ -139,19 +140,12 @@ std::string sim_stations_toml(const std::vector<SimStation>& stations, const std
 }
 
 std::vector<std::string> sim_frames(const SimStation& st, core::Instant begin, int hours, bool realtime,
-                                    std::vector<std::string>* qns) {
+                                    const model::ParameterRegistry* registry) {
   std::vector<std::string> out;
   for (int h = 0; h < hours; ++h) {
     const core::Instant t = begin + h * core::kHour;
-    if (realtime) out.push_back(data_frame(st, "2011", t + 1800, t + 1800, 1));
-    out.push_back(data_frame(st, "2061", t, t + core::kHour, 0));
-  }
-  if (qns) {
-    qns->clear();
-    for (const auto& f : out) {
-      const auto d = decode_frame(f, "sim");
-      qns->push_back(d.packet ? d.packet->qn : "");
-    }
+    if (realtime) out.push_back(data_frame(st, "2011", t + 1800, t + 1800, 1, registry));
+    out.push_back(data_frame(st, "2061", t, t + core::kHour, 0, registry));
   }
   return out;
 }
@@ -371,7 +365,7 @@ SimResult simulate(const SimOptions& options) {
   tcp::resolver resolver(run.io);
   run.ep = *resolver.resolve(options.host, std::to_string(options.port)).begin();
   for (const auto& st : options.stations) {
-    auto c = std::make_shared<Conn>(run.io, run, st, sim_frames(st, options.begin, options.hours, options.realtime));
+    auto c = std::make_shared<Conn>(run.io, run, st, sim_frames(st, options.begin, options.hours, options.realtime, options.registry));
     run.conns.push_back(c);
     c->start();
   }
