@@ -73,6 +73,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   std::mutex qmu;
   std::condition_variable qcv;
   std::deque<Job> queue;
+  std::atomic<std::size_t> queued{0};  // jobs waiting for the writer (back-pressure)
   bool stopping = false;
   std::thread writer;
 
@@ -116,7 +117,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket sock, std::shared_ptr<Server::Impl> srv)
-      : sock_(std::move(sock)), idle_(sock_.get_executor()), srv_(std::move(srv)), split_(srv_->opt.max_frame) {
+      : sock_(std::move(sock)), idle_(sock_.get_executor()), pause_(sock_.get_executor()), srv_(std::move(srv)), split_(srv_->opt.max_frame) {
     boost::system::error_code ec;
     const auto ep = sock_.remote_endpoint(ec);
     peer_ = ec ? "?" : ep.address().to_string() + ":" + std::to_string(ep.port());
@@ -153,6 +154,15 @@ class Session : public std::enable_shared_from_this<Session> {
 
  private:
   void read() {
+    // Back-pressure: while the writer is behind, stop reading (TCP flow control then slows the
+    // stations) so memory stays bounded however fast they send.
+    if (srv_->queued > srv_->opt.max_queue) {
+      pause_.expires_after(std::chrono::milliseconds(20));
+      pause_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+        if (!ec && !self->closed_) self->read();
+      });
+      return;
+    }
     sock_.async_read_some(asio::buffer(buf_), [self = shared_from_this()](boost::system::error_code ec, std::size_t n) {
       if (ec) return self->do_close();
       self->last_ = std::chrono::steady_clock::now();
@@ -198,13 +208,14 @@ class Session : public std::enable_shared_from_this<Session> {
     sock_.shutdown(tcp::socket::shutdown_both, ec);
     sock_.close(ec);
     idle_.cancel();
+    pause_.cancel();
     --srv_->open_connections;
     std::lock_guard lk(srv_->mu);
     srv_->sessions.erase(weak_from_this());
   }
 
   tcp::socket sock_;
-  asio::steady_timer idle_;
+  asio::steady_timer idle_, pause_;
   std::shared_ptr<Server::Impl> srv_;
   FrameSplitter split_;
   std::array<char, 4096> buf_;
@@ -392,6 +403,7 @@ void Server::Impl::submit(Job job) {
     std::lock_guard lk(qmu);
     queue.push_back(std::move(job));
   }
+  ++queued;
   qcv.notify_one();
 }
 
@@ -407,6 +419,7 @@ void Server::Impl::writer_loop() {
         n += queue.front().observations.size();
         batch.push_back(std::move(queue.front()));
         queue.pop_front();
+        --queued;
       }
     }
     const core::Instant now = now_utc();
