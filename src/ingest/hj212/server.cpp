@@ -283,9 +283,11 @@ void Server::Impl::handle(const std::shared_ptr<Session>& s, const std::string& 
   else if (site->password != p.pw) refusal = "pw", code = QnRtn::pw_error;
   if (refusal) {
     ++refused_auth;
-    opt.log("warn", where + ": MN=" + p.mn + ": " +
-                        (code == QnRtn::mn_error ? "unknown MN (no configured site)" : "wrong password") +
-                        "; answered 9011 QnRtn=" + std::to_string(static_cast<int>(code)) + ", not stored");
+    // Once per MN and reason: a misconfigured logger retries forever (ServerStats counts them).
+    log_once(std::string("refuse:") + refusal + ":" + p.mn, "warn",
+             where + ": MN=" + p.mn + ": " +
+                 (code == QnRtn::mn_error ? "unknown MN (no configured site)" : "wrong password") +
+                 "; answered 9011 QnRtn=" + std::to_string(static_cast<int>(code)) + ", not stored");
     s->send({answer_9011(p, code)});
     if (archive && opt.quarantine) {
       Job j;
