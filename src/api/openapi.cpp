@@ -1,0 +1,67 @@
+#include "api/openapi.h"
+
+namespace skyriver::api {
+
+nlohmann::json openapi(const Router& router) {
+  using nlohmann::json;
+  json paths = json::object();
+  for (const auto& r : router.routes()) {
+    json params = json::array();
+    for (const auto& p : r.doc.params) {
+      json schema{{"type", p.type}};
+      if (!p.values.empty()) schema["enum"] = p.values;
+      json one{{"name", p.name}, {"in", p.in}, {"required", p.required || p.in == "path"},
+               {"description", p.description}, {"schema", schema}};
+      if (!p.example.empty()) one["example"] = p.example;
+      params.push_back(one);
+    }
+    json error_ref{{"$ref", "#/components/responses/Error"}};
+    json op{{"summary", r.doc.summary},
+            {"tags", json::array({r.doc.tag})},
+            {"operationId", r.method + " " + r.pattern},
+            {"parameters", params},
+            {"responses",
+             {{"200", {{"description", "OK"}, {"content", {{r.doc.content_type, {{"schema", r.doc.response_schema}}}}}}},
+              {"400", error_ref},
+              {"404", error_ref}}}};
+    if (r.doc.write) {
+      op["security"] = json::array({{{"token", json::array()}}});
+      op["responses"]["401"] = error_ref;
+    }
+    if (!r.doc.request_content_type.empty())
+      op["requestBody"] = {{"required", true}, {"content", {{r.doc.request_content_type, {{"schema", {{"type", r.doc.request_content_type == "application/json" ? "object" : "string"}}}}}}}};
+    std::string method = r.method;
+    for (auto& c : method) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    paths[r.pattern][method] = op;
+  }
+  return {
+      {"openapi", "3.0.3"},
+      {"info",
+       {{"title", "skyriver API"},
+        {"version", "0.1.0"},
+        {"description",
+         "Air and surface-water monitoring of Datong (大同市). Times are Beijing time (UTC+8) in ISO 8601; "
+         "an hourly value is keyed by the hour it starts. Concentrations in µg/m³ except CO in mg/m³; "
+         "water in mg/L. Errors are JSON {error:{code,message,parameter}}."}}},
+      {"paths", paths},
+      {"components",
+       {{"securitySchemes", {{"token", {{"type", "http"}, {"scheme", "bearer"}}}}},
+        {"responses",
+         {{"Error",
+           {{"description", "error"},
+            {"content",
+             {{"application/json",
+               {{"schema",
+                 {{"type", "object"},
+                  {"required", {"error"}},
+                  {"properties",
+                   {{"error",
+                     {{"type", "object"},
+                      {"required", {"code", "message"}},
+                      {"properties",
+                       {{"code", {{"type", "string"}}},
+                        {"message", {{"type", "string"}}},
+                        {"parameter", {{"type", "string"}}}}}}}}}}}}}}}}}}}}}};
+}
+
+}  // namespace skyriver::api

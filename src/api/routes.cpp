@@ -1,0 +1,32 @@
+#include "api/routes.h"
+
+#include "api/openapi.h"
+#include "core/time.h"
+
+#include <cmath>
+
+namespace skyriver::api {
+
+std::optional<core::Instant> time_param(const Request& req, const std::string& name) {
+  if (!req.has(name)) return std::nullopt;
+  const std::string& v = req.get(name);
+  if (auto d = core::parse_date(v)) return core::beijing_midnight(*d);
+  if (auto c = core::parse_civil(v)) return core::from_beijing(*c);
+  throw bad_parameter(name, "'" + v + "' is not a Beijing date YYYY-MM-DD or time YYYY-MM-DDTHH:MM");
+}
+
+nlohmann::json number_or_null(double v) { return std::isnan(v) ? nlohmann::json(nullptr) : nlohmann::json(v); }
+
+void add_routes(Router& router, Context& ctx) {
+  add_site_routes(router, ctx);
+  add_air_routes(router, ctx);
+  add_write_routes(router, ctx);
+  RouteDoc doc{"This API's OpenAPI 3 description", "meta", {}, "application/json", {{"type", "object"}}};
+  router.add("GET", "/api/openapi.json", doc, [&router](const Request&) {
+    Response r;
+    r.body = openapi(router).dump();
+    return r;
+  });
+}
+
+}  // namespace skyriver::api

@@ -1,0 +1,41 @@
+// The API's routes over the engine. add_routes() registers every route with its doc on the
+// Router; the write routes call the hooks of Context (set by `skyriver serve` when a store is
+// open), so the API layer itself never writes files or databases.
+#pragma once
+
+#include "api/router.h"
+#include "api/sse.h"
+#include "engine/engine.h"
+
+#include <nlohmann/json.hpp>
+
+#include <functional>
+#include <optional>
+
+namespace skyriver::api {
+
+struct AuditRequest {
+  std::string site, parameter, mark, reason, user;  // mark: invalid | dust
+  core::Instant from = 0, to = 0;
+  bool on = true;
+};
+
+struct Context {
+  engine::Engine& engine;
+  // Imports an uploaded file of `format`; returns the import report (rows, errors...).
+  std::function<nlohmann::json(const std::string& format, const std::string& name, const std::string& body)> import_file;
+  // Records an audit mark in the store (the engine is updated by the route).
+  std::function<void(const AuditRequest&)> record_audit;
+};
+
+void add_routes(Router& router, Context& ctx);
+
+// --- helpers shared by the route files ---
+// A time parameter: "YYYY-MM-DD" (00:00 Beijing) or "YYYY-MM-DDTHH:MM[:SS]" (Beijing).
+std::optional<core::Instant> time_param(const Request& req, const std::string& name);
+nlohmann::json number_or_null(double v);
+void add_site_routes(Router& router, Context& ctx);
+void add_air_routes(Router& router, Context& ctx);
+void add_write_routes(Router& router, Context& ctx);
+
+}  // namespace skyriver::api

@@ -1,0 +1,77 @@
+// Write routes: audit marks and file upload for import. They need the API token
+// (Router::set_tokens); the store work is done by Context hooks set in `skyriver serve`.
+#include "api/routes.h"
+
+namespace skyriver::api {
+
+using nlohmann::json;
+
+void add_write_routes(Router& router, Context& ctx) {
+  router.add("POST", "/api/marks",
+             {"Record an audit mark over the hours [from, to) of one site's parameter (or all its parameters): "
+              "invalid, dust (sand/dust affected) or valid (lifts earlier marks). Raw data is never changed. "
+              "Body: JSON {site, parameter?, from, to, mark, reason, user?}",
+              "write", {}, "application/json",
+              {{"type", "object"}, {"required", {"hours", "mark"}}}, true, "application/json"},
+             [&ctx](const Request& req) {
+               json body = json::parse(req.body, nullptr, false);
+               if (body.is_discarded() || !body.is_object()) throw bad_parameter("body", "is not a JSON object");
+               auto text = [&](const char* k, bool required) -> std::string {
+                 if (!body.contains(k)) {
+                   if (required) throw bad_parameter(k, "is required");
+                   return "";
+                 }
+                 if (!body[k].is_string()) throw bad_parameter(k, "must be a string");
+                 return body[k].get<std::string>();
+               };
+               AuditRequest a;
+               a.site = text("site", true);
+               a.parameter = text("parameter", false);
+               a.mark = text("mark", true);
+               a.reason = text("reason", true);
+               a.user = text("user", false);
+               if (a.mark != "invalid" && a.mark != "dust" && a.mark != "valid")
+                 throw bad_parameter("mark", "'" + a.mark + "' is not one of: invalid, dust, valid");
+               Request times;
+               times.query = {{"from", text("from", true)}, {"to", text("to", true)}};
+               a.from = *time_param(times, "from");
+               a.to = *time_param(times, "to");
+               if (a.from % core::kHour || a.to % core::kHour) throw bad_parameter("from", "marks cover whole hours");
+               if (a.to <= a.from) throw bad_parameter("to", "must be after 'from'");
+               if (a.to - a.from > 366 * core::kDay) throw bad_parameter("to", "at most one year per mark request");
+               bool known = ctx.engine.read([&](const engine::Engine& e) { return e.site(a.site) != nullptr; });
+               if (!known) throw ApiError(404, "not_found", "parameter 'site': no site '" + a.site + "'", "site");
+               if (!ctx.record_audit) throw ApiError(503, "no_store", "this server has no store to record marks in");
+               ctx.record_audit(a);
+               const auto mark = a.mark == "dust" ? engine::kDust : engine::kAuditInvalid;
+               if (a.mark == "valid") {
+                 ctx.engine.mark(a.site, a.parameter, a.from, a.to, engine::kAuditInvalid, false);
+                 ctx.engine.mark(a.site, a.parameter, a.from, a.to, engine::kDust, false);
+               } else {
+                 ctx.engine.mark(a.site, a.parameter, a.from, a.to, mark, true);
+               }
+               Response r;
+               r.body = json{{"hours", (a.to - a.from) / core::kHour}, {"mark", a.mark}}.dump();
+               return r;
+             });
+
+  router.add("POST", "/api/import",
+             {"Upload a data file to import into the store (body = the file's bytes, gzip allowed); the new values "
+              "reach the engine and the live stream at once. Answers the import report.",
+              "write",
+              {{"format", "query", "string", "file format", true, {"cnemc"}, "cnemc"},
+               {"name", "query", "string", "the file's name (kept as the source of each value)", false, {}, "china_sites_20191231.csv"}},
+              "application/json", {{"type", "object"}}, true, "application/octet-stream"},
+             [&ctx](const Request& req) {
+               if (!ctx.import_file) throw ApiError(503, "no_importer", "this server cannot import files");
+               if (req.body.empty()) throw bad_parameter("body", "is empty: send the file's bytes");
+               std::string name = req.has("name") ? req.get("name") : "upload";
+               if (name.find('/') != std::string::npos || name.find('\\') != std::string::npos)
+                 throw bad_parameter("name", "must be a plain file name");
+               Response r;
+               r.body = ctx.import_file(req.get("format"), name, req.body).dump();
+               return r;
+             });
+}
+
+}  // namespace skyriver::api

@@ -1,0 +1,240 @@
+// `skyriver serve`: loads the city and its data into the engine, then serves the HTTP API, the
+// live stream and the one-map page until stopped (SIGINT/SIGTERM).
+//
+// Live data reaches the engine three ways, each announced on /api/stream at once: HJ 212
+// packets (--hj212-port), uploads (POST /api/import), and files imported by another process
+// (`skyriver import` into the same store), noticed by polling the store's import log every 2 s.
+// The API token for write routes: SKYRIVER_API_TOKEN, else `token` in <config>/server.toml
+// [api] (also `read_token` to close reads).
+#include "api/routes.h"
+#include "api/server.h"
+#include "app/command.h"
+#include "core/error.h"
+#include "engine/engine.h"
+#include "engine/load.h"
+#include "ingest/import/importer.h"
+#include "model/city.h"
+#include "store/store.h"
+
+#include <boost/asio/signal_set.hpp>
+#include <toml.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstring>
+#include <fstream>
+#include <unistd.h>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <mutex>
+#include <thread>
+
+namespace {
+
+namespace fs = std::filesystem;
+using namespace skyriver;
+
+struct ServeOptions {
+  std::string config = "config/datong";
+  std::string db = "var/skyriver.db";
+  std::string web;
+  std::string address = "127.0.0.1";
+  int port = 8080;
+  int hj212_port = -1;
+  int threads = 0;
+  double poll = 2;
+};
+
+// The page: --web, else web/ in the working directory, else web/ beside the build folder
+// holding the binary (build/skyriver -> web/).
+fs::path find_web(const std::string& option) {
+  if (!option.empty()) {
+    if (!fs::is_regular_file(fs::path(option) / "index.html")) throw core::Error("--web " + option, "no index.html there");
+    return option;
+  }
+  std::error_code ec;
+  fs::path beside = fs::read_symlink("/proc/self/exe", ec).parent_path().parent_path() / "web";
+  for (const fs::path& p : {fs::path("web"), beside})
+    if (fs::is_regular_file(p / "index.html")) return p;
+  throw core::Error("--web", "no web/ folder with index.html found; pass --web DIR");
+}
+
+std::pair<std::string, std::string> tokens(const std::string& config) {
+  std::string write, read;
+  const fs::path file = fs::path(config) / "server.toml";
+  if (fs::exists(file)) {
+    try {
+      const auto t = toml::parse(file.string());
+      if (t.contains("api")) {
+        write = toml::find_or<std::string>(t, "api", "token", "");
+        read = toml::find_or<std::string>(t, "api", "read_token", "");
+      }
+    } catch (const std::exception& e) {
+      throw core::Error(file.string(), e.what());
+    }
+  }
+  if (const char* env = std::getenv("SKYRIVER_API_TOKEN"); env && *env) write = env;
+  return {write, read};
+}
+
+// Watches the store's import log; when an import finished since the last look, pulls the new
+// values into the engine (which announces them).
+class ImportWatcher {
+ public:
+  ImportWatcher(engine::Engine& e, std::string url, double seconds) : engine_(e), url_(std::move(url)), seconds_(seconds) {
+    thread_ = std::thread([this] { run(); });
+  }
+  ~ImportWatcher() {
+    {
+      std::lock_guard lock(mutex_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+
+ private:
+  void run() {
+    std::unique_ptr<store::Store> s;
+    std::int64_t seen = -1;
+    std::unique_lock lock(mutex_);
+    while (!stop_) {
+      lock.unlock();
+      try {
+        if (!s) s = store::Store::open(url_);
+        std::int64_t newest = 0;
+        for (const auto& r : s->imports())
+          if (r.status != "running") newest = std::max(newest, r.id);
+        if (seen >= 0 && newest > seen) {
+          const std::size_t n = engine::refresh(engine_, *s);
+          std::cout << "skyriver: import " << newest << " noticed, " << n << " new hourly values" << std::endl;
+        }
+        seen = newest;
+      } catch (const std::exception& e) {
+        std::cerr << "skyriver: watching imports: " << e.what() << std::endl;
+        s.reset();
+      }
+      lock.lock();
+      cv_.wait_for(lock, std::chrono::duration<double>(seconds_), [this] { return stop_; });
+    }
+  }
+  engine::Engine& engine_;
+  std::string url_;
+  double seconds_;
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+nlohmann::json batch_json(const std::vector<engine::Update>& batch) {
+  nlohmann::json values = nlohmann::json::array();
+  for (std::size_t i = 0; i < batch.size() && i < 200; ++i) {
+    const auto& u = batch[i];
+    values.push_back({{"site", u.site}, {"parameter", u.parameter}, {"time", core::format_iso(u.time)},
+                      {"value", u.value}, {"flag", std::string(1, u.flag)}});
+  }
+  return {{"count", batch.size()}, {"values", values}};
+}
+
+}  // namespace
+
+static skyriver::app::Command serve_command{
+    "serve", "serve the HTTP API, the live stream and the one-map page", [](CLI::App& cmd) {
+      auto o = std::make_shared<ServeOptions>();
+      cmd.add_option("--config", o->config, "city configuration folder")->capture_default_str();
+      cmd.add_option("--db", o->db, "store URL or SQLite file")->capture_default_str();
+      cmd.add_option("--port", o->port, "HTTP port (0 = any free port)")->capture_default_str()->check(CLI::Range(0, 65535));
+      cmd.add_option("--address", o->address, "address to listen on")->capture_default_str();
+      cmd.add_option("--hj212-port", o->hj212_port, "also accept HJ 212 data on this TCP port (0 = any free port)")
+          ->check(CLI::Range(0, 65535));
+      cmd.add_option("--web", o->web, "folder of the page (default: ./web)");
+      cmd.add_option("--threads", o->threads, "HTTP threads (default: hardware threads, at least 2)")->check(CLI::Range(0, 256));
+      cmd.add_option("--poll", o->poll, "seconds between looks at the store's import log")->capture_default_str()->check(CLI::Range(0.1, 3600.0));
+      return [o]() -> int {
+        namespace asio = boost::asio;
+        const auto city = model::load_city(o->config);
+        engine::Engine eng;
+        engine::set_city(eng, city);
+        auto store = store::Store::open(o->db);
+        std::mutex store_mutex;  // a Store is used by one thread at a time
+        const auto report = engine::load(eng, *store);
+        std::cout << "skyriver: " << city.sites.size() << " sites, " << report.values << " hourly values and "
+                  << report.marks << " audit marks loaded in " << report.seconds << " s" << std::endl;
+
+        api::Router router;
+        auto [write_token, read_token] = tokens(o->config);
+        router.set_tokens(write_token, read_token);
+        api::SseHub hub;
+        api::Context ctx{eng, {}, {}};
+        ctx.record_audit = [&](const api::AuditRequest& a) {
+          std::vector<std::string> params{a.parameter};
+          if (a.parameter.empty()) params = eng.read([&](const engine::Engine& e) { return e.parameters(a.site); });
+          std::lock_guard lock(store_mutex);
+          const core::Instant now = std::chrono::duration_cast<std::chrono::seconds>(
+                                        std::chrono::system_clock::now().time_since_epoch()).count();
+          for (const auto& p : params)
+            for (core::Instant t = a.from; t < a.to; t += core::kHour)
+              store->add_mark({0, a.site, p, t, store::Interval::hour, a.mark, a.reason, a.user.empty() ? "api" : a.user, now});
+        };
+        ctx.import_file = [&](const std::string& format, const std::string& name, const std::string& body) {
+          // The importer reads files: the upload goes to a private temporary file first.
+          const bool gz = body.size() > 2 && static_cast<unsigned char>(body[0]) == 0x1f && static_cast<unsigned char>(body[1]) == 0x8b;
+          fs::path dir = fs::temp_directory_path() / ("skyriver-upload-" + std::to_string(::getpid()));
+          fs::create_directories(dir);
+          std::string base = name;
+          for (const char* ext : {".gz", ".csv"})
+            if (base.size() > std::strlen(ext) && base.ends_with(ext)) base.resize(base.size() - std::strlen(ext));
+          fs::path file = dir / (base + (gz ? ".csv.gz" : ".csv"));
+          { std::ofstream(file, std::ios::binary) << body; }
+          ingest::ImportOptions io_opts;
+          io_opts.format = format;
+          ingest::ImportSummary sum;
+          std::size_t fresh = 0;
+          try {
+            std::lock_guard lock(store_mutex);
+            sum = ingest::run_import({file.string()}, *store, city, io_opts);
+            fresh = engine::refresh(eng, *store);
+          } catch (...) {
+            fs::remove(file);
+            throw;
+          }
+          fs::remove(file);
+          nlohmann::json rejects = nlohmann::json::array();
+          for (const auto& r : sum.rejects) rejects.push_back({{"where", r.where}, {"why", r.why}});
+          return nlohmann::json{{"rows_read", sum.rows_read}, {"stored", sum.stored}, {"duplicates", sum.duplicates},
+                                {"conflicts", sum.conflicts}, {"rejected", sum.rejected}, {"rejects", rejects},
+                                {"new_hourly_values", fresh}};
+        };
+        api::add_routes(router, ctx);
+        api::StaticFiles files(find_web(o->web));
+        eng.subscribe([&hub](const std::vector<engine::Update>& batch) { hub.publish("data", batch_json(batch).dump()); });
+
+        asio::io_context io;
+        api::ServerOptions so;
+        so.address = o->address;
+        so.port = static_cast<unsigned short>(o->port);
+        std::unique_ptr<api::HttpServer> server;
+        try {
+          server = std::make_unique<api::HttpServer>(io, router, hub, files, so);
+        } catch (const std::exception& e) {
+          throw core::Error("--port " + std::to_string(o->port), std::string("cannot listen: ") + e.what());
+        }
+        server->start();
+        ImportWatcher watcher(eng, o->db, o->poll);
+
+        asio::signal_set signals(io, SIGINT, SIGTERM);
+        signals.async_wait([&io](auto, int) { io.stop(); });
+
+        std::cout << "skyriver: serving http://" << o->address << ":" << server->port() << "/" << std::endl;
+        if (write_token.empty()) std::cout << "skyriver: no API token configured: write routes are disabled" << std::endl;
+        const int n = o->threads > 0 ? o->threads : std::max(2u, std::thread::hardware_concurrency());
+        std::vector<std::thread> pool;
+        for (int i = 1; i < n; ++i) pool.emplace_back([&io] { io.run(); });
+        io.run();
+        for (auto& t : pool) t.join();
+        return 0;
+      };
+    }};

@@ -1,0 +1,153 @@
+#include "engine/air.h"
+
+#include "core/error.h"
+#include "standards/area.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+
+namespace skyriver::engine {
+
+namespace st = skyriver::standards;
+static constexpr const char* kCodes[6] = {"pm25", "pm10", "so2", "no2", "co", "o3"};
+static constexpr double kNaN = st::kMissing;
+
+Target air_target(const Engine& e, const std::string& id) {
+  Target t;
+  t.id = id;
+  std::vector<std::string> sites;
+  if (const Site* s = e.site(id)) {
+    t.name = s->name;
+    sites.push_back(s->id);
+  } else if (const Area* a = e.area(id)) {
+    t.name = a->name;
+    t.area = true;
+    const bool city = a->level == "city";
+    for (const auto& s : e.sites())
+      if (s.kind == "air" && !s.reference && (city || s.area == a->code)) sites.push_back(s.id);
+  } else {
+    throw core::Error("site or area", "'" + id + "' is neither a configured site nor an area code");
+  }
+  for (int p = 0; p < 6; ++p)
+    for (const auto& s : sites) t.series[p].push_back(e.series(s, kCodes[p]));
+  return t;
+}
+
+// Value of pollutant p at hour h for the target: the site's usable value, or the area mean.
+static double value_at(const Target& t, int p, core::Instant h) {
+  if (!t.area) return t.series[p][0] ? t.series[p][0]->usable(h) : kNaN;
+  double vals[64];
+  std::vector<double> many;
+  const std::size_t n = t.series[p].size();
+  double* v = vals;
+  if (n > 64) {
+    many.resize(n);
+    v = many.data();
+  }
+  // A site counts in the area for the hours between its first and its latest value of the
+  // pollutant: stations not yet built or already stopped do not make the area's hour invalid.
+  std::size_t m = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const HourlySeries* s = t.series[p][i];
+    if (s && h >= s->first() && h < s->end()) v[m++] = s->usable(h);
+  }
+  return m ? st::area_mean(std::span<const double>(v, m)) : kNaN;
+}
+
+static bool dust_at(const Target& t, core::Instant h) {
+  for (int p = 0; p < 2; ++p)  // PM2.5, PM10
+    for (const auto* s : t.series[p])
+      if (s && (s->marks(h) & kDust)) return true;
+  return false;
+}
+
+std::vector<HourAqi> hourly_aqi(const Target& t, core::Instant from, core::Instant to) {
+  std::vector<HourAqi> out;
+  from -= ((from % core::kHour) + core::kHour) % core::kHour;
+  for (core::Instant h = from; h < to; h += core::kHour) {
+    HourAqi r;
+    r.time = h;
+    double* fields[6] = {&r.values.pm25, &r.values.pm10, &r.values.so2, &r.values.no2, &r.values.co, &r.values.o3};
+    for (int p = 0; p < 6; ++p) *fields[p] = value_at(t, p, h);
+    const st::Edition ed = st::edition_for(core::beijing_date(h));
+    if (ed == st::Edition::e2012 && r.values.so2 > 800) {
+      // HJ 633-2012 Table 1 note 2: the SO2 IAQI then comes from the 24-h mean.
+      std::array<double, 24> last;
+      for (int i = 0; i < 24; ++i) last[i] = value_at(t, 2, h - (23 - i) * core::kHour);
+      r.values.so2_24h = st::daily_mean(last);
+    }
+    r.aqi = st::hourly_aqi(ed, r.values);
+    out.push_back(r);
+  }
+  return out;
+}
+
+std::vector<st::DailyRecord> daily_records(const Target& t, core::Date from, core::Date to) {
+  std::vector<st::DailyRecord> out;
+  const auto first = core::days_from_civil(from), last = core::days_from_civil(to);
+  if (last > first) out.reserve(static_cast<std::size_t>(last - first));
+  std::array<std::array<double, 24>, 6> day;
+  for (auto d = first; d < last; ++d) {
+    st::DailyRecord rec;
+    rec.date = core::civil_from_days(d);
+    const core::Instant midnight = core::beijing_midnight(rec.date);
+    for (int h = 0; h < 24; ++h) {
+      const core::Instant at = midnight + h * core::kHour;
+      for (int p = 0; p < 6; ++p) day[p][h] = value_at(t, p, at);
+      rec.dust = rec.dust || dust_at(t, at);
+    }
+    st::DayHours hours{day[0], day[1], day[2], day[3], day[4], day[5]};
+    rec.values = st::daily_values(hours);
+    rec.aqi = st::daily_aqi(st::edition_for(rec.date), rec.values);
+    out.push_back(rec);
+  }
+  return out;
+}
+
+st::PeriodSummary summary(const Target& t, core::Date from, core::Date to) {
+  return st::summarize_period(daily_records(t, from, to));
+}
+
+core::Date same_day_last_year(core::Date d) {
+  core::Date out{d.year - 1, d.month, d.day};
+  if (out.day > core::days_in_month(out.year, out.month)) out.day = core::days_in_month(out.year, out.month);
+  return out;
+}
+
+static double key_of(const RankRow& r, RankBy by) {
+  switch (by) {
+    case RankBy::composite: return r.now.composite.total;
+    case RankBy::pm25: return r.now.conc[static_cast<int>(st::Pollutant::pm25)];
+    case RankBy::good_ratio: return -r.now.good_ratio;  // higher is better
+  }
+  return kNaN;
+}
+
+std::vector<RankRow> ranking(const Engine& e, core::Date from, core::Date to, RankBy by) {
+  std::vector<RankRow> rows;
+  for (const auto& a : e.areas()) {
+    if (a.level == "city") continue;
+    Target t = air_target(e, a.code);
+    RankRow r;
+    r.area = a.code;
+    r.name = a.name;
+    r.now = summary(t, from, to);
+    r.last_year = summary(t, same_day_last_year(from), same_day_last_year(to));
+    r.change = st::compare_periods(r.now, r.last_year);
+    rows.push_back(std::move(r));
+  }
+  std::stable_sort(rows.begin(), rows.end(), [by](const RankRow& a, const RankRow& b) {
+    const double x = key_of(a, by), y = key_of(b, by);
+    if (std::isnan(x) != std::isnan(y)) return std::isnan(y);
+    return !std::isnan(x) && x < y;
+  });
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const double k = key_of(rows[i], by);
+    if (std::isnan(k)) break;
+    rows[i].rank = (i > 0 && key_of(rows[i - 1], by) == k) ? rows[i - 1].rank : static_cast<int>(i) + 1;
+  }
+  return rows;
+}
+
+}  // namespace skyriver::engine

@@ -1,0 +1,59 @@
+// The air-quality questions asked of the engine: hourly and daily AQI, the period summary and
+// the county ranking, for one site, one county/district or the city. Every number comes from
+// standards/ (HJ 633 AQI, HJ 663 daily statistics, area means, composite index); this file only
+// gathers the hourly values those functions take.
+//
+// A target is a site id or an area code. An area's values are computed from the area's hourly
+// series (per hour, the mean of its sites' valid values, standards::area_mean), over the air
+// sites of the area that are not reference stations (对照点); the city covers all its areas.
+// A site counts for the hours between its first and latest value of that pollutant (stations not
+// yet built or stopped do not count against the area's 75 % rule).
+// Hours marked invalid (source flag not N, or audit) are missing; dust-marked hours stay in the
+// AQI and the good-day count but a day holding any is a dust day for the summary (its PM values
+// leave the composite index, per 环办监测〔2016〕120号 as standards::summarize_period applies it).
+// The edition of the standards follows the date (standards::edition_for).
+// Call these inside Engine::read().
+#pragma once
+
+#include "engine/engine.h"
+#include "standards/air_stats.h"
+#include "standards/composite.h"
+
+#include <string>
+#include <vector>
+
+namespace skyriver::engine {
+
+struct Target {
+  std::string id, name;
+  bool area = false;
+  std::vector<const HourlySeries*> series[6];  // per pollutant (pm25 pm10 so2 no2 co o3), one per site
+};
+// Throws core::Error("site or area", why) when `id` names neither.
+Target air_target(const Engine& e, const std::string& id);
+
+struct HourAqi {
+  core::Instant time = 0;
+  standards::HourlyInput values;
+  standards::AqiResult aqi;
+};
+std::vector<HourAqi> hourly_aqi(const Target& t, core::Instant from, core::Instant to);
+
+// One record per day of [from, to).
+std::vector<standards::DailyRecord> daily_records(const Target& t, core::Date from, core::Date to);
+
+standards::PeriodSummary summary(const Target& t, core::Date from, core::Date to);
+
+enum class RankBy { composite, pm25, good_ratio };
+struct RankRow {
+  std::string area, name;
+  int rank = 0;  // 1 = best; 0 = no valid statistic (listed last)
+  standards::PeriodSummary now, last_year;
+  standards::PeriodChange change;
+};
+// The districts and counties of the city over [from, to), ranked; ties share a rank.
+std::vector<RankRow> ranking(const Engine& e, core::Date from, core::Date to, RankBy by);
+
+core::Date same_day_last_year(core::Date d);
+
+}  // namespace skyriver::engine

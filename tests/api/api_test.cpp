@@ -1,0 +1,281 @@
+// The HTTP API against a real server (see server_fixture.h) holding the bundled Datong 2019
+// sample. Expected values come from the data file itself (/work/shared/data/air, the same CNEMC
+// rows) or are worked by hand from HJ 633-2012 / HJ 663-2013 and cited where used.
+#include "server_fixture.h"
+
+#include "core/text.h"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <thread>
+
+using nlohmann::json;
+using skyriver::test::Server;
+
+namespace {
+
+// Value of one cell of the shared CNEMC file: (date, hour label, type, station) → text.
+std::string cnemc_cell(const std::string& date, int hour, const std::string& type, const std::string& station) {
+  std::ifstream in(std::string(SKYRIVER_SHARED_DIR) + "/data/air/china_sites_2019_datong.csv");
+  std::string line;
+  std::getline(in, line);
+  auto header = skyriver::core::split_csv(line);
+  std::size_t col = 0;
+  for (std::size_t i = 0; i < header.size(); ++i)
+    if (header[i] == station) col = i;
+  const std::string prefix = date + "," + std::to_string(hour) + "," + type + ",";
+  while (std::getline(in, line))
+    if (line.rfind(prefix, 0) == 0) return skyriver::core::split_csv(line).at(col);
+  return "";
+}
+
+json get_json(const std::string& target, int expect_status = 200) {
+  auto r = Server::get().get(target);
+  EXPECT_EQ(r.status, expect_status) << target << " -> " << r.body;
+  EXPECT_NE(r.content_type.find("application/json"), std::string::npos) << target;
+  return json::parse(r.body);
+}
+
+// HJ 633-2012 Table 2 / Appendix A: official RGB of each level.
+std::string colour_of_aqi(int aqi) {
+  if (aqi <= 50) return "#00e400";
+  if (aqi <= 100) return "#ffff00";
+  if (aqi <= 150) return "#ff7e00";
+  if (aqi <= 200) return "#ff0000";
+  if (aqi <= 300) return "#99004c";
+  return "#7e0023";
+}
+
+}  // namespace
+
+TEST(Api, NowIsTheLatestHourInTheStore) {
+  // The file's last rows are 20191231 hour 23 = the hour 22:00-23:00 → keyed by its start.
+  auto h = get_json("/api/health");
+  EXPECT_EQ(h["now"], "2019-12-31T22:00:00+08:00");
+  EXPECT_EQ(h["values"], 392427);  // what `skyriver import` reported storing for the sample
+}
+
+TEST(Api, SitesAndAreasOfDatong) {
+  auto sites = get_json("/api/sites?kind=air");
+  std::set<std::string> ids;
+  for (auto& s : sites) ids.insert(s["id"]);
+  for (const char* id : {"1721A", "1723A", "1724A", "1725A", "1726A", "2923A"}) EXPECT_TRUE(ids.count(id)) << id;
+  auto areas = get_json("/api/areas");
+  std::set<std::string> codes;
+  for (auto& a : areas) codes.insert(a["code"]);
+  for (const char* c : {"140200", "140212", "140213", "140214", "140215", "140221", "140222", "140223", "140224", "140225", "140226"})
+    EXPECT_TRUE(codes.count(c)) << c;
+  auto one = get_json("/api/sites/1724A");
+  EXPECT_EQ(one["name"], "大同大学");
+  EXPECT_NEAR(one["lon"].get<double>(), 113.3444, 1e-9);  // national station list
+}
+
+TEST(Api, LatestAqiOfEveryStationMatchesThePublishedAqi) {
+  // Our hourly AQI (HJ 633-2012 from the six 1-h values) must equal CNEMC's published AQI of the
+  // same station-hour (the file's AQI row), and the colour must be the level's official colour.
+  auto latest = get_json("/api/latest?kind=air");
+  int checked = 0;
+  for (auto& s : latest) {
+    if (s["time"].is_null()) continue;
+    // Each station's latest hour starts at h:00 on 2019-12-31 = the file's label h+1.
+    const std::string time = s["time"];
+    ASSERT_EQ(time.substr(0, 11), "2019-12-31T") << s["site"];
+    const int label = std::stoi(time.substr(11, 2)) + 1;
+    const std::string published = cnemc_cell("20191231", label, "AQI", s["site"]);
+    ASSERT_FALSE(published.empty()) << s["site"];
+    EXPECT_EQ(s["aqi"].get<int>(), std::stoi(published)) << s["site"];
+    EXPECT_EQ(s["color"], colour_of_aqi(std::stoi(published))) << s["site"];
+    EXPECT_EQ(s["values"]["pm25"].get<double>(), std::stod(cnemc_cell("20191231", label, "PM2.5", s["site"])));
+    ++checked;
+  }
+  EXPECT_EQ(checked, 6);  // 1721A 1723A-1726A (latest 22:00) and 2923A (latest 17:00)
+}
+
+TEST(Api, HourlySeriesAreTheFileValuesKeyedByHourStart) {
+  auto s = get_json("/api/sites/1724A/series?parameter=pm25&from=2019-12-31&to=2020-01-01");
+  ASSERT_EQ(s["points"].size(), 24u);
+  for (int h = 0; h < 23; ++h) {  // hour starting h:00 = file label h+1
+    const std::string v = cnemc_cell("20191231", h + 1, "PM2.5", "1724A");
+    auto& p = s["points"][h];
+    if (v.empty()) EXPECT_TRUE(p["value"].is_null());
+    else EXPECT_EQ(p["value"].get<double>(), std::stod(v)) << h;
+  }
+  EXPECT_TRUE(s["points"][23]["value"].is_null());  // 23:00-24:00 is label 0 of 2020-01-01: not in the file
+  EXPECT_EQ(s["points"][0]["time"], "2019-12-31T00:00:00+08:00");
+}
+
+TEST(Api, DailyAqiWorkedByHand) {
+  // 1724A on 2019-01-02 (hours 00:00..23:00 = labels 1..23 of 01-02 and label 0 of 01-03), all 24
+  // hours present. HJ 663-2013: PM2.5 24-h mean = 1556/24 = 64.83; IAQI (HJ 633-2012 Table 1,
+  // 35..75 → 50..100) = 50 + 50/40 × (64.83 - 35) = 87.3 → rounded up 88. The other IAQIs are
+  // lower (PM10 85 → 68, NO2 49.75 → 63, SO2 44.25 → 45, CO 1.68 → 42, O3 max 8 h 27.25 → 14,
+  // O3 max 1 h 35 → 11), so AQI 88, level 2 (良), primary PM2.5.
+  auto d = get_json("/api/aqi/daily?site=1724A&from=2019-01-02&to=2019-01-03");
+  ASSERT_EQ(d.size(), 1u);
+  EXPECT_EQ(d[0]["aqi"], 88);
+  EXPECT_EQ(d[0]["level"], 2);
+  EXPECT_EQ(d[0]["color"], "#ffff00");
+  EXPECT_EQ(d[0]["primary"], json::array({"pm25"}));
+  EXPECT_EQ(d[0]["iaqi"]["pm10"], 68);
+  EXPECT_EQ(d[0]["iaqi"]["o3_8h"], 14);
+  EXPECT_EQ(d[0]["concentrations"]["pm25"], 65.0);  // reported as an integer (GB/T 8170)
+}
+
+TEST(Api, SummaryAndRankingAreConsistent) {
+  auto s = get_json("/api/summary?area=140200&from=2019-01-01&to=2020-01-01");
+  const int valid = s["valid_days"], good = s["good_days"];
+  EXPECT_GT(valid, 300);
+  int per_level = 0;
+  for (auto& n : s["days_per_level"]) per_level += n.get<int>();
+  EXPECT_EQ(per_level, valid);
+  EXPECT_NEAR(s["good_ratio"].get<double>(), 100.0 * good / valid, 0.005);  // REFERENCE 4.2
+  // The city's daily AQI list and the summary count the same good days.
+  auto days = get_json("/api/aqi/daily?area=140200&from=2019-01-01&to=2020-01-01");
+  ASSERT_EQ(days.size(), 365u);
+  int good_days = 0;
+  for (auto& d : days) good_days += !d["aqi"].is_null() && d["aqi"].get<int>() <= 100;
+  EXPECT_EQ(good_days, good);
+  auto r = get_json("/api/ranking?from=2019-01-01&to=2020-01-01&by=pm25");
+  ASSERT_EQ(r["rows"].size(), 10u);  // 4 districts and 6 counties
+  EXPECT_EQ(r["rows"][0]["area"], "140213");  // 平城区 holds every station with 2019 data
+  EXPECT_EQ(r["rows"][0]["rank"], 1);
+  EXPECT_TRUE(r["rows"][1]["rank"].is_null());
+}
+
+TEST(Api, ErrorsNameTheBadParameter) {
+  auto e = get_json("/api/sites/NOPE/series?parameter=pm25", 404);
+  EXPECT_EQ(e["error"]["parameter"], "id");
+  e = get_json("/api/sites/1724A/series?parameter=pm25&interval=week", 400);
+  EXPECT_EQ(e["error"]["parameter"], "interval");
+  EXPECT_NE(e["error"]["message"].get<std::string>().find("week"), std::string::npos);
+  e = get_json("/api/sites/1724A/series?parameter=pm25&from=yesterday", 400);
+  EXPECT_EQ(e["error"]["parameter"], "from");
+  e = get_json("/api/sites/1724A/series", 400);
+  EXPECT_EQ(e["error"]["parameter"], "parameter");
+  e = get_json("/api/aqi/daily?site=1724A&area=140200", 400);
+  EXPECT_EQ(e["error"]["code"], "bad_parameter");
+  e = get_json("/api/ranking?by=best", 400);
+  EXPECT_EQ(e["error"]["parameter"], "by");
+  e = get_json("/api/no/such/route", 404);
+  EXPECT_EQ(e["error"]["code"], "not_found");
+}
+
+TEST(Api, NoRequestReadsOutsideTheDataOrStopsTheServer) {
+  auto& s = Server::get();
+  for (const char* target : {"/../../../../etc/passwd", "/%2e%2e/%2e%2e/%2e%2e/etc/passwd", "/geo/..%2f..%2f..%2fetc/passwd",
+                             "/index.html%00.json", "/..\\..\\etc\\passwd", "/%zz"}) {
+    auto r = s.get(target);
+    EXPECT_GE(r.status, 400) << target;
+    EXPECT_EQ(r.body.find("root:"), std::string::npos) << target;
+  }
+  // Garbage, a header too large, a body over the limit announced, a half request.
+  EXPECT_NE(s.raw("GARBAGE\r\n\r\n").find("400"), std::string::npos);
+  EXPECT_NE(s.raw("GET / HTTP/1.1\r\nX: " + std::string(40000, 'a') + "\r\n\r\n").find("400"), std::string::npos);
+  EXPECT_NE(s.raw("POST /api/import?format=cnemc HTTP/1.1\r\nContent-Length: 999999999999\r\n\r\n").find("413"), std::string::npos);
+  s.raw("GET /api/health HTTP/1.1\r\nHost: x\r\n", 200);
+  auto bad_utf8 = s.get("/api/sites/%ff%fe/series?parameter=pm25");
+  EXPECT_EQ(bad_utf8.status, 404);
+  EXPECT_NO_THROW((void)json::parse(bad_utf8.body));
+  EXPECT_TRUE(s.alive());
+  EXPECT_EQ(s.get("/api/health").status, 200);
+  EXPECT_EQ(s.get("/").status, 200);
+}
+
+TEST(Api, EveryDocumentedRouteAnswersAsDocumented) {
+  auto& s = Server::get();
+  auto doc = get_json("/api/openapi.json");
+  ASSERT_EQ(doc["openapi"], "3.0.3");
+  int routes = 0;
+  for (auto& [path, ops] : doc["paths"].items()) {
+    for (auto& [method, op] : ops.items()) {
+      std::string target = path, query;
+      for (auto& p : op["parameters"]) {
+        const std::string name = p["name"], example = p.value("example", "");
+        if (p["in"] == "path") {
+          ASSERT_FALSE(example.empty()) << path << " " << name;
+          target.replace(target.find("{" + name + "}"), name.size() + 2, example);
+        } else if (p["required"].get<bool>() || (name == "site" && !op["summary"].get<std::string>().empty() && false)) {
+          query += (query.empty() ? "?" : "&") + name + "=" + example;
+        }
+      }
+      // Routes taking site or area need one of them: give the documented example of 'area'.
+      for (auto& p : op["parameters"])
+        if (p["name"] == "area" && !p["required"].get<bool>()) query += (query.empty() ? "?" : "&") + std::string("area=140200");
+      ++routes;
+      if (method == "get") {
+        auto r = s.get(target + query);
+        ASSERT_EQ(r.status, 200) << method << " " << target + query << ": " << r.body;
+        const std::string ct = op["responses"]["200"]["content"].begin().key();
+        EXPECT_NE(r.content_type.find(ct), std::string::npos) << path;
+        auto body = json::parse(r.body);
+        auto schema = op["responses"]["200"]["content"][ct]["schema"];
+        if (schema.value("type", "") == "array") {
+          EXPECT_TRUE(body.is_array()) << path;
+          if (schema.contains("items") && schema["items"].contains("required") && !body.empty())
+            for (auto& k : schema["items"]["required"]) EXPECT_TRUE(body[0].contains(k)) << path << " " << k;
+        } else if (schema.value("type", "") == "object") {
+          EXPECT_TRUE(body.is_object()) << path;
+          if (schema.contains("required"))
+            for (auto& k : schema["required"]) EXPECT_TRUE(body.contains(k)) << path << " " << k;
+        }
+        // Every documented enum rejects a value outside it, naming the parameter.
+        for (auto& p : op["parameters"])
+          if (p["schema"].contains("enum") && p["in"] == "query") {
+            auto bad = s.get(target + query + (query.empty() ? "?" : "&") + p["name"].get<std::string>() + "=zzz");
+            EXPECT_EQ(bad.status, 400) << path;
+            EXPECT_EQ(json::parse(bad.body)["error"]["parameter"], p["name"]) << path;
+          }
+      } else {
+        // Write routes are documented with a token: without it, 401 as documented.
+        ASSERT_TRUE(op.contains("security")) << path;
+        auto r = s.request("POST", target + query, "{}");
+        EXPECT_EQ(r.status, 401) << path << " " << r.body;
+        EXPECT_TRUE(op["responses"].contains("401"));
+      }
+    }
+  }
+  EXPECT_GE(routes, 12);
+}
+
+TEST(Api, AuditMarkInvalidatesAtOnce) {
+  auto& s = Server::get();
+  const std::string body = R"({"site":"1724A","parameter":"pm25","from":"2019-12-31T10:00","to":"2019-12-31T12:00","mark":"invalid","reason":"test: instrument check"})";
+  EXPECT_EQ(s.request("POST", "/api/marks", body, {{"Authorization", "Bearer wrong"}}).status, 401);
+  auto r = s.request("POST", "/api/marks", body, {{"Authorization", "Bearer " + s.token()}, {"Content-Type", "application/json"}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(json::parse(r.body)["hours"], 2);
+  auto series = get_json("/api/sites/1724A/series?parameter=pm25&from=2019-12-31T09:00&to=2019-12-31T13:00");
+  EXPECT_FALSE(series["points"][0].contains("invalid"));
+  EXPECT_TRUE(series["points"][1]["invalid"].get<bool>());
+  EXPECT_TRUE(series["points"][2]["invalid"].get<bool>());
+  EXPECT_FALSE(series["points"][3].contains("invalid"));
+  // The invalidated PM2.5 no longer enters the station's hourly AQI.
+  auto aqi = get_json("/api/aqi/hourly?site=1724A&from=2019-12-31T10:00&to=2019-12-31T11:00");
+  EXPECT_TRUE(aqi[0]["values"]["pm25"].is_null());
+  EXPECT_FALSE(aqi[0]["iaqi"].contains("pm25"));
+  auto bad = s.request("POST", "/api/marks", R"({"site":"1724A","from":"2019-12-31","to":"2019-12-30","mark":"invalid","reason":"x"})",
+                       {{"Authorization", "Bearer " + s.token()}});
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(json::parse(bad.body)["error"]["parameter"], "to");
+}
+
+TEST(Api, UploadedDataReachesTheLiveStream) {
+  auto& s = Server::get();
+  std::string events;
+  std::thread listener([&] { events = s.raw("GET /api/stream HTTP/1.1\r\nHost: x\r\n\r\n", 4000); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  // One CNEMC row: hour label 1 of 2020-01-01 = the hour starting 2020-01-01 00:00.
+  const std::string file = "date,hour,type,1724A\n20200101,1,PM2.5,55\n";
+  auto r = s.request("POST", "/api/import?format=cnemc&name=upload_test.csv", file, {{"Authorization", "Bearer " + s.token()}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(json::parse(r.body)["stored"], 1);
+  listener.join();
+  EXPECT_NE(events.find("text/event-stream"), std::string::npos);
+  EXPECT_NE(events.find("event: data"), std::string::npos) << events;
+  EXPECT_NE(events.find(R"("site":"1724A")"), std::string::npos);
+  EXPECT_NE(events.find(R"("time":"2020-01-01T00:00:00+08:00")"), std::string::npos);
+  EXPECT_NE(events.find(R"("value":55.0)"), std::string::npos);
+  EXPECT_EQ(get_json("/api/health")["now"], "2020-01-01T00:00:00+08:00");
+}

@@ -1,0 +1,56 @@
+// Texts of the page in Simplified Chinese (first) and English. t(key) reads the current
+// language; apply() rewrites every element carrying data-i18n.
+const texts = {
+  zh: {
+    title: '大同市生态环境质量一张图', dataTime: '数据时间', nowHint: '（“现在”为库中最新一小时的数据，而非当前时钟）',
+    liveWaiting: '实时连接中…', liveOn: '实时', liveOff: '实时连接断开，重连中…', liveNew: '新数据',
+    map: '空气站点与水质断面', zoomUrban: '城区', zoomCity: '全市', cityNow: '全市当前空气质量', primary: '首要污染物',
+    yearSoFar: '年度进展', goodDays: '优良天数比例', target: '目标', ranking: '区县排名', rankBy: '排序',
+    byComposite: '综合指数', byGood: '优良天数比例', area: '区县', composite: '综合指数', goodShort: '优良率', change: '同比',
+    calendar: 'AQI 日历', last24h: '最近 24 小时', last30d: '最近 30 天', siteYear: '今年以来',
+    footer: '数据：中国环境监测总站实时发布数据（样例）；边界：DataV。AQI 按 HJ 633，统计按 HJ 663。',
+    city: '全市', noData: '无数据', hourly: '逐时', daily: '逐日', compositeLine: '综合指数', days: '天',
+    waterClass: '水质类别', air: '空气站', water: '水质断面', goodDaysOf: '优良天数', validDays: '有效天数',
+    lang: 'English', dayDetail: '逐时 AQI',
+    levels: ['优', '良', '轻度污染', '中度污染', '重度污染', '严重污染'],
+    advice: ['各类人群可正常活动', '极少数异常敏感人群应减少户外活动',
+      '儿童、老年人及心脏病、呼吸系统疾病患者应减少长时间、高强度的户外锻炼',
+      '儿童、老年人及心脏病、呼吸系统疾病患者避免长时间、高强度的户外锻炼，一般人群适量减少户外运动',
+      '儿童、老年人和心脏病、肺病患者应停留在室内，停止户外运动，一般人群减少户外运动',
+      '儿童、老年人和病人应当留在室内，避免体力消耗，一般人群应避免户外活动'],
+  },
+  en: {
+    title: 'Datong Environment — One Map', dataTime: 'Data time', nowHint: '("now" is the latest hour in the store, not the wall clock)',
+    liveWaiting: 'connecting…', liveOn: 'live', liveOff: 'live stream lost, reconnecting…', liveNew: 'new data',
+    map: 'Air stations and water sections', zoomUrban: 'Urban', zoomCity: 'Whole city', cityNow: 'City air quality now', primary: 'Primary pollutant',
+    yearSoFar: 'Year so far', goodDays: 'Good-day ratio', target: 'target', ranking: 'District & county ranking', rankBy: 'Rank by',
+    byComposite: 'Composite index', byGood: 'Good-day ratio', area: 'Area', composite: 'Composite', goodShort: 'Good', change: 'YoY',
+    calendar: 'AQI calendar', last24h: 'Last 24 hours', last30d: 'Last 30 days', siteYear: 'Year so far',
+    footer: 'Data: CNEMC real-time release (sample); boundaries: DataV. AQI per HJ 633, statistics per HJ 663.',
+    city: 'Datong city', noData: 'no data', hourly: 'hourly', daily: 'daily', compositeLine: 'Composite index', days: 'days',
+    waterClass: 'Water class', air: 'Air station', water: 'Water section', goodDaysOf: 'good days', validDays: 'valid days',
+    lang: '中文', dayDetail: 'Hourly AQI',
+    levels: ['Good', 'Moderate', 'Lightly polluted', 'Moderately polluted', 'Heavily polluted', 'Severely polluted'],
+    advice: ['Everyone can be active outdoors as usual.', 'A very few unusually sensitive people should reduce outdoor activity.',
+      'Children, the elderly and people with heart or respiratory disease should reduce long or intense outdoor exercise.',
+      'Children, the elderly and heart/respiratory patients should avoid long or intense outdoor exercise; everyone else should cut back.',
+      'Children, the elderly and heart/lung patients should stay indoors and stop outdoor exercise; everyone else should reduce outdoor activity.',
+      'Children, the elderly and the sick should stay indoors and avoid exertion; everyone else should avoid outdoor activity.'],
+  },
+};
+
+export let lang = localStorage.getItem('skyriver.lang') || 'zh';
+export function t(key) { return texts[lang][key] ?? texts.zh[key] ?? key; }
+export function setLang(l) { lang = l; localStorage.setItem('skyriver.lang', l); apply(); }
+export function apply() {
+  document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
+  document.title = t('title');
+  for (const el of document.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
+  document.getElementById('lang').textContent = t('lang');
+}
+// Parameter names for charts and tooltips.
+export const paramNames = {
+  pm25: 'PM2.5', pm10: 'PM10', so2: 'SO₂', no2: 'NO₂', co: 'CO', o3: 'O₃', o3_8h: 'O₃-8h', aqi: 'AQI',
+  aqi_published: 'AQI', codmn: 'CODMn', nh3n: 'NH₃-N', tp: 'TP', tn: 'TN', do: 'DO', ph: 'pH', wtemp: 'T',
+};
+export function unitOf(p) { return p === 'co' ? 'mg/m³' : ['aqi', 'ph', 'aqi_published'].includes(p) ? '' : (['pm25','pm10','so2','no2','o3','o3_8h'].includes(p) ? 'µg/m³' : 'mg/L'); }
