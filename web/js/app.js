@@ -132,6 +132,7 @@ async function renderCalendar() {
   // cell size follows the calendar's layout
   const a = charts.calendar.convertToPixel({ calendarIndex: 0 }, `${year}-01-07`), b = charts.calendar.convertToPixel({ calendarIndex: 0 }, `${year}-01-14`);
   if (a && b) { state.cellSize = [Math.max(4, b[0] - a[0] - 1), 15]; charts.calendar.setOption({ series: [{ symbolSize: state.cellSize }] }); }
+  state.calendarKey = `${area}-${year}`;  // what the calendar shows now (tests wait on it)
 }
 async function showDay(date) {
   const area = document.getElementById('cal-area').value;
@@ -152,6 +153,8 @@ async function openSite(id) {
   const panel = document.getElementById('panel');
   panel.hidden = false;
   panel.dataset.site = id;
+  panel.dataset.loaded = '';
+  charts.h24.resize(); charts.d30.resize();  // they were drawn while the panel was hidden
   document.getElementById('panel-title').textContent = `${site.name} (${id})`;
   const l = state.latest.find((x) => x.site === id) ?? {};
   document.getElementById('panel-latest').textContent = l.time ? `${l.time.replace('T', ' ').slice(0, 16)} · ` +
