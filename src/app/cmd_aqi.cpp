@@ -34,9 +34,7 @@ struct Options {
 };
 
 std::string primary_text(std::uint8_t m) {
-  std::string s;
-  for (Pollutant p : standards::kPollutants)
-    if (m & standards::bit(p)) s += (s.empty() ? "" : ", ") + std::string(standards::code(p));
+  const std::string s = standards::codes_of(m, ", ");
   return s.empty() ? "-" : s;
 }
 

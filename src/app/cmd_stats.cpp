@@ -110,13 +110,11 @@ std::optional<core::Date> date_option(const std::string& name, const std::string
 struct Options {
   std::string csv, from, to, edition;
   std::vector<std::string> dust;
-  bool json = false;
+  bool json = false, compare_last_year = false;
 };
 
 std::string mask_text(std::uint8_t m) {
-  std::string s;
-  for (Pollutant p : standards::kPollutants)
-    if (m & standards::bit(p)) s += (s.empty() ? "" : ",") + std::string(standards::code(p));
+  const std::string s = standards::codes_of(m);
   return s.empty() ? "-" : s;
 }
 
@@ -132,28 +130,12 @@ std::string text(Pollutant p, double v) {
   return o.str();
 }
 
-std::string fixed2(double v) {
-  if (std::isnan(v)) return "NA";
-  std::ostringstream x;
-  x << std::fixed << std::setprecision(2) << v;
-  return x.str();
-}
-
-int run(const Options& o) {
-  std::optional<standards::Edition> forced;
-  if (!o.edition.empty()) {
-    forced = standards::parse_edition(o.edition);
-    if (!forced) throw core::Error("--edition", "must be 2012 or 2026, not '" + o.edition + "'");
-  }
-  std::set<core::Date> dust;
-  for (const std::string& d : o.dust) dust.insert(*date_option("--dust", d));
-  const auto rows = read_csv(o.csv);
-  core::Date first = core::beijing_date(rows.begin()->first);
-  core::Date last = core::beijing_date(rows.rbegin()->first);
-  if (auto f = date_option("--from", o.from)) first = *f;
-  if (auto t = date_option("--to", o.to)) last = *t;
-  if (last < first) throw core::Error("--from/--to", "the period is empty");
-
+// Daily records of [first, last] from the hour-start keyed rows; each day in its own edition
+// unless one is forced.
+std::vector<standards::DailyRecord> build_days(const std::map<core::Instant, Hour>& rows,
+                                               core::Date first, core::Date last,
+                                               std::optional<standards::Edition> forced,
+                                               const std::set<core::Date>& dust) {
   std::vector<standards::DailyRecord> days;
   std::array<std::array<double, 24>, 6> h;
   for (core::Date d = first; d <= last; d = core::add_days(d, 1)) {
@@ -170,7 +152,54 @@ int run(const Options& o) {
     r.dust = dust.count(d) > 0;
     days.push_back(r);
   }
+  return days;
+}
+
+// The same calendar dates one year earlier (29 February -> 28 February).
+core::Date year_before(core::Date d) {
+  d.year -= 1;
+  if (d.month == 2 && d.day == 29 && !core::is_leap_year(d.year)) d.day = 28;
+  return d;
+}
+
+std::string fixed2(double v) {
+  if (std::isnan(v)) return "NA";
+  std::ostringstream x;
+  x << std::fixed << std::setprecision(2) << v;
+  return x.str();
+}
+
+int run(const Options& o) {
+  std::optional<standards::Edition> forced;
+  if (!o.edition.empty()) {
+    forced = standards::parse_edition(o.edition);
+    if (!forced) throw core::Error("--edition", "must be 2012 or 2026, not '" + o.edition + "'");
+  }
+  std::set<core::Date> dust;
+  for (const std::string& d : o.dust) {
+    auto v = date_option("--dust", d);
+    if (!v) throw core::Error("--dust", "empty date");
+    dust.insert(*v);
+  }
+  const auto rows = read_csv(o.csv);
+  core::Date first = core::beijing_date(rows.begin()->first);
+  core::Date last = core::beijing_date(rows.rbegin()->first);
+  if (auto f = date_option("--from", o.from)) first = *f;
+  if (auto t = date_option("--to", o.to)) last = *t;
+  if (last < first) throw core::Error("--from/--to", "the period is empty");
+
+  const auto days = build_days(rows, first, last, forced, dust);
   const standards::PeriodSummary s = standards::summarize_period(days);
+  // Same period last year, when asked, from the same file (dust days there are not marked).
+  std::optional<standards::PeriodChange> change;
+  if (o.compare_last_year) {
+    const core::Date f0 = year_before(first), l0 = year_before(last);
+    if (rows.lower_bound(core::beijing_midnight(f0)) == rows.lower_bound(core::beijing_midnight(core::add_days(l0, 1))))
+      throw core::Error("--compare-last-year", "the file has no data for " + core::format_date(f0) +
+                                                    " .. " + core::format_date(l0));
+    const auto before = standards::summarize_period(build_days(rows, f0, l0, forced, dust));
+    change = standards::compare_periods(s, before);
+  }
   const Pollutant cols[] = {Pollutant::pm25, Pollutant::pm10, Pollutant::so2,
                             Pollutant::no2,  Pollutant::co,   Pollutant::o3_8h};
   auto value = [](const standards::DailyInput& v, Pollutant p) {
@@ -223,6 +252,18 @@ int run(const Options& o) {
     sm["composite_index"] = std::isnan(s.composite.total) ? nlohmann::ordered_json(nullptr)
                                                           : nlohmann::ordered_json(s.composite.total);
     sm["primary"] = mask_text(s.composite.primary);
+    if (change) {
+      nlohmann::ordered_json ch, cp;
+      auto opt = [](double v) {
+        return std::isnan(v) ? nlohmann::ordered_json(nullptr)
+                             : nlohmann::ordered_json(standards::round_half_even(v, 2));
+      };
+      ch["composite_pct"] = opt(change->composite_pct);
+      ch["good_ratio_points"] = opt(change->good_ratio_points);
+      for (Pollutant p : cols) cp[std::string(standards::code(p))] = opt(change->conc_pct[unsigned(p)]);
+      ch["concentration_pct"] = cp;
+      sm["change_vs_last_year"] = ch;
+    }
     j["summary"] = sm;
     std::cout << j.dump(1) << "\n";
     return 0;
@@ -258,6 +299,8 @@ static skyriver::app::Command stats_command{
       cmd.add_option("--to", o->to, "last day (YYYY-MM-DD)");
       cmd.add_option("--edition", o->edition, "force the edition: 2012 or 2026");
       cmd.add_option("--dust", o->dust, "a dust-affected day (YYYY-MM-DD); repeatable")->delimiter(',');
+      cmd.add_flag("--compare-last-year", o->compare_last_year,
+                   "also summarise the same dates one year earlier (from the same file) and print the change");
       cmd.add_flag("--json", o->json, "JSON output");
       return [o]() { return run(*o); };
     }};

@@ -156,9 +156,11 @@ void read_sites(const toml::value& doc, const std::string& file, const std::stri
         }
       }
     }
+    if (auto ps = field<std::vector<std::string>>(t, "parameters", file, where, pr))
+      s.parameters = *ps;
     static const std::set<std::string> known{"id", "name", "kind", "area", "lon", "lat",
                                              "reference", "stopped", "mn", "password",
-                                             "edition", "attributes"};
+                                             "edition", "attributes", "parameters"};
     if (t.is_table())
       for (const auto& [k, v] : t.as_table())
         if (!known.count(k)) pr.add(file, where + "." + k, "unknown key");
@@ -244,6 +246,9 @@ CityConfig load_city(const std::string& dir) {
       pr.add(file, "site " + s.id, "duplicate id (also in " + it->second + ")");
     if (!s.area.empty() && !area_ids.count(s.area))
       pr.add(file, "site " + s.id + ".area", "unknown area '" + s.area + "'");
+    for (const auto& code : s.parameters)
+      if (!c.parameters.find(code))
+        pr.add(file, "site " + s.id + ".parameters", "unknown parameter '" + code + "'");
     if (!s.mn.empty())
       if (auto [it, fresh] = seen_mn.emplace(s.mn, s.id); !fresh)
         pr.add(file, "site " + s.id + ".mn", "MN " + s.mn + " already used by site " + it->second);

@@ -11,6 +11,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace skyriver::model {
 
@@ -36,6 +37,9 @@ struct Site {
   // Free attributes kept as text: river, water_body (river|reservoir|lake), target_class
   // (I..V or "unknown"), national (true), enterprise, ... Shown, stored, never interpreted here.
   std::map<std::string, std::string> attributes;
+  // Platform codes of what the site measures, when the configuration states it (empty = not
+  // stated); every code must be a known parameter.
+  std::vector<std::string> parameters;
   // HJ 212 data logger (optional).
   std::string mn;        // 24 hex chars (2017/2025) or a short 2005 id
   std::string password;  // PW

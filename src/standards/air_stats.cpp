@@ -34,6 +34,20 @@ double mean_8h(const double* h) {
   return window8h_valid(n) ? sum / n : kMissing;
 }
 
+void moving_mean(std::span<const double> in, std::span<double> out, int window, int min_valid) {
+  // Direct sum per window (window <= 24): exact and simple; a running sum would drift.
+  const std::size_t w = std::size_t(window);
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    out[i] = kMissing;
+    if (i + 1 < w) continue;
+    double sum = 0;
+    int n = 0;
+    for (std::size_t k = i + 1 - w; k <= i; ++k)
+      if (!std::isnan(in[k])) sum += in[k], ++n;
+    if (n >= min_valid) out[i] = sum / n;
+  }
+}
+
 O3Max8h o3_daily_max_8h(std::span<const double, 24> hours, double o3_limit_8h) {
   O3Max8h r{kMissing, kMissing, 0};
   for (int start = 0; start + 8 <= 24; ++start) {  // windows ending 08:00 .. 24:00
@@ -128,6 +142,7 @@ double annual_mean(core::Date first, std::span<const double> daily) {
 Compliance annual_compliance(LimitSet set, ZoneClass zone, Pollutant p, int year,
                              std::span<const double> daily, std::span<double> scratch) {
   Compliance c;
+  if (scratch.size() < daily.size()) return c;  // contract: scratch as large as daily
   const core::Date first{year, 1, 1};
   int counts[12];
   count_months(first, daily, counts);

@@ -23,6 +23,12 @@ double daily_max_1h(std::span<const double, 24> hours); // NaN unless >= 20 vali
 // Mean of 8 consecutive hours (h[0..7]); NaN unless >= 6 valid.
 double mean_8h(const double* h);
 
+// Trailing moving mean over a dense hourly series: out[i] = mean of in[i-window+1 .. i] when at
+// least min_valid of those hours are valid, else NaN (also for the first window-1 hours, which
+// lack history). O3 8-h: window 8, min_valid 6 (GB 3095 Table 4); 24-h: window 24, min_valid 20.
+// No allocation; out.size() must equal in.size().
+void moving_mean(std::span<const double> in, std::span<double> out, int window, int min_valid);
+
 struct O3Max8h {
   double value;       // NaN when not valid
   double raw_max;     // max over the valid windows (NaN if none), before the validity rule
@@ -63,8 +69,8 @@ double annual_mean(core::Date first, std::span<const double> daily);
 // Annual assessment of one pollutant (HJ 663 3.1): for so2/no2/pm10/pm25 the annual mean and the
 // percentile of daily means, for co the 95th percentile, for o3_8h the 90th percentile of the
 // daily max 8-h. Statistics are rounded to reporting precision (GB/T 8170) before comparing
-// with the limits. `daily` = the year's daily values starting Jan 1 (scratch copy is made
-// internally in a caller-provided buffer of the same size).
+// with the limits. `daily` = the year's daily values starting Jan 1; `scratch` a caller buffer at
+// least as large (the percentile reorders a copy there; a smaller one gives an invalid result).
 struct Compliance {
   double mean = kMissing;        // annual mean (NaN for co, o3_8h, or when invalid)
   double pct = kMissing;         // percentile statistic

@@ -1,6 +1,7 @@
 #include "standards/aqi.h"
 
 #include <cmath>
+#include <limits>
 
 #include "standards/rounding.h"
 
@@ -9,30 +10,41 @@ namespace {
 
 constexpr std::array<double, 8> kIaqiNodes{0, 50, 100, 150, 200, 300, 400, 500};
 
+constexpr double kInf = std::numeric_limits<double>::infinity();  // pads the short columns
+
 struct Column {
   std::array<double, 8> bp;
   int nodes;  // how many nodes the column has (SO2 1h and O3 8h stop at 800)
+  std::array<double, 8> slope{};  // IAQI per unit of concentration on segment (i-1, i]
 };
 
+constexpr std::array<Column, 10> with_slopes(std::array<Column, 10> t) {
+  for (auto& c : t)
+    for (int i = 1; i < c.nodes; ++i)
+      c.slope[i] = (kIaqiNodes[i] - kIaqiNodes[i - 1]) / (c.bp[i] - c.bp[i - 1]);
+  return t;
+}
+
 // HJ 633-2012 Table 1, by Scale. Only PM nodes at IAQI 100 differ in 2026 (Table 3).
-constexpr std::array<Column, 10> k2012{{
+constexpr std::array<Column, 10> k2012raw{{
     {{0, 50, 150, 475, 800, 1600, 2100, 2620}, 8},     // so2_24h
-    {{0, 150, 500, 650, 800, 0, 0, 0}, 5},             // so2_1h
+    {{0, 150, 500, 650, 800, kInf, kInf, kInf}, 5},    // so2_1h
     {{0, 40, 80, 180, 280, 565, 750, 940}, 8},         // no2_24h
     {{0, 100, 200, 700, 1200, 2340, 3090, 3840}, 8},   // no2_1h
     {{0, 50, 150, 250, 350, 420, 500, 600}, 8},        // pm10_24h
     {{0, 2, 4, 14, 24, 36, 48, 60}, 8},                // co_24h
     {{0, 5, 10, 35, 60, 90, 120, 150}, 8},             // co_1h
     {{0, 160, 200, 300, 400, 800, 1000, 1200}, 8},     // o3_1h
-    {{0, 100, 160, 215, 265, 800, 0, 0}, 6},           // o3_8h
+    {{0, 100, 160, 215, 265, 800, kInf, kInf}, 6},     // o3_8h
     {{0, 35, 75, 115, 150, 250, 350, 500}, 8},         // pm25_24h
 }};
+constexpr std::array<Column, 10> k2012 = with_slopes(k2012raw);
 
 constexpr std::array<Column, 10> make2026() {
-  auto t = k2012;
+  auto t = k2012raw;
   t[unsigned(Scale::pm10_24h)].bp[2] = 120;
   t[unsigned(Scale::pm25_24h)].bp[2] = 60;
-  return t;
+  return with_slopes(t);
 }
 constexpr std::array<Column, 10> k2026 = make2026();
 
@@ -84,10 +96,12 @@ std::optional<int> iaqi(Edition e, Scale s, double c) {
     if (col.nodes < 8) return std::nullopt;
     return 500;
   }
+  // Segment index without data-dependent branches (random concentrations mispredict a loop).
   int i = 1;
-  while (c > col.bp[i]) ++i;
-  const double lo = col.bp[i - 1], hi = col.bp[i];
-  const double v = kIaqiNodes[i - 1] + (kIaqiNodes[i] - kIaqiNodes[i - 1]) * (c - lo) / (hi - lo);
+  for (int k = 1; k < 7; ++k) i += c > col.bp[k];  // padding is +inf: never counted
+  // eq.(1) with the segment's slope precomputed (a multiply instead of a divide in the hot path;
+  // ceil_iaqi's tolerance absorbs the last-bit difference at the nodes).
+  const double v = kIaqiNodes[i - 1] + col.slope[i] * (c - col.bp[i - 1]);
   return ceil_iaqi(v);
 }
 

@@ -25,4 +25,14 @@ std::optional<Pollutant> pollutant_from_code(std::string_view c) {
   return std::nullopt;
 }
 
+std::string codes_of(std::uint8_t mask, std::string_view sep) {
+  std::string s;
+  for (int i = 0; i < kPollutantCount; ++i)
+    if (mask & (1u << i)) {
+      if (!s.empty()) s += sep;
+      s += kCodes[i];
+    }
+  return s;
+}
+
 }  // namespace skyriver::standards

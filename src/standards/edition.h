@@ -8,6 +8,7 @@
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "core/time.h"
@@ -33,5 +34,7 @@ inline constexpr std::array<Pollutant, kPollutantCount> kPollutants{
 std::string_view code(Pollutant p);  // platform code: pm25 pm10 so2 no2 co o3 o3_8h
 std::optional<Pollutant> pollutant_from_code(std::string_view code);
 inline constexpr std::uint8_t bit(Pollutant p) { return std::uint8_t(1u << unsigned(p)); }
+// The codes of a bitmask of pollutants in Pollutant order, joined by `sep` ("" for none).
+std::string codes_of(std::uint8_t mask, std::string_view sep = ",");
 
 }  // namespace skyriver::standards

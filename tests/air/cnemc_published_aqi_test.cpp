@@ -45,6 +45,7 @@ std::string read_text(const fs::path& p) {
 struct Tally {
   long total = 0, exact = 0, with_o3_8h = 0;
   std::map<std::string, long> classes;  // mismatch class -> count
+  std::map<std::string, std::pair<long, long>> special;  // special case -> (hours, exact)
   std::vector<std::string> examples;
 };
 
@@ -100,7 +101,17 @@ void check_file(const fs::path& p, Tally& t) {
       const auto r8 = standards::hourly_aqi(Edition::e2012, h8);
       ++t.total;
       if (r8.aqi && *r8.aqi == published) ++t.with_o3_8h;
-      if (r.aqi && *r.aqi == published) {
+      const bool ok = r.aqi && *r.aqi == published;
+      auto note = [&](const char* what) {
+        ++t.special[what].first;
+        if (ok) ++t.special[what].second;
+      };
+      if (h.pm25 > 500 || h.pm10 > 600) note("PM beyond the top breakpoint (IAQI 500)");
+      if (std::isnan(h.pm25) || std::isnan(h.pm10) || std::isnan(h.so2) || std::isnan(h.no2) ||
+          std::isnan(h.co) || std::isnan(h.o3))
+        note("a 1-h pollutant missing (2012: AQI of the rest)");
+      if (h.so2 > 800) note("SO2 1h > 800");
+      if (ok) {
         ++t.exact;
         continue;
       }
@@ -136,6 +147,8 @@ void report(const char* name, const Tally& t) {
   std::printf("%s: %ld station-hours, exact %ld (%.4f%%); with O3_8h also feeding the AQI: %.4f%%\n",
               name, t.total, t.exact, rate, 100.0 * double(t.with_o3_8h) / double(t.total));
   for (auto& [cls, n] : t.classes) std::printf("  mismatch class '%s': %ld\n", cls.c_str(), n);
+  for (auto& [what, c] : t.special)
+    std::printf("  special case '%s': %ld hours, %ld exact\n", what.c_str(), c.first, c.second);
   for (auto& e : t.examples) std::printf("  e.g. %s\n", e.c_str());
 }
 

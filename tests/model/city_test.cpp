@@ -166,6 +166,7 @@ id = "X3"
 name = "three"
 area = "140213"
 colour = "red"
+parameters = ["pm25", "pm7"]
 )";
   try {
     model::load_city(dir.string());
@@ -177,7 +178,8 @@ colour = "red"
     EXPECT_THAT(w, ::testing::HasSubstr("air_stations.toml: site X1: duplicate id"));
     EXPECT_THAT(w, ::testing::HasSubstr("air_stations.toml: site X1: lon and lat must be given together"));
     EXPECT_THAT(w, ::testing::HasSubstr("air_stations.toml: site X3.colour: unknown key"));
-    EXPECT_THAT(w, ::testing::HasSubstr("5 problem(s)"));
+    EXPECT_THAT(w, ::testing::HasSubstr("air_stations.toml: site X3.parameters: unknown parameter 'pm7'"));
+    EXPECT_THAT(w, ::testing::HasSubstr("6 problem(s)"));
   }
   fs::remove_all(dir);
 }

@@ -118,3 +118,22 @@ TEST(CliStats, BadRowNamesFileAndLine) {
   r = run("stats --csv " + kExample + " --bogus");
   EXPECT_NE(r.status, 0);
 }
+
+TEST(CliStats, ChangeAgainstSamePeriodLastYear) {
+  const std::string csv = testing::TempDir() + "/two_years.csv";
+  FILE* f = fopen(csv.c_str(), "w");
+  fputs("time,pm25,pm10,so2,no2,co,o3\n", f);
+  for (int h = 1; h <= 24; ++h) fprintf(f, "2018-01-01 %02d:00,40,70,30,40,2.0,80\n", h);
+  for (int h = 1; h <= 24; ++h) fprintf(f, "2019-01-01 %02d:00,80,100,20,30,1.0,100\n", h);
+  fclose(f);
+  auto r = run("stats --csv " + csv + " --from 2019-01-01 --to 2019-01-01 --compare-last-year --json");
+  ASSERT_EQ(r.status, 0) << r.out;
+  auto s = nlohmann::json::parse(r.out)["summary"];
+  // 2019: 80/35+100/70+20/60+30/40+1.0/4+100/160 = 5.6726 -> 5.67 (AQI 107, not good).
+  // 2018: 40/35+70/70+30/60+40/40+2.0/4+80/160 = 4.6429 -> 4.64 (AQI 57, good).
+  EXPECT_EQ(s["composite_index"], 5.67);
+  auto ch = s["change_vs_last_year"];
+  EXPECT_EQ(ch["composite_pct"], 22.2);  // (5.67-4.64)/4.64 = 22.198 %
+  EXPECT_EQ(ch["good_ratio_points"], -100);
+  EXPECT_EQ(ch["concentration_pct"]["pm25"], 100);  // 80 vs 40
+}

@@ -90,9 +90,7 @@ std::uint8_t mask(const std::string& s) {
 }
 
 std::string mask_text(std::uint8_t m) {
-  std::string s;
-  for (Pollutant p : kPollutants)
-    if (m & bit(p)) s += (s.empty() ? "" : ",") + std::string(code(p));
+  const std::string s = codes_of(m);
   return s.empty() ? "-" : s;
 }
 
@@ -226,7 +224,9 @@ void run_case(const std::string& args, const std::string& expected, const std::s
     auto r = o3_daily_max_8h(d, num(a.at(1)));
     EXPECT_EQ(fmt(r.value), x.at(0)) << where;
     auto want = kv(x, 1);
-    if (want.count("windows")) EXPECT_EQ(std::to_string(r.valid_windows), want["windows"]) << where;
+    if (want.count("windows")) {
+      EXPECT_EQ(std::to_string(r.valid_windows), want["windows"]) << where;
+    }
   } else if (kind == "month_valid") {
     EXPECT_EQ(month_valid(int(num(a.at(1))), int(num(a.at(2)))) ? "true" : "false", x.at(0)) << where;
   } else if (kind == "year_valid") {
@@ -257,7 +257,9 @@ void run_case(const std::string& args, const std::string& expected, const std::s
     auto r = composite_index(c);
     EXPECT_EQ(fmt(r.total), x.at(0)) << where;
     auto want = kv(x, 1);
-    if (want.count("primary")) EXPECT_EQ(mask_text(r.primary), mask_text(mask(want["primary"]))) << where;
+    if (want.count("primary")) {
+      EXPECT_EQ(mask_text(r.primary), mask_text(mask(want["primary"]))) << where;
+    }
   } else if (kind == "good_ratio") {
     EXPECT_EQ(fmt(good_day_ratio(int(num(a.at(1))), int(num(a.at(2))))), x.at(0)) << where;
   } else {

@@ -113,3 +113,16 @@ TEST(AreaValues, AqiFromAreaConcentrationsNotMaxOfSites) {
   EXPECT_EQ(area.pm25, 60);
   EXPECT_EQ(*hourly_aqi(Edition::e2012, area).aqi, 82);
 }
+
+TEST(MovingMean, EightHourWindowsNeedSixValues) {
+  // GB 3095 Table 4: an 8-h mean needs >= 6 of the 8 hourly values; out[i] ends with hour i.
+  std::vector<double> in{10, 20, 30, 40, 50, 60, 70, 80, kMissing, kMissing, 100, kMissing};
+  std::vector<double> out(in.size());
+  moving_mean(in, out, 8, 6);
+  for (int i = 0; i < 7; ++i) EXPECT_TRUE(std::isnan(out[i])) << i;  // no full window yet
+  EXPECT_EQ(out[7], 45);   // (10+...+80)/8
+  EXPECT_EQ(out[8], 50);   // hours 1..8: 20..80 = 350 / 7
+  EXPECT_EQ(out[9], 55);   // hours 2..9: 30..80 = 330 / 6
+  EXPECT_DOUBLE_EQ(out[10], 400.0 / 6);  // hours 3..10: 40,50,60,70,80,100
+  EXPECT_TRUE(std::isnan(out[11]));        // hours 4..11: only 5 valid
+}

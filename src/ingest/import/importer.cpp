@@ -95,9 +95,9 @@ class StoreSink final : public Sink {
     if (registered_.count(s.id)) return;
     registered_[s.id] = s;
     ++sum_.sites_registered;
-    if (write_) {
-      db_.put_areas(std::span<const model::Area>(&area, 1));
-      db_.put_sites(std::span<const model::Site>(&s, 1));
+    if (write_) {  // written with the next batch, before its values
+      pending_areas_.push_back(area);
+      pending_sites_.push_back(s);
     }
   }
 
@@ -116,7 +116,14 @@ class StoreSink final : public Sink {
 
  private:
   void flush() {
-    if (!write_ || batch_.empty()) return;
+    if (!write_) return;
+    if (!pending_sites_.empty()) {
+      db_.put_areas(pending_areas_);
+      db_.put_sites(pending_sites_);
+      pending_areas_.clear();
+      pending_sites_.clear();
+    }
+    if (batch_.empty()) return;
     // The import log is updated in the batch's own transaction.
     const auto r = db_.write(batch_, rec_);
     batch_.clear();
@@ -132,6 +139,8 @@ class StoreSink final : public Sink {
   std::string file_;
   store::ImportRecord rec_;
   std::vector<store::Observation> batch_;
+  std::vector<model::Area> pending_areas_;
+  std::vector<model::Site> pending_sites_;
   std::chrono::steady_clock::time_point last_draw_{};
 };
 

@@ -208,13 +208,19 @@ WriteResult PostgresStore::write_batch(std::span<const Observation> batch, Impor
                       "ORDER BY seq ON CONFLICT DO NOTHING")
                      .affected();
     // Rows not inserted: differing value or flag → conflicts (each distinct one recorded once).
-    r.conflicts = exec("INSERT INTO conflicts(site, parameter, time, interval, source_kind, "
+    // The temporary table has no statistics: force the index lookup per incoming row rather
+    // than a hash join over the whole observations table.
+    if (r.inserted < batch.size()) {
+      exec("SET LOCAL enable_hashjoin = off");
+      exec("SET LOCAL enable_mergejoin = off");
+      r.conflicts = exec("INSERT INTO conflicts(site, parameter, time, interval, source_kind, "
                        "value, unit, flag, source, received_at) SELECT i.site, i.parameter, "
                        "i.time, i.interval, i.source_kind, i.value, i.unit, i.flag, i.source, "
                        "i.received_at FROM incoming i JOIN observations o USING (site, "
                        "parameter, time, interval, source_kind) WHERE o.value <> i.value OR "
                        "o.flag <> i.flag ORDER BY i.seq ON CONFLICT DO NOTHING")
                       .affected();
+    }
     r.duplicates = batch.size() - r.inserted - r.conflicts;
     if (log) {
       ImportRecord next = *log;

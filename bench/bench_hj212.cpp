@@ -1,0 +1,177 @@
+// HJ 212 speed: codec frames/s and MB/s on one core (peer: the CRC alone over the same bytes,
+// the least any receiver must do), and the server sustained frames/s with 2,000 connections
+// over loopback with the SQLite store (peer: the codec alone), answer latency p50/p99 (send ->
+// 9014, which waits for the commit), memory per connection (RSS growth with 2,000 idle
+// connections open).
+#include "ingest/hj212/crc.h"
+#include "ingest/hj212/decode.h"
+#include "ingest/hj212/server.h"
+#include "ingest/hj212/simulator.h"
+#include "model/city.h"
+#include "store/store.h"
+
+#include <benchmark/benchmark.h>
+
+#include <boost/asio.hpp>
+
+#include <malloc.h>
+
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+using namespace skyriver;
+using namespace skyriver::hj212;
+namespace fs = std::filesystem;
+
+namespace {
+
+// REFERENCE.md 9.3 extra vector 1: an air station's hourly frame (296 bytes).
+const std::string kFrame =
+    "##0280QN=20240101010000000;ST=22;CN=2061;PW=123456;MN=010000A8900016F000169DC0;Flag=4;CP=&&DataTime="
+    "20240101000000;a34004-Avg=80,a34004-Flag=N;a34002-Avg=120,a34002-Flag=N;a21026-Avg=15,a21026-Flag=N;a21004-"
+    "Avg=40,a21004-Flag=N;a21005-Avg=1.2,a21005-Flag=N;a05024-Avg=60,a05024-Flag=N&&8F81\r\n";
+
+void BM_DecodeFrame(benchmark::State& state) {
+  for (auto _ : state) {
+    auto d = decode_frame(kFrame, "bench");
+    benchmark::DoNotOptimize(d);
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(kFrame.size()));
+}
+BENCHMARK(BM_DecodeFrame);
+
+void BM_PeerCrcOnly(benchmark::State& state) {
+  const std::string_view seg(kFrame.data() + 6, kFrame.size() - 12);
+  for (auto _ : state) benchmark::DoNotOptimize(crc16(seg));
+  state.SetItemsProcessed(state.iterations());
+  state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(kFrame.size()));
+}
+BENCHMARK(BM_PeerCrcOnly);
+
+void BM_EncodeFrames(benchmark::State& state) {
+  SimStation st{"S", "010000A8900016F000169DC0", "123456", "air", Edition::hj2017};
+  std::int64_t bytes = 0;
+  for (auto _ : state) {
+    auto f = sim_frames(st, 1704038400, 24, false);
+    for (const auto& x : f) bytes += static_cast<std::int64_t>(x.size());
+    benchmark::DoNotOptimize(f);
+  }
+  state.SetItemsProcessed(state.iterations() * 24);
+  state.SetBytesProcessed(bytes);
+}
+BENCHMARK(BM_EncodeFrames);
+
+struct ServerRig {
+  fs::path dir = fs::temp_directory_path() / ("skyriver-bench-hj212-" + std::to_string(::getpid()));
+  std::vector<SimStation> stations;
+  model::CityConfig city;
+  std::unique_ptr<store::Store> store;
+  boost::asio::io_context io;
+  std::unique_ptr<Server> server;
+  std::thread thread;
+  explicit ServerRig(int n) {
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    fs::copy(SKYRIVER_SOURCE_DIR "/config/datong", dir / "cfg", fs::copy_options::recursive);
+    stations = make_sim_stations(n, "mix");
+    std::ofstream(dir / "cfg" / "air_stations.toml", std::ios::app) << sim_stations_toml(stations, "140213");
+    city = model::load_city((dir / "cfg").string());
+    store = store::Store::open((dir / "db.sqlite").string());
+    ServerOptions opt;
+    opt.address = "127.0.0.1";
+    opt.port = 0;
+    opt.archive_dir = (dir / "raw").string();
+    opt.log = [](std::string_view, const std::string&) {};
+    server = std::make_unique<Server>(io, *store, city, opt);
+    thread = std::thread([this] { io.run(); });
+  }
+  ~ServerRig() {
+    server->stop();
+    io.stop();
+    thread.join();
+    server.reset();
+    store.reset();
+    fs::remove_all(dir);
+  }
+};
+
+// 2,000 stations (one connection each) send 6 hours of hourly data at once; client and server
+// share the 2 cores.
+void BM_Server2000Connections(benchmark::State& state) {
+  for (auto _ : state) {
+    state.PauseTiming();
+    ServerRig rig(2000);
+    SimOptions so;
+    so.port = rig.server->port();
+    so.stations = rig.stations;
+    so.begin = 1704038400;
+    so.hours = 6;
+    so.ack_timeout = std::chrono::milliseconds(20000);
+    so.deadline = std::chrono::milliseconds(300000);
+    state.ResumeTiming();
+    const auto r = simulate(so);
+    state.PauseTiming();
+    state.counters["frames_per_s"] = static_cast<double>(r.acked) / r.seconds;
+    state.counters["acked"] = static_cast<double>(r.acked);
+    state.counters["unacked"] = static_cast<double>(r.unacked);
+    state.counters["p50_ms"] = r.latency_p50_ms;
+    state.counters["p99_ms"] = r.latency_p99_ms;
+    state.counters["batches"] = static_cast<double>(rig.server->stats().batches);
+    state.ResumeTiming();
+  }
+}
+BENCHMARK(BM_Server2000Connections)->Iterations(1)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// The same 2,000 connections at a steady 1,000 frames/s: the answer latency of a loaded but
+// not saturated server (send -> 9014 after commit).
+void BM_Server2000Paced(benchmark::State& state) {
+  for (auto _ : state) {
+    state.PauseTiming();
+    ServerRig rig(2000);
+    SimOptions so;
+    so.port = rig.server->port();
+    so.stations = rig.stations;
+    so.begin = 1704038400;
+    so.hours = 3;
+    so.rate = 1000;
+    so.ack_timeout = std::chrono::milliseconds(20000);
+    so.deadline = std::chrono::milliseconds(300000);
+    state.ResumeTiming();
+    const auto r = simulate(so);
+    state.PauseTiming();
+    state.counters["frames_per_s"] = static_cast<double>(r.acked) / r.seconds;
+    state.counters["unacked"] = static_cast<double>(r.unacked);
+    state.counters["p50_ms"] = r.latency_p50_ms;
+    state.counters["p99_ms"] = r.latency_p99_ms;
+    state.ResumeTiming();
+  }
+}
+BENCHMARK(BM_Server2000Paced)->Iterations(1)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// Memory per connection: heap in use (mallinfo2) growth with 2,000 idle connections open,
+// divided by 2,000 (server session + the client socket objects of this process; kernel socket
+// buffers are not counted).
+void BM_ServerMemoryPerConnection(benchmark::State& state) {
+  for (auto _ : state) {
+    ServerRig rig(1);
+    boost::asio::io_context cio;
+    std::vector<boost::asio::ip::tcp::socket> socks;
+    const auto before = mallinfo2().uordblks;
+    for (int i = 0; i < 2000; ++i) {
+      socks.emplace_back(cio);
+      socks.back().connect({boost::asio::ip::make_address("127.0.0.1"), rig.server->port()});
+    }
+    for (int i = 0; i < 200 && rig.server->stats().open_connections < 2000; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    const auto after = mallinfo2().uordblks;
+    state.counters["open"] = static_cast<double>(rig.server->stats().open_connections);
+    state.counters["kb_per_connection"] = (static_cast<double>(after) - static_cast<double>(before)) / 1024.0 / 2000.0;
+  }
+}
+BENCHMARK(BM_ServerMemoryPerConnection)->Iterations(1)->Unit(benchmark::kMillisecond);
+
+}  // namespace
+
+BENCHMARK_MAIN();

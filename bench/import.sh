@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Import speed and memory, process level: `skyriver import` of national CNEMC data into SQLite
+# and PostgreSQL, beside the plain bulk loaders of the same rows as peers (sqlite3 .import into
+# the same table, PostgreSQL COPY into the same table), with peak memory (max RSS).
+#
+#   bash bench/import.sh [BUILD_DIR]        (needs build/skyriver; starts a private PostgreSQL)
+#
+# Data: month = the 31 real national files of January 2019 (1 605 stations), all stations kept
+# (--all-stations). Year = 365 daily files synthesised by repeating the 38 real national days
+# (January 1-31, July 1-7) with the date column shifted to 2019-01-01 ... 2019-12-31; imported
+# for the configured city (Datong) only, which reads every row and cell of the year but stores
+# Datong's values: it shows the streaming reader's speed and that memory does not grow.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=${1:-$root/build}
+bin=$build/skyriver
+shared=$root/../shared/data/air
+[ -x "$bin" ] || { echo "build skyriver first ($bin)" >&2; exit 1; }
+work=$(mktemp -d /tmp/skyriver-bench-import.XXXXXX)
+chmod 755 "$work"  # the PostgreSQL server runs as postgres
+pgdir=$work/pg
+trap 'bash "$root/scripts/pg-test.sh" stop "$pgdir" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
+pg=$(bash "$root/scripts/pg-test.sh" start "$pgdir")
+cd "$work"
+ln -s "$root/config" config
+
+measure() {  # label values command... → prints seconds, rows/s, max RSS
+  local label=$1 values=$2; shift 2
+  /usr/bin/time -f "%e %M" -o t.txt "$@" >out.txt 2>err.txt || { cat out.txt err.txt; exit 1; }
+  read -r secs rss <t.txt
+  awk -v l="$label" -v v="$values" -v s="$secs" -v r="$rss" \
+    'BEGIN { printf "%-44s %10d values %8.2f s %10.0f values/s  max RSS %6.1f MB\n", l, v, s, (s > 0 ? v / s : 0), r / 1024 }'
+}
+count_sqlite() { sqlite3 "$1" "select count(*) from observations"; }
+
+month=("$shared"/national/china_sites_201901*.csv.gz)
+echo "month: ${#month[@]} files; year: synthesising 365 files from 38 days ..."
+mkdir year
+src=("$shared"/national/china_sites_201901*.csv.gz "$shared"/national/china_sites_201907*.csv.gz)
+for d in $(seq 0 364); do
+  day=$(date -u -d "2019-01-01 + $d days" +%Y%m%d)
+  zcat "${src[$((d % ${#src[@]}))]}" | sed "2,\$s/^[0-9]\{8\}/$day/" >"year/china_sites_$day.csv"
+done
+
+# 1. month, all stations, SQLite
+"$bin" db init --db month.db >/dev/null
+measure "skyriver import month (all) -> SQLite [rows]" "$((31 * 360))" "$bin" import --format cnemc --no-progress \
+  --all-stations --stations "$shared/station_list_NewSiteList.csv" --db month.db "${month[@]}"
+n=$(count_sqlite month.db)
+echo "   = $n values stored; values/s:"
+awk -v n="$n" '{ printf "   %.0f values/s\n", n / $1 }' t.txt
+
+# peer: sqlite3 .import of the same rows into the same table (same primary key)
+sqlite3 -csv month.db "select site, parameter, time, interval, source_kind, value, unit, flag, source, received_at from observations order by time, parameter, site" >rows.csv  # file order, not key order
+sqlite3 peer.db "CREATE TABLE observations(site TEXT NOT NULL, parameter TEXT NOT NULL, time INTEGER NOT NULL, interval TEXT NOT NULL, source_kind TEXT NOT NULL, value REAL NOT NULL, unit TEXT NOT NULL, flag TEXT NOT NULL, source TEXT NOT NULL, received_at INTEGER NOT NULL, PRIMARY KEY(site, parameter, time, interval, source_kind)) WITHOUT ROWID; PRAGMA journal_mode=WAL;" >/dev/null
+measure "peer: sqlite3 .import (same rows, same table)" "$n" sqlite3 peer.db -cmd ".mode csv" ".import rows.csv observations"
+
+# 2. month, all stations, PostgreSQL
+measure "skyriver import month -> PostgreSQL" "$n" "$bin" import --format cnemc --no-progress --all-stations \
+  --stations "$shared/station_list_NewSiteList.csv" --db "$pg?schema=bench_month" "${month[@]}"
+psql -q "$pg" -c "CREATE SCHEMA peer; CREATE TABLE peer.observations(site TEXT NOT NULL, parameter TEXT NOT NULL, time BIGINT NOT NULL, interval TEXT NOT NULL, source_kind TEXT NOT NULL, value DOUBLE PRECISION NOT NULL, unit TEXT NOT NULL, flag TEXT NOT NULL, source TEXT NOT NULL, received_at BIGINT NOT NULL, PRIMARY KEY(site, parameter, time, interval, source_kind))"
+measure "peer: PostgreSQL COPY (same rows, same table)" "$n" psql -q "$pg" -c "\\copy peer.observations from 'rows.csv' csv"
+
+# 3. year (365 synthetic days), Datong only: streaming read of every row, memory flat
+rows_year=$((365 * 360))
+measure "skyriver import year (city) -> SQLite [rows]" "$rows_year" "$bin" import --format cnemc --no-progress --db year.db year/*.csv
+echo "   stored: $(count_sqlite year.db) values of Datong's stations"
+measure "skyriver import year (city) -> PostgreSQL [rows]" "$rows_year" "$bin" import --format cnemc --no-progress --db "$pg?schema=bench_year" year/*.csv
+measure "skyriver import month (city) -> SQLite [rows]" $((31 * 360)) "$bin" import --format cnemc --no-progress --db month_city.db "${month[@]}"

@@ -1,0 +1,189 @@
+// `skyriver hj212 check [FILE|-] [--json]`: one HJ 212 frame per line in, one verdict per line
+// out, for operators debugging a device. A verdict is "ok" with the decoded header and values,
+// or the rejection reason with its QnRtn code (HJ 212-2017 Table 7). Exit status 1 if any line
+// was rejected. `skyriver hj212 serve` runs the ingest server alone.
+#include "app/command.h"
+#include "core/error.h"
+#include "ingest/hj212/decode.h"
+#include "ingest/hj212/edition2025.h"
+#include "ingest/hj212/server.h"
+#include "model/city.h"
+#include "store/store.h"
+
+#include <boost/asio.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+namespace {
+
+using namespace skyriver;
+using nlohmann::json;
+
+json to_json(const hj212::Decoded& d, long line) {
+  json j;
+  j["ok"] = d.ok;
+  j["line"] = line;
+  if (!d.ok) {
+    j["reason"] = d.reason;
+    j["qnrtn"] = static_cast<int>(d.qnrtn);
+    j["message"] = d.message;
+  }
+  if (d.length_variant) j["length_variant"] = true;
+  if (d.packet) {
+    const auto& p = *d.packet;
+    j["edition"] = std::string(hj212::edition_name(p.edition));
+    j["qn"] = p.qn;
+    j["st"] = p.st;
+    j["cn"] = p.cn;
+    j["mn"] = p.mn;
+    if (p.flag) j["flag"] = *p.flag;
+    j["ack"] = p.wants_ack();
+    if (p.pnum) {
+      j["pnum"] = *p.pnum;
+      j["pno"] = *p.pno;
+    }
+    if (d.ok && !d.data) {
+      json cp = json::object();
+      const bool secret = hj212::edition2025::carries_secret(p.cn);
+      for (const auto& g : p.cp)
+        for (const auto& f : g) cp[f.name] = secret ? "<redacted>" : f.value;
+      j["cp"] = cp;
+    }
+  }
+  if (d.data) {
+    if (d.data->data_time) j["data_time"] = core::format_iso(*d.data->data_time);
+    json values = json::object();
+    for (const auto& r : d.data->readings) {
+      json v = json::object();
+      for (const auto& [s, x] : r.values) v[s] = x;
+      if (r.flag) v["Flag"] = std::string(1, *r.flag);
+      if (r.sample_time) v["SampleTime"] = core::format_iso(*r.sample_time);
+      for (const auto& [s, t] : r.text) v[s] = t;
+      if (r.code != r.sent_code) v["sent_code"] = r.sent_code;
+      values[r.code] = v;
+    }
+    j["values"] = values;
+    for (const auto& f : d.data->fields) j["fields"][f.name] = f.value;
+  }
+  return j;
+}
+
+std::string to_text(const hj212::Decoded& d) {
+  std::ostringstream o;
+  if (!d.ok) {
+    o << "rejected " << d.reason << " qnrtn=" << static_cast<int>(d.qnrtn) << ": " << d.message;
+    return o.str();
+  }
+  const auto& p = *d.packet;
+  o << "ok edition=" << hj212::edition_name(p.edition) << " ST=" << p.st << " CN=" << p.cn << " MN=" << p.mn;
+  if (!p.qn.empty()) o << " QN=" << p.qn;
+  if (p.wants_ack()) o << " ack";
+  if (p.pnum) o << " PNO=" << *p.pno << "/" << *p.pnum;
+  if (d.length_variant) o << " length=segment+6";
+  if (d.data) {
+    if (d.data->data_time) o << " DataTime=" << core::format_iso(*d.data->data_time);
+    for (const auto& r : d.data->readings) {
+      o << " " << r.code;
+      if (r.code != r.sent_code) o << "(" << r.sent_code << ")";
+      const char* sep = ":";
+      for (const auto& [s, x] : r.values) {
+        o << sep << s << "=" << x;
+        sep = ",";
+      }
+      if (r.flag) o << sep << "Flag=" << *r.flag;
+    }
+  } else {
+    const bool secret = hj212::edition2025::carries_secret(p.cn);
+    for (const auto& g : p.cp)
+      for (const auto& f : g) o << " " << f.name << "=" << (secret ? "<redacted>" : f.value);
+  }
+  return o.str();
+}
+
+int run_check(const std::string& file, bool as_json) {
+  std::ifstream in;
+  std::istream* src = &std::cin;
+  if (file != "-") {
+    in.open(file, std::ios::binary);
+    if (!in) throw core::Error(file, "cannot open");
+    src = &in;
+  }
+  const std::string name = file == "-" ? "stdin" : file;
+  std::string line;
+  long n = 0;
+  int status = 0;
+  while (std::getline(*src, line)) {
+    ++n;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty()) continue;
+    const auto d = hj212::decode_frame(line, name + ":" + std::to_string(n));
+    if (!d.ok) status = 1;
+    if (as_json)
+      std::cout << to_json(d, n).dump() << "\n";
+    else
+      std::cout << to_text(d) << "\n";
+  }
+  return status;
+}
+
+// `skyriver hj212 serve`: the ingest server alone (the platform's `serve` starts the same
+// hj212::Server beside its HTTP API). Prints "listening on <port>" once bound.
+int run_serve(const std::string& config, const std::string& db, int port, const std::string& archive,
+              int idle, bool quarantine) {
+  const auto city = model::load_city(config);
+  auto store = store::Store::open(db);
+  boost::asio::io_context io;
+  hj212::ServerOptions opt;
+  opt.port = static_cast<std::uint16_t>(port);
+  opt.archive_dir = archive;
+  opt.idle_timeout = std::chrono::seconds(idle);
+  opt.quarantine = quarantine;
+  hj212::Server server(io, *store, city, opt);
+  std::cout << "listening on " << server.port() << std::endl;
+  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](boost::system::error_code, int) {
+    server.stop();
+    io.stop();
+  });
+  io.run();
+  const auto st = server.stats();
+  std::cerr << "hj212: frames " << st.frames << ", stored " << st.observations_inserted << ", duplicates "
+            << st.duplicates << ", conflicts " << st.conflicts << ", rejected " << st.rejected << ", refused "
+            << st.refused_auth << ", acks " << st.acks << "\n";
+  return 0;
+}
+
+}  // namespace
+
+
+static skyriver::app::Command hj212_command{
+    "hj212", "HJ 212 tools: check frames, run the ingest server alone", [](CLI::App& cmd) {
+      cmd.require_subcommand(1);
+      auto* check = cmd.add_subcommand("check", "check HJ 212 frames, one per line (FILE or - for stdin)");
+      auto file = std::make_shared<std::string>("-");
+      auto as_json = std::make_shared<bool>(false);
+      check->add_option("file", *file, "file of frames, one per line; - for stdin");
+      check->add_flag("--json", *as_json, "one JSON object per line");
+      struct ServeOpts {
+        std::string config = "config/datong", db, archive = "var/hj212-raw";
+        int port = 9212, idle = 600;
+        bool quarantine = false;
+      };
+      auto so = std::make_shared<ServeOpts>();
+      auto* serve = cmd.add_subcommand("serve", "run the HJ 212 ingest server alone");
+      serve->add_option("--config", so->config, "city configuration folder (sites with mn/password)");
+      serve->add_option("--db", so->db, "store URL (default var/skyriver.db)");
+      serve->add_option("--port", so->port, "TCP port, 0 = any free port")->check(CLI::Range(0, 65535));
+      serve->add_option("--archive", so->archive, "raw-archive folder, '' = none");
+      serve->add_option("--idle", so->idle, "idle timeout in seconds")->check(CLI::Range(1, 86400));
+      serve->add_flag("--quarantine", so->quarantine, "archive frames of unknown MNs / wrong passwords");
+      return [check, file, as_json, serve, so]() -> int {
+        if (check->parsed()) return run_check(*file, *as_json);
+        if (serve->parsed()) return run_serve(so->config, so->db, so->port, so->archive, so->idle, so->quarantine);
+        return 0;
+      };
+    }};

@@ -1,0 +1,280 @@
+// `skyriver water class|cwqi|tli|report`: GB 3838-2002 classes, the section evaluation (评价办法),
+// CWQI and TLI of values given on the command line; `report` evaluates a quarter of samples for
+// the city's water sections (sections, rivers, CWQI, plan indicators). Item options are the platform codes (--codmn, --nh3n,
+// --cr6, ...); values in stored units (mg/L, fcoli 个/L, pH none).
+#include "app/command.h"
+#include "assess/compensation.h"
+#include "model/city.h"
+#include "standards/water_period.h"
+#include "core/error.h"
+#include "core/text.h"
+#include "standards/cwqi.h"
+#include "standards/tli.h"
+#include "standards/water_class.h"
+#include "standards/water_eval.h"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <iostream>
+#include <map>
+#include <memory>
+
+namespace {
+
+using namespace skyriver;
+using namespace skyriver::standards;
+
+struct Options {
+  bool lake = false, json = false;
+  std::string target, period, samples, config = "config/datong";
+  int min_samples = 1;
+  std::map<std::string, std::string> values;  // option text per item code
+};
+
+double round2(double v) { return std::round(v * 100) / 100; }
+
+void add_items(CLI::App& cmd, Options& o, bool auxiliaries) {
+  for (const auto& item : table1()) {
+    const std::string code(item.code);
+    cmd.add_option("--" + code, o.values[code],
+                   fmt::format("{} ({})", item.name_zh, item.unit.empty() ? "none" : item.unit));
+  }
+  if (auxiliaries)
+    for (const char* code : {"chla", "sd"}) cmd.add_option(std::string("--") + code, o.values[code]);
+}
+
+Concentrations parse_values(const Options& o) {
+  Concentrations out;
+  for (const auto& [code, text] : o.values) {
+    if (text.empty()) continue;
+    auto v = core::parse_number(text);
+    if (!v) throw core::Error("--" + code, "'" + text + "' is not a number");
+    if (*v < 0 && code != "wtemp") throw core::Error("--" + code, "negative value " + text);
+    out[code] = *v;
+  }
+  return out;
+}
+
+std::optional<WaterClass> parse_target(const Options& o) {
+  if (o.target.empty()) return std::nullopt;
+  auto c = parse_class(o.target);
+  if (!c || *c == WaterClass::WorseV)
+    throw core::Error("--target", "'" + o.target + "' is not a target class (I II III IV V)");
+  return c;
+}
+
+nlohmann::json to_json(const SectionEval& e, WaterBody body) {
+  nlohmann::json j;
+  j["class"] = class_name(e.cls);
+  j["status"] = e.status.name;
+  j["colour"] = e.status.colour;
+  j["body"] = body == WaterBody::Lake ? "lake" : "river";
+  j["items"] = nlohmann::json::object();
+  j["values"] = nlohmann::json::object();
+  j["exceed_iii"] = nlohmann::json::object();
+  j["exceed_target"] = nlohmann::json::object();
+  for (const auto& it : e.items) {
+    j["values"][it.code] = it.value;
+    j["items"][it.code] = it.cls ? nlohmann::json(class_name(*it.cls)) : nlohmann::json(nullptr);
+    if (it.exceed_iii) j["exceed_iii"][it.code] = round2(*it.exceed_iii);
+    if (it.exceed_target) j["exceed_target"][it.code] = round2(*it.exceed_target);
+  }
+  j["main_pollutants"] = e.main_pollutants;
+  j["evaluated"] = e.evaluated;
+  j["not_measured"] = e.not_measured;
+  if (e.target) {
+    j["target"] = class_name(*e.target);
+    j["meets_target"] = *e.meets_target;
+  }
+  if (e.tn_class) j["tn_class"] = class_name(*e.tn_class);
+  if (e.fcoli_class) j["fcoli_class"] = class_name(*e.fcoli_class);
+  return j;
+}
+
+void print_text(const SectionEval& e) {
+  std::cout << fmt::format("{:<10} {:>12} {:>6} {:>10}\n", "item", "value", "class", "x over III");
+  for (const auto& it : e.items)
+    std::cout << fmt::format("{:<10} {:>12} {:>6} {:>10}{}\n", it.code, fmt::format("{:g}", it.value),
+                             it.cls ? class_name(*it.cls) : "-",
+                             it.exceed_iii ? fmt::format("{:.2f}", *it.exceed_iii) : "",
+                             it.in_class ? "" : "  (not in the section class)");
+  std::cout << fmt::format("section class {} ({}, {}), from {} of 21 items\n", class_name(e.cls),
+                           e.status.name, e.status.colour, e.evaluated.size());
+  if (e.target)
+    std::cout << fmt::format("target {}: {}\n", class_name(*e.target),
+                             *e.meets_target ? "met" : "NOT met");
+  if (!e.main_pollutants.empty()) {
+    std::cout << "main pollutants:";
+    for (const auto& code : e.main_pollutants) {
+      std::cout << " " << code;
+      for (const auto& it : e.items)
+        if (it.code == code && it.exceed_iii) std::cout << fmt::format(" ({:.2f})", *it.exceed_iii);
+    }
+    std::cout << "\n";
+  }
+  if (e.tn_class) std::cout << "TN (evaluated separately): " << class_name(*e.tn_class) << "\n";
+  if (e.fcoli_class) std::cout << "faecal coliforms (evaluated separately): " << class_name(*e.fcoli_class) << "\n";
+}
+
+double round4(double v) { return std::round(v * 1e4) / 1e4; }
+
+// `water report`: the city's water sections (config) and a samples CSV -> the period's picture.
+int report(const Options& o) {
+  const auto period = assess::parse_period(o.period);
+  const auto city = model::load_city(o.config);
+  std::vector<SectionInput> inputs;
+  std::map<std::string, std::size_t> index;
+  for (const auto* site : city.sites_of_kind("water")) {
+    SectionInput in;
+    in.id = site->id, in.name = site->name, in.river = site->attribute("river", "?");
+    const auto body = site->attribute("water_body", "river");
+    in.body = (body == "lake" || body == "reservoir") ? WaterBody::Lake : WaterBody::River;
+    if (auto t = parse_class(site->attribute("target_class")); t && *t != WaterClass::WorseV) in.target = t;
+    index[in.id] = inputs.size();
+    inputs.push_back(std::move(in));
+  }
+  int outside = 0, invalid = 0;
+  for (const auto& s : assess::read_samples_csv(o.samples)) {
+    auto it = index.find(s.site);
+    if (it == index.end() || s.time < period.from || s.time >= period.to) {
+      ++outside;
+      continue;
+    }
+    if (s.flag != 'N') {
+      ++invalid;
+      continue;
+    }
+    inputs[it->second].samples[s.parameter].push_back({s.value, s.below_detection});
+  }
+  const CityWater cw = evaluate_period(inputs, o.min_samples);
+  if (o.json) {
+    nlohmann::json j{{"period", period.label}, {"sections", nlohmann::json::array()},
+                     {"rivers", nlohmann::json::array()}, {"samples_ignored", outside},
+                     {"samples_flagged", invalid}};
+    for (const auto& s : cw.sections) {
+      nlohmann::json js{{"id", s.id}, {"name", s.name}, {"river", s.river}, {"counts", s.counts}};
+      if (s.eval) {
+        js["evaluation"] = to_json(*s.eval, s.body);
+        js["cwqi"] = round4(s.cwqi->total);
+      } else {
+        js["excluded"] = s.excluded;
+      }
+      j["sections"].push_back(js);
+    }
+    for (const auto& r : cw.rivers)
+      j["rivers"].push_back({{"river", r.river}, {"body", r.body == WaterBody::Lake ? "lake" : "river"},
+                             {"sections", r.eval.sections},
+                             {"method", r.eval.by_shares ? "shares" : "means"},
+                             {"status", r.eval.status.name}, {"colour", r.eval.status.colour},
+                             {"share_i_iii", r.eval.share_i_iii}, {"share_worse_v", r.eval.share_worse_v},
+                             {"main_pollutants", r.eval.main_pollutants}, {"cwqi", round4(r.cwqi.total)}});
+    auto opt = [](std::optional<double> v) { return v ? nlohmann::json(round4(*v)) : nlohmann::json(nullptr); };
+    j["city"] = {{"evaluated", cw.evaluated}, {"share_i_iii", cw.share_i_iii},
+                 {"share_worse_v", cw.share_worse_v}, {"cwqi_river", opt(cw.cwqi_river)},
+                 {"cwqi_lake", opt(cw.cwqi_lake)}, {"cwqi_city", opt(cw.cwqi_city)}};
+    std::cout << j.dump(2) << "\n";
+    return 0;
+  }
+  std::cout << fmt::format("{} surface water, {} sections ({} evaluated)\n", period.label,
+                           cw.sections.size(), cw.evaluated);
+  for (const auto& s : cw.sections) {
+    if (!s.eval) {
+      std::cout << fmt::format("  {:<26} {:<8} excluded: {}\n", s.id + " " + s.name, s.river, s.excluded);
+      continue;
+    }
+    std::string main;
+    for (const auto& m : s.eval->main_pollutants) main += (main.empty() ? "" : ",") + m;
+    std::cout << fmt::format("  {:<26} {:<8} {:>4} {:<8} CWQI {:7.4f}{}{}\n", s.id + " " + s.name, s.river,
+                             class_name(s.eval->cls), s.eval->status.name, s.cwqi->total,
+                             main.empty() ? "" : "  main " + main,
+                             s.eval->target ? fmt::format("  target {} {}", class_name(*s.eval->target),
+                                                          *s.eval->meets_target ? "met" : "NOT met")
+                                            : "");
+  }
+  for (const auto& r : cw.rivers)
+    std::cout << fmt::format("{} {:<8} {} sections ({}): {}  I-III {:.1f}%  劣V {:.1f}%  CWQI {:.4f}\n",
+                             r.body == WaterBody::Lake ? "lake/reservoir" : "river", r.river, r.eval.sections, r.eval.by_shares ? "shares" : "means",
+                             r.eval.status.name, r.eval.share_i_iii * 100, r.eval.share_worse_v * 100,
+                             r.cwqi.total);
+  std::cout << fmt::format("city: I-III {:.1f}%  劣V {:.1f}%  CWQI river {} lake {} city {}\n",
+                           cw.share_i_iii * 100, cw.share_worse_v * 100,
+                           cw.cwqi_river ? fmt::format("{:.4f}", *cw.cwqi_river) : "-",
+                           cw.cwqi_lake ? fmt::format("{:.4f}", *cw.cwqi_lake) : "-",
+                           cw.cwqi_city ? fmt::format("{:.4f}", *cw.cwqi_city) : "-");
+  if (outside || invalid)
+    std::cout << fmt::format("{} samples outside the period or of other sites ignored, {} flagged "
+                             "samples (not N) left out\n", outside, invalid);
+  return 0;
+}
+
+}  // namespace
+
+static skyriver::app::Command water_command{
+    "water", "surface water: GB 3838 class, section evaluation, CWQI, TLI", [](CLI::App& cmd) {
+      cmd.require_subcommand(1);
+      auto o = std::make_shared<Options>();
+      auto* cls = cmd.add_subcommand("class", "class of each item, section class, status, "
+                                              "exceedance multiples and main pollutants");
+      cls->add_flag("--lake", o->lake, "lake or reservoir (TP lake limits, TN evaluated)");
+      cls->add_option("--target", o->target, "the section's target class (I..V)");
+      cls->add_flag("--json", o->json, "JSON output");
+      add_items(*cls, *o, false);
+
+      auto* cw = cmd.add_subcommand("cwqi", "CWQI of one section (or of river means)");
+      cw->add_flag("--lake", o->lake, "lake or reservoir point");
+      cw->add_flag("--json", o->json, "JSON output");
+      add_items(*cw, *o, false);
+
+      auto* tl = cmd.add_subcommand("tli", "trophic level index TLI of a lake or reservoir");
+      tl->add_flag("--json", o->json, "JSON output");
+      for (const char* code : {"chla", "tp", "tn", "sd", "codmn"})
+        tl->add_option(std::string("--") + code, o->values[code]);
+
+      auto* rep = cmd.add_subcommand("report", "a quarter of samples for the city's water sections: "
+                                               "classes, rivers, CWQI, plan indicators");
+      rep->add_option("--period", o->period, "quarter, e.g. 2026Q3")->required();
+      rep->add_option("--samples", o->samples, "samples CSV site,time,parameter,value[,unit][,flag]")
+          ->required();
+      rep->add_option("--config", o->config, "city configuration folder (water sections)");
+      rep->add_option("--min-samples", o->min_samples, "samples an item needs in the period (default 1)");
+      rep->add_flag("--json", o->json, "JSON output");
+
+      return [o, cls, cw, tl, rep]() -> int {
+        if (rep->parsed()) return report(*o);
+        const WaterBody body = o->lake ? WaterBody::Lake : WaterBody::River;
+        const Concentrations values = parse_values(*o);
+        if (cls->parsed()) {
+          const auto e = evaluate_section(values, body, parse_target(*o));
+          if (o->json) std::cout << to_json(e, body).dump(2) << "\n";
+          else print_text(e);
+        } else if (cw->parsed()) {
+          const auto c = cwqi(values, body);
+          if (o->json) {
+            nlohmann::json j{{"cwqi", c.total}, {"items", nlohmann::json::object()}};
+            for (const auto& [code, v] : c.items) j["items"][code] = v;
+            std::cout << j.dump(2) << "\n";
+          } else {
+            for (const auto& [code, v] : c.items) std::cout << fmt::format("{:<10} {:.4f}\n", code, v);
+            std::cout << fmt::format("CWQI {:.4f}\n", c.total);
+          }
+        } else if (tl->parsed()) {
+          auto get = [&](const char* k) -> std::optional<double> {
+            auto it = values.find(k);
+            return it == values.end() ? std::nullopt : std::optional<double>(it->second);
+          };
+          const auto r = tli({get("chla"), get("tp"), get("tn"), get("sd"), get("codmn")});
+          if (o->json) {
+            nlohmann::json j{{"tli", std::round(r.tli * 100) / 100}, {"state", r.state}};
+            for (const auto& p : r.parts) j["parts"][p.code] = {{"tli", p.tli}, {"weight", p.weight}};
+            std::cout << j.dump(2) << "\n";
+          } else {
+            for (const auto& p : r.parts)
+              std::cout << fmt::format("{:<6} TLI {:7.2f}  weight {:.4f}\n", p.code, p.tli, p.weight);
+            std::cout << fmt::format("TLI {:.2f} {}\n", r.tli, r.state);
+          }
+        }
+        return 0;
+      };
+    }};

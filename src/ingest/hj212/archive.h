@@ -1,0 +1,55 @@
+// The raw archive: every frame the server received, compressed (gzip), append-only, so any
+// stored value can be traced to its frame and the whole stream replayed.
+//
+// One file per server run: <dir>/hj212-<UTC yyyymmddThhmmss>-<pid>.raw.gz, one record per line:
+//   <received_at UTC seconds>\t<peer>\t<verdict>\t<frame without CR LF>
+// verdict: ok | rejected:<reason> | quarantine:<reason> | edition-mismatch. Key-exchange
+// frames (2025 CN 1014) are stored with their CP blanked: no key ever reaches the disk.
+// flush() makes everything appended so far readable after a crash (Z_SYNC_FLUSH); a record
+// is referred to as "<file name>:<line>". replay() reads every file of a folder in name
+// order, tolerating the torn tail a kill -9 leaves.
+#pragma once
+
+#include "core/time.h"
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+
+namespace skyriver::hj212 {
+
+class Archive {
+ public:
+  explicit Archive(const std::string& dir);  // throws core::Error(dir, why)
+  ~Archive();
+  Archive(const Archive&) = delete;
+  Archive& operator=(const Archive&) = delete;
+
+  // Appends one record; returns "<file name>:<line>".
+  std::string append(core::Instant received_at, std::string_view peer, std::string_view verdict,
+                     std::string_view frame);
+  void flush();
+  const std::string& file() const { return path_; }
+
+ private:
+  std::string path_, name_;
+  void* gz_ = nullptr;
+  std::uint64_t line_ = 0;
+};
+
+struct ArchivedFrame {
+  std::string file;  // name of the archive file
+  std::uint64_t line = 0;
+  core::Instant received_at = 0;
+  std::string peer, verdict, frame;
+};
+
+// Calls `each` for every record of every *.raw.gz file in `dir`, in file-name order.
+void replay(const std::string& dir, const std::function<void(const ArchivedFrame&)>& each);
+
+// The segment with its CP replaced by "<redacted>" and the CRC recomputed over what is kept:
+// for frames whose content must never be stored or logged (key exchange).
+std::string redact_frame(std::string_view frame);
+
+}  // namespace skyriver::hj212

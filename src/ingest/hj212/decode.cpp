@@ -1,0 +1,43 @@
+#include "ingest/hj212/decode.h"
+
+#include "ingest/hj212/edition2025.h"
+
+namespace skyriver::hj212 {
+
+bool is_data_command(std::string_view cn, Edition e) {
+  if (cn == "2011" || cn == "2051" || cn == "2061" || cn == "2031") return true;
+  return e == Edition::hj2025 && edition2025::is_data_command(cn);
+}
+
+Decoded decode_frame(std::string_view text, std::string_view where) {
+  Decoded d;
+  try {
+    Frame f;
+    try {
+      f = parse_frame(text, where);
+    } catch (const Rejected& r) {
+      // A CRC error still names its QN/MN if the segment parses: the answer can echo them.
+      if (r.reason() == "crc" && text.size() >= 10) {
+        std::string_view t = text;
+        if (t.substr(t.size() - 2) == "\r\n") t.remove_suffix(2);
+        try {
+          d.packet = parse_packet(t.substr(6, t.size() - 10), where);
+        } catch (const Rejected&) {
+        }
+      }
+      throw;
+    }
+    d.length_variant = f.length_variant;
+    d.packet = parse_packet(f.segment, where);
+    if (is_data_command(d.packet->cn, d.packet->edition)) d.data = read_data(*d.packet, where);
+    d.ok = true;
+  } catch (const Rejected& r) {
+    d.ok = false;
+    d.reason = r.reason();
+    d.qnrtn = r.qnrtn();
+    d.message = r.what();
+  }
+  return d;
+}
+
+}  // namespace skyriver::hj212

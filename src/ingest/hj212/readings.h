@@ -1,0 +1,49 @@
+// The meaning of a data upload's CP (HJ 212-2017 Table 4, §6.3.3): DataTime, and per
+// pollutant code the values by suffix (-Rtd -Min -Avg -Max -Cou -ZsRtd -ZsMin -ZsAvg -ZsMax),
+// the data flag (-Flag, Table 8: N F M S D C T B), -EFlag, -SampleTime and anything else a
+// device sends (kept as text). Fields without '-' (DataTime, RtdInterval, QnRtn, ...) are
+// plain fields. HJ/T 212-2005 codes are mapped to 2017 codes (codes.h) for 2005 frames.
+//
+// DataTime is Beijing time YYYYMMDDhhmmss; for 2051/2061/2031 it is the START of the period,
+// for 2011 the sampling instant. 17 digits (with milliseconds, seen from 2005-era devices)
+// are accepted and the milliseconds dropped. A numeric suffix with a non-number, an unknown
+// data flag or a bad time is a rejection naming the field.
+#pragma once
+
+#include "core/time.h"
+#include "ingest/hj212/packet.h"
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace skyriver::hj212 {
+
+struct Reading {
+  std::string code;      // 2017 code ("a34004"); for 2005 frames mapped from the old code
+  std::string sent_code;  // as in the frame ("02")
+  std::vector<std::pair<std::string, double>> values;  // suffix -> number: {"Avg", 80}
+  std::vector<std::pair<std::string, std::string>> text;  // other suffixes: {"EFlag","..."}
+  std::optional<char> flag;                             // -Flag
+  std::optional<core::Instant> sample_time;             // -SampleTime
+
+  std::optional<double> value(std::string_view suffix) const;
+};
+
+struct DataBlock {
+  std::optional<core::Instant> data_time;
+  std::vector<Reading> readings;
+  std::vector<CpField> fields;  // plain fields other than DataTime
+};
+
+DataBlock read_data(const Packet& p, std::string_view where);
+
+// Beijing time YYYYMMDDhhmmss (or 17 digits with ms) -> instant; nullopt if malformed.
+std::optional<core::Instant> parse_hj212_time(std::string_view s);
+std::string format_hj212_time(core::Instant t);  // Beijing YYYYMMDDhhmmss
+std::string format_qn(core::Instant t, int millis);  // YYYYMMDDhhmmsszzz
+
+bool is_data_flag(char c);  // N F M S D C T B (Table 8)
+
+}  // namespace skyriver::hj212

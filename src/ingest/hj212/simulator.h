@@ -1,0 +1,71 @@
+// The HJ 212 traffic simulator (`skyriver simulate`, and the client of the integration tests
+// and benchmarks): N stations, one TCP connection each, sending realistic frames with the
+// answer bit set and counting the platform's answers.
+//
+// Each station sends, for `hours` hours from `begin` (Beijing hours, keyed by their start as
+// HJ 212 2061 DataTime is): one hourly frame (2061), and with `realtime` one real-time frame
+// (2011) at half past. Air stations: PM2.5 PM10 SO2 NO2 CO O3; water stations: pH DO CODMn
+// NH3-N TP TN; stacks (outlets): smoke, SO2, NOx with converted (Zs) values, O2, flow, gas
+// temperature. Edition per station: 2005 (no QN, old codes where they exist, Flag=1), 2017
+// (Flag=5) or 2025 (Flag=9, plus a 9015 heartbeat on connecting). Values are a deterministic
+// function of (station, code, time): sim_value().
+//
+// A frame is done when its 9014 arrives (matched by QN). Frames unanswered `ack_timeout` after
+// the last send are resent on a new connection (the platform's store makes a resend a duplicate),
+// until all are answered or `deadline` passes. A 9011 answer counts as rejected.
+#pragma once
+
+#include "core/time.h"
+#include "ingest/hj212/edition.h"
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace skyriver::hj212 {
+
+struct SimStation {
+  std::string id, mn, password, kind;  // kind: air | water | outlet
+  Edition edition = Edition::hj2017;
+};
+
+// n stations, ids SIM0001..., MNs of 24 hex digits; kinds cycle air, air, water, outlet.
+// editions: "2005" | "2017" | "2025" | "mix" (per 10 stations: 4 x 2017, 1 x 2005, 5 x 2025).
+std::vector<SimStation> make_sim_stations(int n, const std::string& editions);
+// A [[site]] TOML file for the city configuration (area: an area id of the city).
+std::string sim_stations_toml(const std::vector<SimStation>& stations, const std::string& area);
+
+struct SimOptions {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 9212;
+  std::vector<SimStation> stations;
+  core::Instant begin = 0;  // start of the first hour (UTC seconds)
+  int hours = 24;
+  bool realtime = false;
+  double rate = 0;  // frames per second over all stations; 0 = as fast as possible
+  std::chrono::milliseconds ack_timeout{5000};
+  std::chrono::milliseconds deadline{120000};
+};
+
+struct SimResult {
+  std::uint64_t sent = 0, acked = 0, rejected = 0, resent = 0, unacked = 0, reconnects = 0;
+  double seconds = 0;
+  double latency_p50_ms = 0, latency_p99_ms = 0;  // send -> 9014
+};
+
+SimResult simulate(const SimOptions& options);
+
+// The frames one station sends (each with CR LF), in order; `qns` receives their QNs.
+std::vector<std::string> sim_frames(const SimStation& st, core::Instant begin, int hours, bool realtime,
+                                     std::vector<std::string>* qns = nullptr);
+// The value a station reports for a 2017 code at a time (already rounded as sent).
+double sim_value(const SimStation& st, const std::string& code, core::Instant t);
+// The 2017 codes a station of this kind reports; `zs` codes also send a converted value.
+struct SimCode {
+  const char* code;
+  bool zs;
+};
+const std::vector<SimCode>& sim_codes(const std::string& kind);
+
+}  // namespace skyriver::hj212

@@ -1,0 +1,100 @@
+// The `skyriver water ...` command line, run as a user would (SKYRIVER_BINARY).
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <array>
+#include <cstdio>
+#include <string>
+
+namespace {
+
+// Runs a command, returns (exit status, stdout + stderr).
+std::pair<int, std::string> run(const std::string& args) {
+  const std::string cmd = std::string(SKYRIVER_BINARY) + " " + args + " 2>&1";
+  FILE* p = popen(cmd.c_str(), "r");
+  std::string out;
+  std::array<char, 4096> buf;
+  while (auto n = fread(buf.data(), 1, buf.size(), p)) out.append(buf.data(), n);
+  const int status = pclose(p);
+  return {WEXITSTATUS(status), out};
+}
+
+}  // namespace
+
+// The example: NH3-N 1.2 (IV, (1.2-1.0)/1.0 = 0.20 over III) makes the section IV 轻度污染.
+TEST(WaterCli, ClassJson) {
+  auto [rc, out] = run("water class --ph 7.8 --do 6.5 --codmn 5.2 --cod 18 --bod5 3.2 --nh3n 1.20 "
+                       "--tp 0.18 --target III --json");
+  ASSERT_EQ(rc, 0) << out;
+  const auto j = nlohmann::json::parse(out);
+  EXPECT_EQ(j["class"], "IV");
+  EXPECT_EQ(j["status"], "轻度污染");
+  EXPECT_EQ(j["items"]["nh3n"], "IV");
+  EXPECT_EQ(j["items"]["do"], "II");
+  EXPECT_EQ(j["main_pollutants"], nlohmann::json::array({"nh3n"}));
+  EXPECT_DOUBLE_EQ(j["exceed_iii"]["nh3n"].get<double>(), 0.2);
+  EXPECT_EQ(j["meets_target"], false);
+}
+
+// Lake: TP 0.04 is lake III, TN 1.8 V evaluated separately (GB 3838 Table 1 rows 8-9).
+TEST(WaterCli, ClassLake) {
+  auto [rc, out] = run("water class --lake --ph 8 --do 7 --tp 0.04 --tn 1.8 --json");
+  ASSERT_EQ(rc, 0) << out;
+  const auto j = nlohmann::json::parse(out);
+  EXPECT_EQ(j["class"], "III");
+  EXPECT_EQ(j["tn_class"], "V");
+  // 劣V is written as such: DO 1.5 < 2.
+  auto [rc2, out2] = run("water class --do 1.5 --json");
+  EXPECT_EQ(nlohmann::json::parse(out2)["class"], "劣V");
+}
+
+TEST(WaterCli, BadValueNamesTheOption) {
+  auto [rc, out] = run("water class --cod abc");
+  EXPECT_EQ(rc, 2);
+  EXPECT_NE(out.find("--cod"), std::string::npos) << out;
+  auto [rc2, out2] = run("water class --nh3n -1");
+  EXPECT_EQ(rc2, 2);
+  EXPECT_NE(out2.find("--nh3n"), std::string::npos) << out2;
+  auto [rc3, out3] = run("water class --target VI --cod 10");
+  EXPECT_EQ(rc3, 2);
+  EXPECT_NE(out3.find("--target"), std::string::npos) << out3;
+}
+
+// TLI of the reservoir case worked in tests/conformance/water/tli.txt: 51.57 轻度富营养.
+TEST(WaterCli, Tli) {
+  auto [rc, out] = run("water tli --chla 10 --tp 0.05 --tn 1 --sd 0.5 --codmn 5 --json");
+  ASSERT_EQ(rc, 0) << out;
+  const auto j = nlohmann::json::parse(out);
+  EXPECT_DOUBLE_EQ(j["tli"].get<double>(), 51.57);
+  EXPECT_EQ(j["state"], "轻度富营养");
+}
+
+// `water report` over datong_q3.csv with the Datong sections (config/datong), worked by hand:
+// 固定桥 (river): cod (30+33+36)/3 = 33 (V), nh3n 1.8 (V), tp 0.2 (III) -> V 中度污染; main
+// nh3n (1.8-1)/1 = 0.8 before cod (33-20)/20 = 0.65; CWQI 33/20 + 1.8/1 + 0.2/0.2 = 4.45.
+// 册田水库出口 (reservoir): cod 24 (IV), nh3n 0.9 (III), tp 0.05 (lake III) -> IV; CWQI 24/20 +
+// 0.9 + 0.05/0.05 = 3.1. City CWQI (4.45 x 1 + 3.1 x 1) / 2 = 3.775; I-III share 0 of 2.
+// 利仁皂 and 小辛庄 have no samples: listed as excluded.
+TEST(WaterCli, ReportQuarter) {
+  const std::string src = SKYRIVER_SOURCE_DIR;
+  auto [rc, out] = run("water report --period 2026Q3 --json --config " + src + "/config/datong --samples " +
+                       src + "/tests/conformance/water/compensation/datong_q3.csv");
+  ASSERT_EQ(rc, 0) << out;
+  const auto j = nlohmann::json::parse(out);
+  int excluded = 0;
+  for (const auto& s : j["sections"]) {
+    if (s.contains("excluded")) ++excluded;
+    if (s["id"] == "sangganhe_gudingqiao") {
+      EXPECT_EQ(s["evaluation"]["class"], "V");
+      EXPECT_EQ(s["evaluation"]["main_pollutants"], nlohmann::json::array({"nh3n", "cod"}));
+      EXPECT_DOUBLE_EQ(s["cwqi"].get<double>(), 4.45);
+    }
+    if (s["id"] == "sangganhe_cetian_outlet") {
+      EXPECT_EQ(s["evaluation"]["class"], "IV");
+      EXPECT_DOUBLE_EQ(s["cwqi"].get<double>(), 3.1);
+    }
+  }
+  EXPECT_EQ(excluded, 2);
+  EXPECT_DOUBLE_EQ(j["city"]["cwqi_city"].get<double>(), 3.775);
+  EXPECT_DOUBLE_EQ(j["city"]["share_i_iii"].get<double>(), 0);
+}
