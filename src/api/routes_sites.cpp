@@ -3,6 +3,8 @@
 #include "api/routes.h"
 #include "engine/air.h"
 #include "engine/latest.h"
+#include "core/error.h"
+#include "standards/water_eval.h"
 
 namespace skyriver::api {
 
@@ -35,6 +37,30 @@ static const json kSiteSchema{{"type", "object"},
                                 {"area", {{"type", "string"}}},
                                 {"lon", {{"type", "number"}, {"nullable", true}}},
                                 {"lat", {{"type", "number"}, {"nullable", true}}}}}};
+
+// The real-time class of a water section from its latest values (GB 3838 over the items it
+// measures, standards::realtime_class), in the status colour of the evaluation rules.
+static void put_water_class(json& j, const engine::Site& s, const engine::Latest& l) {
+  namespace st = skyriver::standards;
+  st::Concentrations values;
+  for (auto& [p, v] : l.values)
+    if (v.usable && st::is_class_item(p)) values[p] = v.value;
+  if (values.empty()) return;
+  const auto body = (s.water_body == "reservoir" || s.water_body == "lake") ? st::WaterBody::Lake : st::WaterBody::River;
+  try {
+    const auto rt = st::realtime_class(values, body, st::parse_class(s.target_class));
+    j["water_class"] = std::string(st::class_name(rt.eval.cls));
+    j["water_status"] = std::string(rt.eval.status.name);
+    std::string hex(rt.eval.status.colour_hex);
+    for (auto& c : hex) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    j["color"] = hex;
+    j["water_basis"] = rt.basis;
+    j["main_pollutants"] = rt.eval.main_pollutants;
+  } catch (const core::Error& e) {
+    j["water_class"] = nullptr;
+    j["water_error"] = e.what();
+  }
+}
 
 void add_site_routes(Router& router, Context& ctx) {
   engine::Engine& eng = ctx.engine;
@@ -163,6 +189,8 @@ void add_site_routes(Router& router, Context& ctx) {
                      if (s.kind == "air") {
                        auto h = engine::hourly_aqi(engine::air_target(e, s.id), l->time, l->time + core::kHour);
                        put_aqi(j, standards::edition_for(core::beijing_date(l->time)), h.at(0).aqi);
+                     } else if (s.kind == "water") {
+                       put_water_class(j, s, *l);
                      }
                    }
                    if (!j.contains("color")) j["color"] = "#aaaaaa";

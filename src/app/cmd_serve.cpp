@@ -13,10 +13,7 @@
 #include "engine/engine.h"
 #include "engine/load.h"
 #include "ingest/import/importer.h"
-#if __has_include("ingest/hj212/server.h")
 #include "ingest/hj212/server.h"
-#define SKYRIVER_HAS_HJ212 1
-#endif
 #include "model/city.h"
 #include "store/store.h"
 
@@ -232,7 +229,6 @@ static skyriver::app::Command serve_command{
         // HJ 212: its own store connection (the server writes from its own thread); what it
         // stored goes to the engine, which announces it on the live stream.
         std::unique_ptr<store::Store> hj_store;
-#ifdef SKYRIVER_HAS_HJ212
         std::unique_ptr<hj212::Server> hj;
         if (o->hj212_port >= 0) {
           hj_store = store::Store::open(o->db);
@@ -244,9 +240,6 @@ static skyriver::app::Command serve_command{
           });
           std::cout << "skyriver: HJ 212 on tcp://" << o->address << ":" << hj->port() << std::endl;
         }
-#else
-        if (o->hj212_port >= 0) throw core::Error("--hj212-port", "this build has no HJ 212 server");
-#endif
 
         asio::signal_set signals(io, SIGINT, SIGTERM);
         signals.async_wait([&io](auto, int) { io.stop(); });
