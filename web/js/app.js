@@ -196,8 +196,9 @@ async function refreshState() {
   state.latest = latest;
   document.getElementById('data-time').textContent = health.now ? health.now.replace('T', ' ').slice(0, 16) : '—';
   if (health.now) {
-    const [now] = await api(`/api/aqi/hourly?area=${CITY}&from=${health.now.slice(0, 16)}&to=${hourAfter(health.now)}`).catch(() => [null]);
-    state.now = now ?? null;
+    // The city's now: its latest hour with a published AQI (stations may still be reporting the newest hour).
+    const day = await api(`/api/aqi/hourly?area=${CITY}&to=${hourAfter(health.now)}`).catch(() => []);
+    state.now = [...day].reverse().find((h) => h.aqi !== null) ?? null;
     const year = health.now.slice(0, 4), to = addDays(health.now.slice(0, 10), 1);
     state.yearRange = { from: `${year}-01-01`, to };
     state.year = await api(`/api/summary?area=${CITY}&from=${year}-01-01&to=${to}`).catch(() => null);
