@@ -116,6 +116,16 @@ async function renderRanking() {
   } catch (e) { tbody.innerHTML = `<tr><td colspan="6">${esc(e.message)}</td></tr>`; }
 }
 
+function renderWater() {
+  const rows = state.latest.filter((l) => l.kind === 'water');
+  document.querySelector('#water tbody').innerHTML = rows.map((l) => {
+    const site = state.sites.find((s) => s.id === l.site);
+    const cls = l.water_class ? `<span class="badge" style="background:${l.color};color:${textColor(l.color)}">${esc(l.water_class)}</span> ${esc(l.water_status)}` : esc(t('noData'));
+    const where = site?.lon === null ? `<span class="small" title="${esc(t('noCoords'))}">○</span>` : '▲';
+    return `<tr><td>${where}</td><td>${esc(l.name)}</td><td>${cls}</td><td class="small">${l.time ? esc(l.time.slice(0, 16).replace('T', ' ')) : ''}</td></tr>`;
+  }).join('');
+}
+
 // ---------- calendar ----------
 async function renderCalendar() {
   const area = document.getElementById('cal-area').value, year = document.getElementById('cal-year').value;
@@ -204,7 +214,7 @@ async function refreshState() {
     state.year = await api(`/api/summary?area=${CITY}&from=${year}-01-01&to=${to}`).catch(() => null);
     if (state.year) state.year.to_date = health.now.slice(0, 10);
   }
-  renderMap(); renderNow(); renderYear();
+  renderMap(); renderNow(); renderYear(); renderWater();
 }
 function connectLive() {
   const live = document.getElementById('live'), text = document.getElementById('live-text');
@@ -225,6 +235,7 @@ function connectLive() {
 
 async function main() {
   apply();
+  document.getElementById('live-text').textContent = t('liveWaiting');
   charts.map = echarts.init(document.getElementById('map'), null, { renderer: 'svg' });
   charts.calendar = echarts.init(document.getElementById('calendar'), null, { renderer: 'svg' });
   charts.day = echarts.init(document.getElementById('day-detail'), null, { renderer: 'svg' });
@@ -242,7 +253,15 @@ async function main() {
   document.getElementById('zoom-urban').onclick = () => zoomTo(true);
   document.getElementById('zoom-city').onclick = () => zoomTo(false);
   document.getElementById('rank-by').onchange = renderRanking;
-  document.getElementById('lang').onclick = async () => { setLang(lang === 'zh' ? 'en' : 'zh'); renderLegend(); renderMap(); renderNow(); renderYear(); await renderCalendar(); };
+  document.getElementById('lang').onclick = async () => {
+    setLang(lang === 'zh' ? 'en' : 'zh');
+    const live = document.getElementById('live');
+    if (live.classList.contains('on') && !state.lastEvent) document.getElementById('live-text').textContent = t('liveOn');
+    renderLegend(); renderMap(); renderNow(); renderYear(); renderWater();
+    await renderCalendar();
+    if (state.dayDetail) await showDay(state.dayDetail.date);
+    if (!document.getElementById('panel').hidden) await openSite(document.getElementById('panel').dataset.site);
+  };
   await refreshState();
   const calArea = document.getElementById('cal-area');
   calArea.innerHTML = [{ code: CITY }, ...areas.filter((a) => a.level !== 'city')].map((a) => `<option value="${a.code}">${esc(areaName(a.code))}</option>`).join('');
