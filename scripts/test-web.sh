@@ -7,15 +7,10 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bash "$root/scripts/deps.sh"
-if ! command -v npm >/dev/null; then
-  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends npm >/dev/null
-fi
 [ -x "$root/build/skyriver" ] || bash "$root/scripts/build.sh" --target skyriver
 
+bash "$root/scripts/web-deps.sh"  # npm ci (web/package-lock.json) and web/vendor/
 cd "$root/web"
-timeout 300 npm ci --no-audit --no-fund --loglevel=error >/dev/null
-mkdir -p vendor && cp node_modules/echarts/dist/echarts.min.js vendor/
 
 work=$(mktemp -d /tmp/skyriver-web-test.XXXXXX)
 pid=""
