@@ -295,3 +295,22 @@ TEST(Api, DayAndMonthSeriesUseTheDailyStatistics) {
   EXPECT_EQ(m["points"][11]["time"], "2019-12");
   for (auto& p : m["points"]) EXPECT_TRUE(p["value"].is_number()) << p;
 }
+
+TEST(Api, AnImportByAnotherProcessReachesTheLiveStream) {
+  // `skyriver import` into the server's store from another process: the server notices the
+  // finished import in its log (--poll 0.5 s here) and announces the new values.
+  auto& s = Server::get();
+  std::string events;
+  std::thread listener([&] { events = s.raw("GET /api/stream HTTP/1.1\r\nHost: x\r\n\r\n", 6000); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  const std::string file = s.dir() + "/china_sites_20200102.csv";
+  std::ofstream(file) << "date,hour,type,1723A\n20200102,5,PM10,123\n";
+  const std::string cmd = std::string(SKYRIVER_BINARY) + " import --format cnemc --no-progress --config " +
+                          SKYRIVER_SOURCE_DIR + "/config/datong --db " + s.dir() + "/store.db --rejects " + s.dir() +
+                          "/rejects2.txt " + file + " > /dev/null 2>&1";
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  listener.join();
+  EXPECT_NE(events.find(R"("site":"1723A")"), std::string::npos) << events;
+  EXPECT_NE(events.find(R"("time":"2020-01-02T04:00:00+08:00")"), std::string::npos);  // label 5 = 04:00-05:00
+  EXPECT_NE(events.find(R"("value":123.0)"), std::string::npos);
+}
