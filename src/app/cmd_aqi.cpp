@@ -95,6 +95,15 @@ int run(const Options& o) {
     if (info) {
       j["health_effect"] = std::string(info->effect_zh);
       j["advice"] = std::string(info->advice_zh);
+      j["health_effect_en"] = std::string(info->effect_en);
+      j["advice_en"] = std::string(info->advice_en);
+    }
+    if (e == standards::Edition::e2026) {  // Table 2: groups for each pollutant with IAQI > 100
+      auto g = nlohmann::ordered_json::object();
+      for (Pollutant p : standards::kPollutants)
+        if (auto v = r.iaqi[unsigned(p)]; v && *v > 100)
+          g[std::string(standards::code(p))] = std::string(standards::sensitive_groups(p).zh);
+      j["sensitive_groups"] = g;
     }
     std::cout << j.dump() << "\n";
     return 0;
@@ -113,7 +122,13 @@ int run(const Options& o) {
               << " " << info->colour_en << " RGB(" << int(info->rgb[0]) << "," << int(info->rgb[1])
               << "," << int(info->rgb[2]) << ")\nprimary: " << primary_text(r.primary) << "\n";
     if (e == standards::Edition::e2012) std::cout << "exceedance: " << primary_text(r.exceed) << "\n";
-    std::cout << "health: " << info->effect_zh << "\nadvice: " << info->advice_zh << "\n";
+    std::cout << "health: " << info->effect_zh << "\n        " << info->effect_en
+              << "\nadvice: " << info->advice_zh << "\n        " << info->advice_en << "\n";
+    if (e == standards::Edition::e2026)
+      for (Pollutant p : standards::kPollutants)
+        if (auto v = r.iaqi[unsigned(p)]; v && *v > 100)
+          std::cout << "sensitive groups (" << standards::code(p)
+                    << "): " << standards::sensitive_groups(p).zh << "\n";
   }
   if (r.missing) std::cout << "missing: " << primary_text(r.missing) << "\n";
   return 0;

@@ -13,6 +13,7 @@
 #include "engine/engine.h"
 #include "engine/load.h"
 #include "ingest/import/importer.h"
+#include "ingest/hj212/server.h"
 #include "model/city.h"
 #include "store/store.h"
 
@@ -224,6 +225,21 @@ static skyriver::app::Command serve_command{
         }
         server->start();
         ImportWatcher watcher(eng, o->db, o->poll);
+
+        // HJ 212: its own store connection (the server writes from its own thread); what it
+        // stored goes to the engine, which announces it on the live stream.
+        std::unique_ptr<store::Store> hj_store;
+        std::unique_ptr<hj212::Server> hj;
+        if (o->hj212_port >= 0) {
+          hj_store = store::Store::open(o->db);
+          hj212::ServerOptions ho;
+          ho.address = o->address;
+          ho.port = static_cast<std::uint16_t>(o->hj212_port);
+          hj = std::make_unique<hj212::Server>(io, *hj_store, city, ho, [&eng](std::span<const store::Observation> obs) {
+            eng.put(engine::updates_of(obs), true);
+          });
+          std::cout << "skyriver: HJ 212 on tcp://" << o->address << ":" << hj->port() << std::endl;
+        }
 
         asio::signal_set signals(io, SIGINT, SIGTERM);
         signals.async_wait([&io](auto, int) { io.stop(); });

@@ -45,12 +45,13 @@ static double value_at(const Target& t, int p, core::Instant h) {
     many.resize(n);
     v = many.data();
   }
-  // A site counts in the area for the hours between its first and its latest value of the
-  // pollutant: stations not yet built or already stopped do not make the area's hour invalid.
+  // A site counts in the area from its first value of the pollutant until it has been silent
+  // for kSilentDays: stations not yet built or long stopped do not make the area's hour invalid,
+  // while a station late with this hour's data still counts (as missing) at the live edge.
   std::size_t m = 0;
   for (std::size_t i = 0; i < n; ++i) {
     const HourlySeries* s = t.series[p][i];
-    if (s && h >= s->first() && h < s->end()) v[m++] = s->usable(h);
+    if (s && h >= s->first() && h < s->end() + kSilentDays * core::kDay) v[m++] = s->usable(h);
   }
   return m ? st::area_mean(std::span<const double>(v, m)) : kNaN;
 }

@@ -6,8 +6,9 @@
 // A target is a site id or an area code. An area's values are computed from the area's hourly
 // series (per hour, the mean of its sites' valid values, standards::area_mean), over the air
 // sites of the area that are not reference stations (对照点); the city covers all its areas.
-// A site counts for the hours between its first and latest value of that pollutant (stations not
-// yet built or stopped do not count against the area's 75 % rule).
+// A site counts from its first value of that pollutant until it has been silent kSilentDays
+// (stations not yet built or long stopped do not count against the area's 75 % rule; a station
+// merely late with the current hour does, so the live edge never rests on the first reporter).
 // Hours marked invalid (source flag not N, or audit) are missing; dust-marked hours stay in the
 // AQI and the good-day count but a day holding any is a dust day for the summary (its PM values
 // leave the composite index, per 环办监测〔2016〕120号 as standards::summarize_period applies it).
@@ -23,6 +24,8 @@
 #include <vector>
 
 namespace skyriver::engine {
+
+inline constexpr int kSilentDays = 30;
 
 struct Target {
   std::string id, name;

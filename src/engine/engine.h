@@ -27,6 +27,7 @@ struct Site {
   double lon = 0, lat = 0;
   bool has_position = false;
   bool reference = false;  // 对照点: shown, but not part of area (county, city) values
+  std::string water_body, target_class;  // water sections: river | reservoir | lake; I..V or ""
 };
 
 struct Area {

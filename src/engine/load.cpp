@@ -10,6 +10,8 @@ void set_city(Engine& e, const model::CityConfig& city) {
   for (const auto& s : city.sites) {
     Site out{s.id, s.name, s.kind, s.area, s.lon.value_or(0), s.lat.value_or(0), s.lon && s.lat};
     out.reference = s.reference;
+    out.water_body = s.attribute("water_body");
+    out.target_class = s.attribute("target_class");
     sites.push_back(std::move(out));
   }
   std::vector<Area> areas;

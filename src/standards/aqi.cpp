@@ -56,32 +56,35 @@ double prep(Edition e, Pollutant p, double c) {
   return e == Edition::e2026 ? round_report(p, c) : c;
 }
 
+// Collects the IAQIs as plain ints (-1 = not computed) and fills the result once at the end:
+// fewer data-dependent branches than working on optionals.
 struct Builder {
-  AqiResult r;
-  void set(Pollutant p, std::optional<int> v) {
-    if (v) r.iaqi[unsigned(p)] = std::int16_t(*v);
+  std::array<int, kPollutantCount> v{-1, -1, -1, -1, -1, -1, -1};
+  std::uint8_t missing = 0;
+  void set(Pollutant p, std::optional<int> x) {
+    if (x) v[unsigned(p)] = *x;
   }
   void need(Pollutant p, std::uint8_t not_monitored) {
-    if (!r.iaqi[unsigned(p)] && !(not_monitored & bit(p))) r.missing |= bit(p);
+    if (v[unsigned(p)] < 0 && !(not_monitored & bit(p))) missing |= bit(p);
   }
   AqiResult finish(Edition e) {
-    bool any = false;
-    int mx = 0;
-    for (auto& v : r.iaqi)
-      if (v) {
-        any = true;
-        if (*v > mx) mx = *v;
-      }
-    if (!any) return r;
+    AqiResult r;
+    r.missing = missing;
+    int mx = -1;
+    for (int x : v) mx = x > mx ? x : mx;
+    for (int i = 0; i < kPollutantCount; ++i)
+      if (v[i] >= 0) r.iaqi[i] = std::int16_t(v[i]);
+    if (mx < 0) return r;
     if (e == Edition::e2026 && mx < 1) mx = 1;  // 2026 AQI range starts at 1
     r.max_iaqi = std::int16_t(mx);
     if (e == Edition::e2012 || r.missing == 0 || mx > 100) r.aqi = std::int16_t(mx);
-    if (mx > 50)
-      for (int i = 0; i < kPollutantCount; ++i)
-        if (r.iaqi[i] && *r.iaqi[i] == mx) r.primary |= std::uint8_t(1u << i);
-    if (e == Edition::e2012)
-      for (int i = 0; i < kPollutantCount; ++i)
-        if (r.iaqi[i] && *r.iaqi[i] > 100) r.exceed |= std::uint8_t(1u << i);
+    std::uint8_t primary = 0, exceed = 0;
+    for (int i = 0; i < kPollutantCount; ++i) {
+      primary |= std::uint8_t((v[i] == mx) << i);
+      exceed |= std::uint8_t((v[i] > 100) << i);
+    }
+    if (mx > 50) r.primary = primary;
+    if (e == Edition::e2012) r.exceed = exceed;
     return r;
   }
 };
@@ -219,6 +222,23 @@ constexpr std::array<LevelInfo, 6> make2026levels() {
 constexpr std::array<LevelInfo, 6> kLevels2026 = make2026levels();
 
 }  // namespace
+
+SensitiveGroups sensitive_groups(Pollutant p) {
+  switch (p) {
+    case Pollutant::so2: return {"哮喘患者、儿童、老年人", "asthma patients, children, the elderly"};
+    case Pollutant::no2:
+      return {"呼吸系统疾病患者、儿童、老年人", "people with respiratory disease, children, the elderly"};
+    case Pollutant::co: return {"心血管系统疾病患者", "people with cardiovascular disease"};
+    case Pollutant::o3:
+    case Pollutant::o3_8h:
+      return {"呼吸系统疾病患者、儿童、户外活动频繁人群、老年人",
+              "people with respiratory disease, children, people often outdoors, the elderly"};
+    default:
+      return {"心血管系统疾病和呼吸系统疾病患者、儿童、户外活动人群、老年人",
+              "people with cardiovascular or respiratory disease, children, people active "
+              "outdoors, the elderly"};
+  }
+}
 
 const LevelInfo& level_info(Edition e, int level) {
   if (level < 1) level = 1;

@@ -86,4 +86,11 @@ struct LevelInfo {
 };
 const LevelInfo& level_info(Edition e, int level);  // level 1..6
 
+// HJ 633-2026 Table 2: the sensitive groups named for a pollutant whose IAQI is > 100 (2026
+// only; our paraphrase of the table, REFERENCE.md 1.3). o3 and o3_8h share one entry.
+struct SensitiveGroups {
+  std::string_view zh, en;
+};
+SensitiveGroups sensitive_groups(Pollutant p);
+
 }  // namespace skyriver::standards

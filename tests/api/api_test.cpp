@@ -279,3 +279,38 @@ TEST(Api, UploadedDataReachesTheLiveStream) {
   EXPECT_NE(events.find(R"("value":55.0)"), std::string::npos);
   EXPECT_EQ(get_json("/api/health")["now"], "2020-01-01T00:00:00+08:00");
 }
+
+TEST(Api, DayAndMonthSeriesUseTheDailyStatistics) {
+  // 1724A 2019-01-02 (see DailyAqiWorkedByHand): PM2.5 24-h mean 64.83 → reported 65; O3 max 8 h
+  // over the 17 windows = 27.25 → 27 (GB/T 8170 integers).
+  auto d = get_json("/api/sites/1724A/series?parameter=pm25&interval=day&from=2019-01-02&to=2019-01-03");
+  ASSERT_EQ(d["points"].size(), 1u);
+  EXPECT_EQ(d["points"][0]["time"], "2019-01-02");
+  EXPECT_EQ(d["points"][0]["value"], 65.0);
+  auto o3 = get_json("/api/sites/1724A/series?parameter=o3_8h&interval=day&from=2019-01-02&to=2019-01-03");
+  EXPECT_EQ(o3["points"][0]["value"], 27.0);
+  auto m = get_json("/api/sites/1724A/series?parameter=pm25&interval=month&from=2019-01-01&to=2020-01-01");
+  ASSERT_EQ(m["points"].size(), 12u);
+  EXPECT_EQ(m["points"][0]["time"], "2019-01");
+  EXPECT_EQ(m["points"][11]["time"], "2019-12");
+  for (auto& p : m["points"]) EXPECT_TRUE(p["value"].is_number()) << p;
+}
+
+TEST(Api, AnImportByAnotherProcessReachesTheLiveStream) {
+  // `skyriver import` into the server's store from another process: the server notices the
+  // finished import in its log (--poll 0.5 s here) and announces the new values.
+  auto& s = Server::get();
+  std::string events;
+  std::thread listener([&] { events = s.raw("GET /api/stream HTTP/1.1\r\nHost: x\r\n\r\n", 6000); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  const std::string file = s.dir() + "/china_sites_20200102.csv";
+  std::ofstream(file) << "date,hour,type,1723A\n20200102,5,PM10,123\n";
+  const std::string cmd = std::string(SKYRIVER_BINARY) + " import --format cnemc --no-progress --config " +
+                          SKYRIVER_SOURCE_DIR + "/config/datong --db " + s.dir() + "/store.db --rejects " + s.dir() +
+                          "/rejects2.txt " + file + " > /dev/null 2>&1";
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  listener.join();
+  EXPECT_NE(events.find(R"("site":"1723A")"), std::string::npos) << events;
+  EXPECT_NE(events.find(R"("time":"2020-01-02T04:00:00+08:00")"), std::string::npos);  // label 5 = 04:00-05:00
+  EXPECT_NE(events.find(R"("value":123.0)"), std::string::npos);
+}

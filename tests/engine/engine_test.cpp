@@ -74,6 +74,13 @@ TEST(Engine, AreaHourNeedsThreeQuartersOfItsOperatingStations) {
     EXPECT_EQ(h.at(2).values.pm25, 60);
     return 0;
   });
+  // At the live edge B has not sent kT0+3h yet: it still counts, so A alone is 50 % → no value.
+  e.put({{"A", "pm25", kT0 + 3 * core::kHour, 40}}, false);
+  e.read([](const Engine& eng) {
+    auto h = engine::hourly_aqi(engine::air_target(eng, "140213"), kT0 + 3 * core::kHour, kT0 + 4 * core::kHour);
+    EXPECT_TRUE(std::isnan(h.at(0).values.pm25));
+    return 0;
+  });
   // Before B's first value B is not operating: A alone makes the area's hour.
   Engine late;
   city_with(late, {{"A", "pm25", kT0, 40}, {"B", "pm25", kT0 + core::kHour, 80}});

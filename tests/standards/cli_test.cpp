@@ -137,3 +137,42 @@ TEST(CliStats, ChangeAgainstSamePeriodLastYear) {
   EXPECT_EQ(ch["good_ratio_points"], -100);
   EXPECT_EQ(ch["concentration_pct"]["pm25"], 100);  // 80 vs 40
 }
+
+TEST(CliStats, EveryKindOfBadFileIsRejectedWithItsPlace) {
+  const std::string bad = testing::TempDir() + "/bad2.csv";
+  struct Case {
+    const char* body;
+    const char* place;  // expected in the message
+  } cases[] = {
+      {"", "bad2.csv:1"},                                                          // empty file
+      {"time,pm25,pm10,so2,no2,co,o3,nox\n", "bad2.csv:1"},                        // unknown column
+      {"time,pm25,pm25\n", "bad2.csv:1"},                                          // column twice
+      {"pm25,pm10\n1,2\n", "bad2.csv:1"},                                          // no time
+      {"time,pm25\n2019-01-01 01:00,1,2\n", "bad2.csv:2"},                         // field count
+      {"time,pm25\n2019-13-01 01:00,1\n", "bad2.csv:2"},                           // bad date
+      {"time,pm25\n2019-01-01 25:00,1\n", "bad2.csv:2"},                           // bad hour
+      {"time,pm25\n2019-01-01 01:00,1\n2019-01-01 01:00,2\n", "bad2.csv:3"},       // duplicate hour
+      {"time,pm25\n2019-01-01 24:00,1\n2019-01-02 00:00,2\n", "bad2.csv:3"},       // same hour, two labels
+      {"time,pm25\n2019-01-01 01:00,-1\n", "bad2.csv:2"},                          // negative
+      {"time,pm25\n2019-01-01 01:00,1e999\n", "bad2.csv:2"},                       // not finite
+  };
+  for (const Case& c : cases) {
+    FILE* f = fopen(bad.c_str(), "w");
+    fputs(c.body, f);
+    fclose(f);
+    auto r = run("stats --csv " + bad);
+    EXPECT_EQ(r.status, 2) << c.body << "\n" << r.out;
+    EXPECT_NE(r.out.find(c.place), std::string::npos) << c.body << "\n" << r.out;
+  }
+}
+
+TEST(CliStats, FromToSelectsDays) {
+  auto r = run("stats --csv " + kExample + " --from 2019-01-02 --to 2019-01-02 --json");
+  ASSERT_EQ(r.status, 0) << r.out;
+  auto j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(j["days"].size(), 1u);
+  EXPECT_EQ(j["days"][0]["date"], "2019-01-02");
+  r = run("stats --csv " + kExample + " --from 2019-01-03 --to 2019-01-02");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.out.find("--from"), std::string::npos) << r.out;
+}

@@ -126,3 +126,24 @@ TEST(MovingMean, EightHourWindowsNeedSixValues) {
   EXPECT_DOUBLE_EQ(out[10], 400.0 / 6);  // hours 3..10: 40,50,60,70,80,100
   EXPECT_TRUE(std::isnan(out[11]));        // hours 4..11: only 5 valid
 }
+
+TEST(CalendarMeans, QuarterlyAndAnnualValidity) {
+  // Q1 2019: 90 days of 20 -> valid (every month meets its minimum), mean 20.
+  std::vector<double> q1(90, 20.0);
+  EXPECT_EQ(quarterly_mean({2019, 1, 1}, q1), 20);
+  for (int i = 31; i < 35; ++i) q1[i] = kMissing;  // February 24 valid < 25
+  EXPECT_TRUE(std::isnan(quarterly_mean({2019, 1, 1}, q1)));
+  // 2019: 365 days, first half 10, second half 30; mean = (181*10 + 184*30)/365 = 20.08
+  std::vector<double> y(365, 10.0);
+  for (int i = 181; i < 365; ++i) y[i] = 30;
+  EXPECT_NEAR(annual_mean({2019, 1, 1}, y), (181 * 10.0 + 184 * 30.0) / 365, 1e-12);
+  // Remove 3 days in every month and one more in Jan, Mar, May, Jul, Aug (41 in all): 324 valid
+  // days, February 25, every 31-day month 27, every 30-day month 27 -> valid (GB 3095 Table 4).
+  const int starts[] = {0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334};
+  for (int m = 0; m < 12; ++m)
+    for (int k = 0; k < 3; ++k) y[starts[m] + k] = kMissing;
+  for (int m : {0, 2, 4, 6, 7}) y[starts[m] + 3] = kMissing;
+  EXPECT_FALSE(std::isnan(annual_mean({2019, 1, 1}, y)));
+  y[starts[9] + 3] = kMissing;  // 323 days (October still 27): not valid
+  EXPECT_TRUE(std::isnan(annual_mean({2019, 1, 1}, y)));
+}

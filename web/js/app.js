@@ -116,6 +116,16 @@ async function renderRanking() {
   } catch (e) { tbody.innerHTML = `<tr><td colspan="6">${esc(e.message)}</td></tr>`; }
 }
 
+function renderWater() {
+  const rows = state.latest.filter((l) => l.kind === 'water');
+  document.querySelector('#water tbody').innerHTML = rows.map((l) => {
+    const site = state.sites.find((s) => s.id === l.site);
+    const cls = l.water_class ? `<span class="badge" style="background:${l.color};color:${textColor(l.color)}">${esc(l.water_class)}</span> ${esc(l.water_status)}` : esc(t('noData'));
+    const where = site?.lon === null ? `<span class="small" title="${esc(t('noCoords'))}">○</span>` : '▲';
+    return `<tr><td>${where}</td><td>${esc(l.name)}</td><td>${cls}</td><td class="small">${l.time ? esc(l.time.slice(0, 16).replace('T', ' ')) : ''}</td></tr>`;
+  }).join('');
+}
+
 // ---------- calendar ----------
 async function renderCalendar() {
   const area = document.getElementById('cal-area').value, year = document.getElementById('cal-year').value;
@@ -132,6 +142,7 @@ async function renderCalendar() {
   // cell size follows the calendar's layout
   const a = charts.calendar.convertToPixel({ calendarIndex: 0 }, `${year}-01-07`), b = charts.calendar.convertToPixel({ calendarIndex: 0 }, `${year}-01-14`);
   if (a && b) { state.cellSize = [Math.max(4, b[0] - a[0] - 1), 15]; charts.calendar.setOption({ series: [{ symbolSize: state.cellSize }] }); }
+  state.calendarKey = `${area}-${year}`;  // what the calendar shows now (tests wait on it)
 }
 async function showDay(date) {
   const area = document.getElementById('cal-area').value;
@@ -152,6 +163,8 @@ async function openSite(id) {
   const panel = document.getElementById('panel');
   panel.hidden = false;
   panel.dataset.site = id;
+  panel.dataset.loaded = '';
+  charts.h24.resize(); charts.d30.resize();  // they were drawn while the panel was hidden
   document.getElementById('panel-title').textContent = `${site.name} (${id})`;
   const l = state.latest.find((x) => x.site === id) ?? {};
   document.getElementById('panel-latest').textContent = l.time ? `${l.time.replace('T', ' ').slice(0, 16)} · ` +
@@ -193,14 +206,15 @@ async function refreshState() {
   state.latest = latest;
   document.getElementById('data-time').textContent = health.now ? health.now.replace('T', ' ').slice(0, 16) : '—';
   if (health.now) {
-    const [now] = await api(`/api/aqi/hourly?area=${CITY}&from=${health.now.slice(0, 16)}&to=${hourAfter(health.now)}`).catch(() => [null]);
-    state.now = now ?? null;
+    // The city's now: its latest hour with a published AQI (stations may still be reporting the newest hour).
+    const day = await api(`/api/aqi/hourly?area=${CITY}&to=${hourAfter(health.now)}`).catch(() => []);
+    state.now = [...day].reverse().find((h) => h.aqi !== null) ?? null;
     const year = health.now.slice(0, 4), to = addDays(health.now.slice(0, 10), 1);
     state.yearRange = { from: `${year}-01-01`, to };
     state.year = await api(`/api/summary?area=${CITY}&from=${year}-01-01&to=${to}`).catch(() => null);
     if (state.year) state.year.to_date = health.now.slice(0, 10);
   }
-  renderMap(); renderNow(); renderYear();
+  renderMap(); renderNow(); renderYear(); renderWater();
 }
 function connectLive() {
   const live = document.getElementById('live'), text = document.getElementById('live-text');
@@ -221,6 +235,7 @@ function connectLive() {
 
 async function main() {
   apply();
+  document.getElementById('live-text').textContent = t('liveWaiting');
   charts.map = echarts.init(document.getElementById('map'), null, { renderer: 'svg' });
   charts.calendar = echarts.init(document.getElementById('calendar'), null, { renderer: 'svg' });
   charts.day = echarts.init(document.getElementById('day-detail'), null, { renderer: 'svg' });
@@ -238,7 +253,15 @@ async function main() {
   document.getElementById('zoom-urban').onclick = () => zoomTo(true);
   document.getElementById('zoom-city').onclick = () => zoomTo(false);
   document.getElementById('rank-by').onchange = renderRanking;
-  document.getElementById('lang').onclick = async () => { setLang(lang === 'zh' ? 'en' : 'zh'); renderLegend(); renderMap(); renderNow(); renderYear(); await renderCalendar(); };
+  document.getElementById('lang').onclick = async () => {
+    setLang(lang === 'zh' ? 'en' : 'zh');
+    const live = document.getElementById('live');
+    if (live.classList.contains('on') && !state.lastEvent) document.getElementById('live-text').textContent = t('liveOn');
+    renderLegend(); renderMap(); renderNow(); renderYear(); renderWater();
+    await renderCalendar();
+    if (state.dayDetail) await showDay(state.dayDetail.date);
+    if (!document.getElementById('panel').hidden) await openSite(document.getElementById('panel').dataset.site);
+  };
   await refreshState();
   const calArea = document.getElementById('cal-area');
   calArea.innerHTML = [{ code: CITY }, ...areas.filter((a) => a.level !== 'city')].map((a) => `<option value="${a.code}">${esc(areaName(a.code))}</option>`).join('');

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# The one-map page in headless Chromium: installs chromium/node (scripts/deps-web.list) and the
+# page's npm packages (web/package-lock.json), imports the bundled Datong sample into a
+# temporary store, starts `skyriver serve` on free ports (HTTP and HJ 212), runs the browser
+# tests (web/test, `node --test`) and stops the server. Screenshots: test-artifacts/web/.
+# Exits non-zero on any failure; bounded by timeouts (about 5 minutes at most).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+bash "$root/scripts/deps.sh"
+[ -x "$root/build/skyriver" ] || bash "$root/scripts/build.sh" --target skyriver
+
+bash "$root/scripts/web-deps.sh"  # npm ci (web/package-lock.json) and web/vendor/
+cd "$root/web"
+
+work=$(mktemp -d /tmp/skyriver-web-test.XXXXXX)
+pid=""
+cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+
+timeout 120 "$root/build/skyriver" import --format cnemc --no-progress --config "$root/config/datong" \
+  --db "$work/store.db" --rejects "$work/rejects.txt" "$root/data/datong/china_sites_2019_datong_sample.csv.gz" >"$work/import.log"
+"$root/build/skyriver" serve --config "$root/config/datong" --db "$work/store.db" --web "$root/web" \
+  --port 0 --hj212-port 0 >"$work/serve.log" 2>&1 &
+pid=$!
+for _ in $(seq 1 100); do grep -q "serving http" "$work/serve.log" && break; sleep 0.2; done
+url=$(grep -o 'http://[0-9.]*:[0-9]*/' "$work/serve.log" | head -n1 || true)
+hj=$(grep -o 'tcp://[0-9.]*:[0-9]*' "$work/serve.log" | head -n1 | sed 's/.*://' || true)
+[ -n "$url" ] || { echo "skyriver serve did not start:"; cat "$work/serve.log"; exit 1; }
+echo "skyriver: page tests against $url (HJ 212 port ${hj:-none})"
+
+mkdir -p "$root/test-artifacts/web"
+status=0
+SKYRIVER_URL="$url" SKYRIVER_HJ212_PORT="${hj:-}" SKYRIVER_ARTIFACTS="$root/test-artifacts/web" \
+  timeout 240 node --test --test-reporter=spec test/ || status=1
+[ $status -eq 0 ] || { echo "--- serve log"; tail -n 30 "$work/serve.log"; }
+exit $status
