@@ -106,6 +106,7 @@ void BM_Server2000Connections(benchmark::State& state) {
     SimOptions so;
     so.port = rig.server->port();
     so.stations = rig.stations;
+    so.registry = &rig.city.parameters;
     so.begin = 1704038400;
     so.hours = 6;
     so.ack_timeout = std::chrono::milliseconds(20000);
@@ -133,6 +134,7 @@ void BM_Server2000Paced(benchmark::State& state) {
     SimOptions so;
     so.port = rig.server->port();
     so.stations = rig.stations;
+    so.registry = &rig.city.parameters;
     so.begin = 1704038400;
     so.hours = 3;
     so.rate = 1000;

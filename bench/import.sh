@@ -24,12 +24,12 @@ pg=$(bash "$root/scripts/pg-test.sh" start "$pgdir")
 cd "$work"
 ln -s "$root/config" config
 
-measure() {  # label values command... → prints seconds, rows/s, max RSS
-  local label=$1 values=$2; shift 2
+measure() {  # label count unit command... → prints seconds, count/s, max RSS
+  local label=$1 values=$2 unit=$3; shift 3
   /usr/bin/time -f "%e %M" -o t.txt "$@" >out.txt 2>err.txt || { cat out.txt err.txt; exit 1; }
   read -r secs rss <t.txt
-  awk -v l="$label" -v v="$values" -v s="$secs" -v r="$rss" \
-    'BEGIN { printf "%-44s %10d values %8.2f s %10.0f values/s  max RSS %6.1f MB\n", l, v, s, (s > 0 ? v / s : 0), r / 1024 }'
+  awk -v l="$label" -v v="$values" -v u="$unit" -v s="$secs" -v r="$rss" \
+    'BEGIN { printf "%-46s %10d %s %8.2f s %10.0f %s/s  max RSS %6.1f MB\n", l, v, u, s, (s > 0 ? v / s : 0), u, r / 1024 }'
 }
 count_sqlite() { sqlite3 "$1" "select count(*) from observations"; }
 
@@ -44,7 +44,7 @@ done
 
 # 1. month, all stations, SQLite
 "$bin" db init --db month.db >/dev/null
-measure "skyriver import month (all) -> SQLite [rows]" "$((31 * 360))" "$bin" import --format cnemc --no-progress \
+measure "skyriver import month (all) -> SQLite" "$((31 * 360))" rows "$bin" import --format cnemc --no-progress \
   --all-stations --stations "$shared/station_list_NewSiteList.csv" --db month.db "${month[@]}"
 n=$(count_sqlite month.db)
 echo "   = $n values stored; values/s:"
@@ -53,17 +53,17 @@ awk -v n="$n" '{ printf "   %.0f values/s\n", n / $1 }' t.txt
 # peer: sqlite3 .import of the same rows into the same table (same primary key)
 sqlite3 -csv month.db "select site, parameter, time, interval, source_kind, value, unit, flag, source, received_at from observations order by time, parameter, site" >rows.csv  # file order, not key order
 sqlite3 peer.db "CREATE TABLE observations(site TEXT NOT NULL, parameter TEXT NOT NULL, time INTEGER NOT NULL, interval TEXT NOT NULL, source_kind TEXT NOT NULL, value REAL NOT NULL, unit TEXT NOT NULL, flag TEXT NOT NULL, source TEXT NOT NULL, received_at INTEGER NOT NULL, PRIMARY KEY(site, parameter, time, interval, source_kind)) WITHOUT ROWID; PRAGMA journal_mode=WAL;" >/dev/null
-measure "peer: sqlite3 .import (same rows, same table)" "$n" sqlite3 peer.db -cmd ".mode csv" ".import rows.csv observations"
+measure "peer: sqlite3 .import (same rows, same table)" "$n" values sqlite3 peer.db -cmd ".mode csv" ".import rows.csv observations"
 
 # 2. month, all stations, PostgreSQL
-measure "skyriver import month -> PostgreSQL" "$n" "$bin" import --format cnemc --no-progress --all-stations \
+measure "skyriver import month (all) -> PostgreSQL" "$n" values "$bin" import --format cnemc --no-progress --all-stations \
   --stations "$shared/station_list_NewSiteList.csv" --db "$pg?schema=bench_month" "${month[@]}"
 psql -q "$pg" -c "CREATE SCHEMA peer; CREATE TABLE peer.observations(site TEXT NOT NULL, parameter TEXT NOT NULL, time BIGINT NOT NULL, interval TEXT NOT NULL, source_kind TEXT NOT NULL, value DOUBLE PRECISION NOT NULL, unit TEXT NOT NULL, flag TEXT NOT NULL, source TEXT NOT NULL, received_at BIGINT NOT NULL, PRIMARY KEY(site, parameter, time, interval, source_kind))"
-measure "peer: PostgreSQL COPY (same rows, same table)" "$n" psql -q "$pg" -c "\\copy peer.observations from 'rows.csv' csv"
+measure "peer: PostgreSQL COPY (same rows, same table)" "$n" values psql -q "$pg" -c "\\copy peer.observations from 'rows.csv' csv"
 
 # 3. year (365 synthetic days), Datong only: streaming read of every row, memory flat
 rows_year=$((365 * 360))
-measure "skyriver import year (city) -> SQLite [rows]" "$rows_year" "$bin" import --format cnemc --no-progress --db year.db year/*.csv
+measure "skyriver import year (city) -> SQLite" "$rows_year" rows "$bin" import --format cnemc --no-progress --db year.db year/*.csv
 echo "   stored: $(count_sqlite year.db) values of Datong's stations"
-measure "skyriver import year (city) -> PostgreSQL [rows]" "$rows_year" "$bin" import --format cnemc --no-progress --db "$pg?schema=bench_year" year/*.csv
-measure "skyriver import month (city) -> SQLite [rows]" $((31 * 360)) "$bin" import --format cnemc --no-progress --db month_city.db "${month[@]}"
+measure "skyriver import year (city) -> PostgreSQL" "$rows_year" rows "$bin" import --format cnemc --no-progress --db "$pg?schema=bench_year" year/*.csv
+measure "skyriver import month (city) -> SQLite" $((31 * 360)) rows "$bin" import --format cnemc --no-progress --db month_city.db "${month[@]}"

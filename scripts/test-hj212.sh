@@ -9,7 +9,7 @@ mkdir -p "$out/corpus"
 seconds=${FUZZ_SECONDS:-60}
 srcs=(core/time.cpp core/text.cpp
       ingest/hj212/crc.cpp ingest/hj212/frame.cpp ingest/hj212/packet.cpp ingest/hj212/edition.cpp
-      ingest/hj212/edition2025.cpp ingest/hj212/readings.cpp ingest/hj212/codes.cpp
+      ingest/hj212/edition2025.cpp ingest/hj212/readings.cpp
       ingest/hj212/decode.cpp ingest/hj212/answers.cpp ingest/hj212/splitter.cpp
       ingest/hj212/archive.cpp)
 paths=()

@@ -6,6 +6,7 @@
 #include "core/error.h"
 #include "ingest/hj212/decode.h"
 #include "ingest/hj212/edition2025.h"
+#include "ingest/hj212/observations.h"
 #include "ingest/hj212/server.h"
 #include "model/city.h"
 #include "store/store.h"
@@ -104,7 +105,14 @@ std::string to_text(const hj212::Decoded& d) {
   return o.str();
 }
 
-int run_check(const std::string& file, bool as_json) {
+int run_check(const std::string& file, bool as_json, const std::string& parameters) {
+  // 2005 codes are shown as 2017 codes through the parameter registry when it is at hand.
+  model::ParameterRegistry registry;
+  hj212::OldCodeMap old_codes;
+  if (!parameters.empty() && std::ifstream(parameters)) {
+    registry = model::load_parameters(parameters);
+    old_codes = hj212::old_code_map(registry);
+  }
   std::ifstream in;
   std::istream* src = &std::cin;
   if (file != "-") {
@@ -120,7 +128,7 @@ int run_check(const std::string& file, bool as_json) {
     ++n;
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.empty()) continue;
-    const auto d = hj212::decode_frame(line, name + ":" + std::to_string(n));
+    const auto d = hj212::decode_frame(line, name + ":" + std::to_string(n), old_codes);
     if (!d.ok) status = 1;
     if (as_json)
       std::cout << to_json(d, n).dump() << "\n";
@@ -168,6 +176,9 @@ static skyriver::app::Command hj212_command{
       auto as_json = std::make_shared<bool>(false);
       check->add_option("file", *file, "file of frames, one per line; - for stdin");
       check->add_flag("--json", *as_json, "one JSON object per line");
+      auto params = std::make_shared<std::string>("config/datong/parameters.toml");
+      check->add_option("--parameters", *params,
+                        "parameter table used to show HJ/T 212-2005 codes as 2017 codes (skipped if absent)");
       struct ServeOpts {
         std::string config = "config/datong", db, archive = "var/hj212-raw";
         int port = 9212, idle = 600;
@@ -181,8 +192,8 @@ static skyriver::app::Command hj212_command{
       serve->add_option("--archive", so->archive, "raw-archive folder, '' = none");
       serve->add_option("--idle", so->idle, "idle timeout in seconds")->check(CLI::Range(1, 86400));
       serve->add_flag("--quarantine", so->quarantine, "archive frames of unknown MNs / wrong passwords");
-      return [check, file, as_json, serve, so]() -> int {
-        if (check->parsed()) return run_check(*file, *as_json);
+      return [check, file, as_json, params, serve, so]() -> int {
+        if (check->parsed()) return run_check(*file, *as_json, *params);
         if (serve->parsed()) return run_serve(so->config, so->db, so->port, so->archive, so->idle, so->quarantine);
         return 0;
       };

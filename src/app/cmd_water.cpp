@@ -6,12 +6,14 @@
 #include "assess/compensation.h"
 #include "model/city.h"
 #include "standards/water_period.h"
+#include "standards/water_rules.h"
 #include "core/error.h"
 #include "core/text.h"
 #include "standards/cwqi.h"
 #include "standards/tli.h"
 #include "standards/water_class.h"
 #include "standards/water_eval.h"
+#include "standards/water_json.h"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -33,7 +35,6 @@ struct Options {
   std::map<std::string, std::string> values;  // option text per item code
 };
 
-double round2(double v) { return std::round(v * 100) / 100; }
 
 void add_items(CLI::App& cmd, Options& o, bool auxiliaries) {
   for (const auto& item : table1()) {
@@ -63,34 +64,6 @@ std::optional<WaterClass> parse_target(const Options& o) {
   if (!c || *c == WaterClass::WorseV)
     throw core::Error("--target", "'" + o.target + "' is not a target class (I II III IV V)");
   return c;
-}
-
-nlohmann::json to_json(const SectionEval& e, WaterBody body) {
-  nlohmann::json j;
-  j["class"] = class_name(e.cls);
-  j["status"] = e.status.name;
-  j["colour"] = e.status.colour;
-  j["body"] = body == WaterBody::Lake ? "lake" : "river";
-  j["items"] = nlohmann::json::object();
-  j["values"] = nlohmann::json::object();
-  j["exceed_iii"] = nlohmann::json::object();
-  j["exceed_target"] = nlohmann::json::object();
-  for (const auto& it : e.items) {
-    j["values"][it.code] = it.value;
-    j["items"][it.code] = it.cls ? nlohmann::json(class_name(*it.cls)) : nlohmann::json(nullptr);
-    if (it.exceed_iii) j["exceed_iii"][it.code] = round2(*it.exceed_iii);
-    if (it.exceed_target) j["exceed_target"][it.code] = round2(*it.exceed_target);
-  }
-  j["main_pollutants"] = e.main_pollutants;
-  j["evaluated"] = e.evaluated;
-  j["not_measured"] = e.not_measured;
-  if (e.target) {
-    j["target"] = class_name(*e.target);
-    j["meets_target"] = *e.meets_target;
-  }
-  if (e.tn_class) j["tn_class"] = class_name(*e.tn_class);
-  if (e.fcoli_class) j["fcoli_class"] = class_name(*e.fcoli_class);
-  return j;
 }
 
 void print_text(const SectionEval& e) {
@@ -148,7 +121,7 @@ int report(const Options& o) {
     }
     inputs[it->second].samples[s.parameter].push_back({s.value, s.below_detection});
   }
-  const CityWater cw = evaluate_period(inputs, o.min_samples);
+  const CityWater cw = evaluate_period(inputs, o.min_samples, load_evaluation_rules(o.config + "/water.toml"));
   if (o.json) {
     nlohmann::json j{{"period", period.label}, {"sections", nlohmann::json::array()},
                      {"rivers", nlohmann::json::array()}, {"samples_ignored", outside},
@@ -220,6 +193,7 @@ static skyriver::app::Command water_command{
       cls->add_flag("--lake", o->lake, "lake or reservoir (TP lake limits, TN evaluated)");
       cls->add_option("--target", o->target, "the section's target class (I..V)");
       cls->add_flag("--json", o->json, "JSON output");
+      cls->add_option("--config", o->config, "city configuration folder (optional water.toml rules)");
       add_items(*cls, *o, false);
 
       auto* cw = cmd.add_subcommand("cwqi", "CWQI of one section (or of river means)");
@@ -229,6 +203,7 @@ static skyriver::app::Command water_command{
 
       auto* tl = cmd.add_subcommand("tli", "trophic level index TLI of a lake or reservoir");
       tl->add_flag("--json", o->json, "JSON output");
+      tl->add_option("--config", o->config, "city configuration folder (optional water.toml rules)");
       for (const char* code : {"chla", "tp", "tn", "sd", "codmn"})
         tl->add_option(std::string("--") + code, o->values[code]);
 
@@ -246,7 +221,8 @@ static skyriver::app::Command water_command{
         const WaterBody body = o->lake ? WaterBody::Lake : WaterBody::River;
         const Concentrations values = parse_values(*o);
         if (cls->parsed()) {
-          const auto e = evaluate_section(values, body, parse_target(*o));
+          const auto e = evaluate_section(values, body, parse_target(*o),
+                                          load_evaluation_rules(o->config + "/water.toml"));
           if (o->json) std::cout << to_json(e, body).dump(2) << "\n";
           else print_text(e);
         } else if (cw->parsed()) {
@@ -264,7 +240,8 @@ static skyriver::app::Command water_command{
             auto it = values.find(k);
             return it == values.end() ? std::nullopt : std::optional<double>(it->second);
           };
-          const auto r = tli({get("chla"), get("tp"), get("tn"), get("sd"), get("codmn")});
+          const auto r = tli({get("chla"), get("tp"), get("tn"), get("sd"), get("codmn")},
+                             load_evaluation_rules(o->config + "/water.toml"));
           if (o->json) {
             nlohmann::json j{{"tli", std::round(r.tli * 100) / 100}, {"state", r.state}};
             for (const auto& p : r.parts) j["parts"][p.code] = {{"tli", p.tli}, {"weight", p.weight}};

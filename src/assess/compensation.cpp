@@ -62,7 +62,9 @@ class SampleIndex {
       ms.push_back({s->value, s->below_detection});
     }
     st.valid = static_cast<int>(ms.size());
-    st.mean = standards::period_mean(ms);
+    standards::EvaluationRules er;
+    er.below_detection_factor = rules_.below_detection_factor;
+    st.mean = standards::period_mean(ms, er);
     return st;
   }
 
@@ -272,6 +274,14 @@ Statement compensate(const Rules& rules, const Period& period, const std::vector
     st.rewarded += total.rewarded;
     st.counties.push_back(std::move(total));
   }
+
+  // Boundaries the city has not confirmed yet: the statement says so on its face.
+  std::string unconfirmed;
+  for (const auto& county : rules.counties)
+    for (const auto& out : county.outflows)
+      if (!rules.section(out.section)->confirmed) unconfirmed += (unconfirmed.empty() ? "" : ", ") + out.section;
+  if (!unconfirmed.empty())
+    st.notes.push_back("outflow sections (location, county or target) to be confirmed by the city: " + unconfirmed);
 
   // Samples no rule looks at: say so rather than drop them silently.
   std::map<std::string, int> unused;

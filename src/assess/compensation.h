@@ -74,6 +74,7 @@ struct Rules {
   UpstreamRule upstream = UpstreamRule::InflowAsReference;
   int min_samples_quarter = 2, min_samples_month = 1;
   std::string valid_flags = "N";
+  double below_detection_factor = 0.5;  // a value below the detection limit counts as this x DL
   std::vector<CompSection> sections;
   std::vector<CountyRule> counties;
 

@@ -20,8 +20,8 @@ std::string lower(std::string_view s) {
 }
 
 // The stored unit of a water parameter (mg/L unless stated), for checking the CSV unit column.
-std::string stored_unit(const std::string& code) {
-  if (const auto* item = standards::find_item(code)) return std::string(item->unit);
+std::string_view stored_unit(const std::string& code) {
+  if (const auto* item = standards::find_item(code)) return item->unit;
   if (code == "cond") return "µS/cm";
   if (code == "turb") return "NTU";
   if (code == "chla") return "mg/m³";
@@ -29,7 +29,8 @@ std::string stored_unit(const std::string& code) {
   return "";
 }
 
-bool same_unit(std::string_view given, const std::string& stored) {
+bool same_unit(std::string_view given, std::string_view stored) {
+  if (core::trim(given) == stored) return true;  // the common case, no allocation
   const std::string g = lower(core::trim(given));
   if (g.empty()) return true;
   if (stored.empty()) return g == "无量纲" || g == "1" || g == "-";
@@ -47,12 +48,13 @@ std::vector<Sample> read_samples_csv(const std::string& file) {
   if (!in) throw core::Error(file, "cannot open the samples file");
   std::vector<Sample> out;
   std::string line;
+  std::vector<std::string> unquoted;
   int n = 0;
   while (std::getline(in, line)) {
     ++n;
-    const std::string where = fmt::format("{}:{}", file, n);
+    const std::string where = file + ":" + std::to_string(n);
     if (core::trim(line).empty() || core::trim(line).front() == '#') continue;
-    const auto f = core::split_csv(line);
+    const auto f = core::split_csv(line, unquoted);
     if (n == 1 && lower(core::trim(f[0])) == "site") continue;  // header
     if (f.size() < 4 || f.size() > 6)
       throw core::Error(where, fmt::format("{} fields; expected site,time,parameter,value[,unit][,flag]", f.size()));
@@ -79,7 +81,8 @@ std::vector<Sample> read_samples_csv(const std::string& file) {
     s.value = *value;
     if (f.size() >= 5 && !same_unit(f[4], stored_unit(s.parameter)))
       throw core::Error(where, fmt::format("unit '{}' for {}: expected {}", core::trim(f[4]), s.parameter,
-                                           stored_unit(s.parameter).empty() ? "none" : stored_unit(s.parameter)));
+                                           stored_unit(s.parameter).empty() ? std::string_view("none")
+                                                                            : stored_unit(s.parameter)));
     if (f.size() == 6) {
       const auto flag = core::trim(f[5]);
       if (flag.size() > 1 || (flag.size() == 1 && std::string_view("NFMSDCTB").find(flag[0]) == std::string_view::npos))

@@ -73,6 +73,9 @@ Rules load_rules(const std::string& file) {
       flags += f;
     }
     r.valid_flags = flags;
+    r.below_detection_factor = number_or(scheme, "below_detection_factor", 0.5);
+    if (r.below_detection_factor < 0 || r.below_detection_factor > 1)
+      fail("scheme.below_detection_factor", "must lie in [0, 1]");
 
     const auto& tiers = toml::find<toml::array>(doc, "tier");
     for (std::size_t i = 0; i < tiers.size(); ++i) {

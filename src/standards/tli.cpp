@@ -6,15 +6,15 @@
 
 namespace skyriver::standards {
 
-std::string_view trophic_state(double t) {
-  if (t < 30) return "贫营养";
-  if (t <= 50) return "中营养";
-  if (t <= 60) return "轻度富营养";
-  if (t <= 70) return "中度富营养";
+std::string_view trophic_state(double t, const EvaluationRules& rules) {
+  if (t < rules.tli_oligo) return "贫营养";
+  if (t <= rules.tli_meso) return "中营养";
+  if (t <= rules.tli_light) return "轻度富营养";
+  if (t <= rules.tli_moderate) return "中度富营养";
   return "重度富营养";
 }
 
-TliResult tli(const TliInput& in) {
+TliResult tli(const TliInput& in, const EvaluationRules& rules) {
   struct Row {
     const char* code;
     const std::optional<double>& v;
@@ -39,7 +39,7 @@ TliResult tli(const TliInput& in) {
     p.weight /= r2sum;
     out.tli += p.weight * p.tli;
   }
-  out.state = trophic_state(out.tli);
+  out.state = trophic_state(out.tli, rules);
   return out;
 }
 

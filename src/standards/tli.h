@@ -7,6 +7,8 @@
 // < 30 贫营养; 30..50 中营养; (50,60] 轻度富营养; (60,70] 中度富营养; > 70 重度富营养.
 #pragma once
 
+#include "standards/water_rules.h"
+
 #include <optional>
 #include <string>
 #include <string_view>
@@ -29,7 +31,7 @@ struct TliResult {
 };
 
 // Throws core::Error("tli", ...) when nothing is given or a value is not positive.
-TliResult tli(const TliInput& in);
-std::string_view trophic_state(double tli);
+TliResult tli(const TliInput& in, const EvaluationRules& rules = default_rules());
+std::string_view trophic_state(double tli, const EvaluationRules& rules = default_rules());
 
 }  // namespace skyriver::standards

@@ -36,25 +36,28 @@ std::optional<double> exceedance(const WaterItem& item, double value, WaterClass
   return (value - *limit) / *limit;
 }
 
-std::vector<std::string> main_pollutants(const std::vector<ItemResult>& items) {
+std::vector<std::string> main_pollutants(const std::vector<ItemResult>& items,
+                                         const EvaluationRules& rules) {
   std::vector<const ItemResult*> worse;
   for (const auto& r : items)
     if (r.in_class && r.cls && rank(*r.cls) > rank(WaterClass::III)) worse.push_back(&r);
   // stable_sort keeps Table 1 order for full ties.
-  std::stable_sort(worse.begin(), worse.end(), [](const ItemResult* a, const ItemResult* b) {
-    const bool pa = find_item(a->code)->heavy_metal_or_cyanide;
-    const bool pb = find_item(b->code)->heavy_metal_or_cyanide;
+  std::stable_sort(worse.begin(), worse.end(), [&](const ItemResult* a, const ItemResult* b) {
+    const bool pa = rules.metals_first && find_item(a->code)->heavy_metal_or_cyanide;
+    const bool pb = rules.metals_first && find_item(b->code)->heavy_metal_or_cyanide;
     if (pa != pb) return pa;
-    if (*a->cls != *b->cls) return rank(*a->cls) > rank(*b->cls);
+    if (rules.main_order == MainPollutantOrder::ClassThenMultiple && *a->cls != *b->cls)
+      return rank(*a->cls) > rank(*b->cls);
     return a->exceed_iii.value_or(-1) > b->exceed_iii.value_or(-1);
   });
   std::vector<std::string> out;
-  for (std::size_t i = 0; i < worse.size() && i < 3; ++i) out.push_back(worse[i]->code);
+  for (std::size_t i = 0; i < worse.size() && static_cast<int>(i) < rules.max_main_pollutants; ++i)
+    out.push_back(worse[i]->code);
   return out;
 }
 
 SectionEval evaluate_section(const Concentrations& values, WaterBody body,
-                             std::optional<WaterClass> target) {
+                             std::optional<WaterClass> target, const EvaluationRules& rules) {
   for (const auto& [code, v] : values)
     if (!is_water_parameter(code))
       throw core::Error("item " + code, "not a surface-water parameter (GB 3838 Table 1 or "
@@ -89,15 +92,15 @@ SectionEval evaluate_section(const Concentrations& values, WaterBody body,
     throw core::Error("section", "none of the 21 evaluated GB 3838 items was given");
   e.cls = static_cast<WaterClass>(worst);
   e.status = status_of(e.cls);
-  e.main_pollutants = main_pollutants(e.items);
+  e.main_pollutants = main_pollutants(e.items, rules);
   if (target) e.meets_target = rank(e.cls) <= rank(*target);
   return e;
 }
 
-std::optional<double> period_mean(std::span<const Measurement> ms) {
+std::optional<double> period_mean(std::span<const Measurement> ms, const EvaluationRules& rules) {
   if (ms.empty()) return std::nullopt;
   double sum = 0;
-  for (const auto& m : ms) sum += m.below_detection ? m.value / 2 : m.value;
+  for (const auto& m : ms) sum += m.below_detection ? m.value * rules.below_detection_factor : m.value;
   return sum / static_cast<double>(ms.size());
 }
 
@@ -113,12 +116,13 @@ Concentrations mean_across(std::span<const Concentrations> sections) {
   return out;
 }
 
-RiverEval evaluate_river(std::span<const Concentrations> sections, WaterBody body) {
+RiverEval evaluate_river(std::span<const Concentrations> sections, WaterBody body,
+                         const EvaluationRules& rules) {
   if (sections.empty()) throw core::Error("river", "no sections to evaluate");
   RiverEval r;
   r.sections = static_cast<int>(sections.size());
   std::vector<SectionEval> evals;
-  for (const auto& s : sections) evals.push_back(evaluate_section(s, body));
+  for (const auto& s : sections) evals.push_back(evaluate_section(s, body, std::nullopt, rules));
   // Section exceedance rate per item: share of the sections measuring it that are worse than III.
   std::map<std::string, std::pair<int, int>> worse_of;  // code -> (worse than III, measured)
   for (const auto& e : evals) {
@@ -137,22 +141,24 @@ RiverEval evaluate_river(std::span<const Concentrations> sections, WaterBody bod
   r.share_i_iii = static_cast<double>(good) / n;
   r.share_worse_v = static_cast<double>(bad) / n;
 
-  if (n < 5) {
+  if (n < rules.min_sections_for_shares) {
     r.by_shares = false;
-    r.mean_eval = evaluate_section(mean_across(sections), body);
+    r.mean_eval = evaluate_section(mean_across(sections), body, std::nullopt, rules);
     r.status = r.mean_eval->status;
     r.main_pollutants = r.mean_eval->main_pollutants;
     return r;
   }
   r.by_shares = true;
-  // Shares compared in integers (good/n >= 90 % <=> 100*good >= 90*n) so no rounding can move a
-  // boundary. 60 % I-III with 40 % 劣V (the only case the digest's rules leave open) is 重度.
-  if (100 * good >= 90 * n) r.status = {"优", "blue", "#1E90FF"};
-  else if (100 * good >= 75 * n) r.status = {"良好", "green", "#2E8B57"};
-  else if (100 * bad < 20 * n) r.status = {"轻度污染", "yellow", "#FFD700"};
-  else if (100 * bad < 40 * n) r.status = {"中度污染", "orange", "#FF8C00"};
-  else r.status = {"重度污染", "red", "#DC143C"};
-  if (100 * good >= 75 * n) return r;  // 优 / 良好: no main pollutants
+  // Shares compared as good >= t * n with a 1e-9 slack, so 9 of 10 sections is exactly 90 %.
+  // 60 % I-III with 40 % 劣V (the only case the digest's rules leave open) is 重度.
+  auto at_least = [n](int count, double share) { return count >= share * n - 1e-9; };
+  const bool good_enough = at_least(good, rules.good_i_iii);
+  if (at_least(good, rules.excellent_i_iii)) r.status = status_of(WaterClass::II);
+  else if (good_enough) r.status = status_of(WaterClass::III);
+  else if (!at_least(bad, rules.light_worse_v)) r.status = status_of(WaterClass::IV);
+  else if (!at_least(bad, rules.moderate_worse_v)) r.status = status_of(WaterClass::V);
+  else r.status = status_of(WaterClass::WorseV);
+  if (good_enough) return r;  // 优 / 良好: no main pollutants
   // Main pollutants: highest section exceedance rate; ties by the multiple of the mean.
   const Concentrations means = mean_across(sections);
   std::vector<std::pair<std::string, std::pair<double, double>>> ranked;
@@ -166,16 +172,17 @@ RiverEval evaluate_river(std::span<const Concentrations> sections, WaterBody bod
   }
   std::stable_sort(ranked.begin(), ranked.end(),
                    [](const auto& a, const auto& b) { return a.second > b.second; });
-  for (std::size_t i = 0; i < ranked.size() && i < 3; ++i) r.main_pollutants.push_back(ranked[i].first);
+  for (std::size_t i = 0; i < ranked.size() && static_cast<int>(i) < rules.max_main_pollutants; ++i)
+    r.main_pollutants.push_back(ranked[i].first);
   return r;
 }
 
 RealtimeClass realtime_class(const Concentrations& latest, WaterBody body,
-                             std::optional<WaterClass> target) {
+                             std::optional<WaterClass> target, const EvaluationRules& rules) {
   Concentrations used;
   for (const auto& [code, v] : latest)
     if (is_water_parameter(code)) used[code] = v;
-  RealtimeClass rc{evaluate_section(used, body, target), {}};
+  RealtimeClass rc{evaluate_section(used, body, target, rules), {}};
   rc.basis = "based on " + std::to_string(rc.eval.evaluated.size()) + " items:";
   for (const auto& c : rc.eval.evaluated) rc.basis += " " + c;
   return rc;

@@ -11,6 +11,7 @@
 #pragma once
 
 #include "standards/water_class.h"
+#include "standards/water_rules.h"
 
 #include <map>
 #include <optional>
@@ -64,20 +65,24 @@ struct SectionEval {
 // Throws core::Error("item X", why) for an unknown code or a bad value, and core::Error("section",
 // ...) when none of the 21 items is present.
 SectionEval evaluate_section(const Concentrations& values, WaterBody body,
-                             std::optional<WaterClass> target = std::nullopt);
+                             std::optional<WaterClass> target = std::nullopt,
+                             const EvaluationRules& rules = default_rules());
 
 // Main pollutants of an evaluated section (评价办法): among the items worse than class III, the
 // worst classes first; within a class, larger exceedance multiple first; cyanide and heavy metals
-// exceeding III take precedence. Top three.
-std::vector<std::string> main_pollutants(const std::vector<ItemResult>& items);
+// exceeding III take precedence. Top three. (Order, precedence and count: EvaluationRules.)
+std::vector<std::string> main_pollutants(const std::vector<ItemResult>& items,
+                                         const EvaluationRules& rules = default_rules());
 
 // One measurement of a period; below the detection limit, `value` is the detection limit.
 struct Measurement {
   double value = 0;
   bool below_detection = false;
 };
-// Arithmetic mean, a value below the detection limit counted as half the limit. nullopt if empty.
-std::optional<double> period_mean(std::span<const Measurement> ms);
+// Arithmetic mean, a value below the detection limit counted as half the limit
+// (rules.below_detection_factor). nullopt if empty.
+std::optional<double> period_mean(std::span<const Measurement> ms,
+                                  const EvaluationRules& rules = default_rules());
 
 // River, lake group or basin (REFERENCE.md §7): >= 5 sections by the shares of sections,
 // < 5 by the item means across sections classified as one section.
@@ -91,7 +96,8 @@ struct RiverEval {
   std::vector<std::string> main_pollutants;
   std::map<std::string, double> exceed_rate;  // item -> share of sections worse than III
 };
-RiverEval evaluate_river(std::span<const Concentrations> sections, WaterBody body);
+RiverEval evaluate_river(std::span<const Concentrations> sections, WaterBody body,
+                         const EvaluationRules& rules = default_rules());
 
 // Item means across sections (each item over the sections that have it).
 Concentrations mean_across(std::span<const Concentrations> sections);
@@ -103,6 +109,7 @@ struct RealtimeClass {
   std::string basis;  // "based on 5 items: ph do codmn nh3n tp"
 };
 RealtimeClass realtime_class(const Concentrations& latest, WaterBody body,
-                             std::optional<WaterClass> target = std::nullopt);
+                             std::optional<WaterClass> target = std::nullopt,
+                             const EvaluationRules& rules = default_rules());
 
 }  // namespace skyriver::standards

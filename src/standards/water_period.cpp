@@ -4,7 +4,8 @@
 
 namespace skyriver::standards {
 
-CityWater evaluate_period(std::span<const SectionInput> sections, int min_samples) {
+CityWater evaluate_period(std::span<const SectionInput> sections, int min_samples,
+                          const EvaluationRules& rules) {
   CityWater city;
   std::map<std::pair<std::string, int>, std::vector<Concentrations>> groups;  // (river, body)
   std::vector<Concentrations> river_means, lake_means;
@@ -13,7 +14,7 @@ CityWater evaluate_period(std::span<const SectionInput> sections, int min_sample
     SectionPeriod sp{in.id, in.name, in.river, in.body, {}, {}, std::nullopt, std::nullopt, {}};
     for (const auto& [code, ms] : in.samples) {
       sp.counts[code] = static_cast<int>(ms.size());
-      if (static_cast<int>(ms.size()) >= min_samples && !ms.empty()) sp.means[code] = *period_mean(ms);
+      if (static_cast<int>(ms.size()) >= min_samples && !ms.empty()) sp.means[code] = *period_mean(ms, rules);
     }
     bool any_class_item = false;
     for (const auto& [code, v] : sp.means) any_class_item |= is_class_item(code);
@@ -23,7 +24,7 @@ CityWater evaluate_period(std::span<const SectionInput> sections, int min_sample
       city.sections.push_back(std::move(sp));
       continue;
     }
-    sp.eval = evaluate_section(sp.means, in.body, in.target);
+    sp.eval = evaluate_section(sp.means, in.body, in.target, rules);
     sp.cwqi = cwqi(sp.means, in.body);
     ++city.evaluated;
     if (rank(sp.eval->cls) <= rank(WaterClass::III)) ++good;
@@ -34,7 +35,7 @@ CityWater evaluate_period(std::span<const SectionInput> sections, int min_sample
   }
   for (const auto& [key, means] : groups) {
     const auto body = static_cast<WaterBody>(key.second);
-    city.rivers.push_back({key.first, body, evaluate_river(means, body), cwqi(mean_across(means), body)});
+    city.rivers.push_back({key.first, body, evaluate_river(means, body, rules), cwqi(mean_across(means), body)});
   }
   if (city.evaluated) {
     city.share_i_iii = static_cast<double>(good) / city.evaluated;

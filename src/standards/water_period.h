@@ -51,6 +51,7 @@ struct CityWater {
   std::optional<double> cwqi_river, cwqi_lake, cwqi_city;
 };
 
-CityWater evaluate_period(std::span<const SectionInput> sections, int min_samples = 1);
+CityWater evaluate_period(std::span<const SectionInput> sections, int min_samples = 1,
+                          const EvaluationRules& rules = default_rules());
 
 }  // namespace skyriver::standards

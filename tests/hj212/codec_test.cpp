@@ -5,6 +5,8 @@
 #include "ingest/hj212/answers.h"
 #include "ingest/hj212/crc.h"
 #include "ingest/hj212/decode.h"
+#include "ingest/hj212/observations.h"
+#include "model/parameter.h"
 
 #include <gtest/gtest.h>
 
@@ -77,7 +79,9 @@ TEST(Hj212Conformance, FramesFile) {
     const std::string where = "frames.txt:" + std::to_string(n);
     const auto cols = split(line, '\t');
     ASSERT_EQ(cols.size(), 4u) << where;
-    const auto d = decode_frame(cols[3], where);
+    // 2005 codes mapped through the platform's parameter table (its hj212_old column).
+    static const auto registry = model::load_parameters(SKYRIVER_SOURCE_DIR "/config/datong/parameters.toml");
+    const auto d = decode_frame(cols[3], where, old_code_map(registry));
     if (cols[0] == "ok") {
       ASSERT_TRUE(d.ok) << where << ": " << d.message;
     } else {

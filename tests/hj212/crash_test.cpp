@@ -2,6 +2,7 @@
 // the same port, stations resend what was not answered: nothing acknowledged is lost, nothing is
 // stored twice, no conflicting copy appears.
 #include "ingest/hj212/simulator.h"
+#include "model/parameter.h"
 #include "store/store.h"
 
 #include <gtest/gtest.h>
@@ -64,6 +65,8 @@ TEST(Hj212Crash, KillNineMidStreamLosesNothingAcknowledged) {
   SimOptions so;
   so.port = static_cast<std::uint16_t>(port);
   so.stations = stations;
+  const auto registry = model::load_parameters((dir / "cfg" / "parameters.toml").string());
+  so.registry = &registry;
   so.begin = 1704038400;  // 2024-01-01 00:00 Beijing
   so.hours = 24;
   so.rate = 2000;  // 4,800 frames over ~2.4 s: the kill lands mid-stream

@@ -361,6 +361,7 @@ TEST(Hj212Server, FiveHundredStationsMixedEditionsDayOfHourlyData) {
   SimOptions so;
   so.port = fx.server->port();
   so.stations = fx.sims;
+  so.registry = &fx.city.parameters;
   so.begin = 1704038400;  // 2024-01-01 00:00 Beijing
   so.hours = 24;
   so.deadline = std::chrono::milliseconds(120000);
@@ -413,4 +414,24 @@ TEST(Hj212Server, FiveHundredStationsMixedEditionsDayOfHourlyData) {
   EXPECT_LT(grown_mb, 200) << "memory grew by " << grown_mb << " MB";
   RecordProperty("rss_growth_mb", std::to_string(grown_mb));
   RecordProperty("frames_per_s", std::to_string(r.acked / r.seconds));
+}
+
+// `skyriver simulate --replay`: the national hourly file replayed as 2061 frames from the
+// configured Datong stations. china_sites_2019_datong.csv row "20190101,1,PM2.5" has 98 for
+// 1721A; CNEMC hour 1 is (00:00, 01:00], so it is the hour STARTING 2019-01-01 00:00 Beijing.
+TEST(Hj212Server, SimulateReplaysNationalHourlyData) {
+  Fixture fx(0);
+  const std::string cmd = std::string(SKYRIVER_BINARY) + " simulate --port " + std::to_string(fx.server->port()) +
+                          " --replay " SKYRIVER_SHARED_DIR "/data/air/china_sites_2019_datong.csv --begin 2019-01-01" +
+                          " --hours 2 --config " + (fx.dir / "cfg").string() + " --parameters " +
+                          (fx.dir / "cfg" / "parameters.toml").string() + " > /dev/null 2>&1";
+  ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
+  store::Query q = q_site("1721A");
+  q.parameters = {"pm25"};
+  std::vector<store::Observation> got;
+  fx.store->scan(q, [&](const store::Observation& o) { got.push_back(o); });
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(got[0].time, 1546272000);  // 2019-01-01 00:00 Beijing
+  EXPECT_EQ(got[0].value, 98);
+  EXPECT_EQ(got[0].source_kind, "hj212");
 }

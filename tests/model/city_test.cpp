@@ -97,6 +97,11 @@ TEST(Parameters, LookupByEveryCode) {
   EXPECT_EQ(reg.by_old_code("060")->code, "nh3n");
   EXPECT_EQ(reg.by_hj212("w01019")->code, "codmn");
   EXPECT_EQ(reg.by_old_code("S01")->code, "o2");
+  // HJ 212-2017 Table B.1: w01017 五日生化需氧量 (old 010), w20142 汞, w23002 挥发酚 (old 110).
+  EXPECT_EQ(reg.by_hj212("w01017")->code, "bod5");
+  EXPECT_EQ(reg.by_old_code("010")->code, "bod5");
+  EXPECT_EQ(reg.by_hj212("w20142")->code, "hg");
+  EXPECT_EQ(reg.by_old_code("110")->code, "phenol");
   EXPECT_EQ(reg.find("nope"), nullptr);
   for (const char* code : {"pm25", "pm10", "so2", "no2", "co", "o3", "o3_8h", "nox", "no", "tsp",
                            "aqi_published", "temp", "pres", "dewp", "rain", "wd", "wspm", "rh",

@@ -172,3 +172,35 @@ TEST(WaterStandards, RealtimeClassNamesItsBasis) {
   EXPECT_EQ(rc.basis, "based on 5 items: ph do codmn nh3n tp");
   EXPECT_EQ(rc.eval.not_measured.size(), 16u);
 }
+
+// The [U] rules are configuration: the shipped config/datong/water.toml equals the built-in
+// defaults, and switching main_order to the digest's "multiple" reorders the
+// class_before_multiple case of sections.txt: phenol (IV, 0.8) before nh3n (V, 0.6) before cod.
+TEST(WaterRules, ConfigurableUnconfirmedRules) {
+  const auto shipped = load_evaluation_rules(std::string(SKYRIVER_SOURCE_DIR) + "/config/datong/water.toml");
+  const auto& d = default_rules();
+  EXPECT_EQ(shipped.main_order, d.main_order);
+  EXPECT_EQ(shipped.metals_first, d.metals_first);
+  EXPECT_EQ(shipped.max_main_pollutants, d.max_main_pollutants);
+  EXPECT_EQ(shipped.min_sections_for_shares, d.min_sections_for_shares);
+  EXPECT_DOUBLE_EQ(shipped.below_detection_factor, d.below_detection_factor);
+  EXPECT_DOUBLE_EQ(shipped.excellent_i_iii, d.excellent_i_iii);
+  EXPECT_DOUBLE_EQ(shipped.moderate_worse_v, d.moderate_worse_v);
+  EXPECT_DOUBLE_EQ(shipped.tli_moderate, d.tli_moderate);
+
+  EvaluationRules r;
+  r.main_order = MainPollutantOrder::Multiple;
+  const Concentrations v{{"ph", 7.2}, {"do", 5.5}, {"codmn", 5}, {"cod", 25}, {"nh3n", 1.6}, {"tp", 0.15}, {"phenol", 0.009}};
+  EXPECT_EQ(evaluate_section(v, WaterBody::River, std::nullopt, r).main_pollutants,
+            (std::vector<std::string>{"phenol", "nh3n", "cod"}));
+  // A missing file gives the defaults; a bad value names the key.
+  EXPECT_EQ(load_evaluation_rules("/nonexistent/water.toml").max_main_pollutants, 3);
+  const std::string bad = ::testing::TempDir() + "water_bad.toml";
+  std::ofstream(bad) << "[evaluation]\nmain_order = \"size\"\n";
+  try {
+    load_evaluation_rules(bad);
+    FAIL();
+  } catch (const skyriver::core::Error& e) {
+    EXPECT_EQ(e.where(), bad + ": evaluation.main_order");
+  }
+}

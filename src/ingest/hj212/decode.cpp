@@ -9,7 +9,7 @@ bool is_data_command(std::string_view cn, Edition e) {
   return e == Edition::hj2025 && edition2025::is_data_command(cn);
 }
 
-Decoded decode_frame(std::string_view text, std::string_view where) {
+Decoded decode_frame(std::string_view text, std::string_view where, const OldCodeMap& old_codes) {
   Decoded d;
   try {
     Frame f;
@@ -29,7 +29,12 @@ Decoded decode_frame(std::string_view text, std::string_view where) {
     }
     d.length_variant = f.length_variant;
     d.packet = parse_packet(f.segment, where);
-    if (is_data_command(d.packet->cn, d.packet->edition)) d.data = read_data(*d.packet, where);
+    if (is_data_command(d.packet->cn, d.packet->edition)) {
+      d.data = read_data(*d.packet, where, old_codes);
+      if (!d.data->data_time)
+        throw Rejected(std::string(where), "datatime", QnRtn::rejected,
+                       "data upload CN=" + d.packet->cn + " has no DataTime");
+    }
     d.ok = true;
   } catch (const Rejected& r) {
     d.ok = false;

@@ -23,7 +23,7 @@ struct Decoded {
   std::optional<DataBlock> data;  // set for ok data commands (2xxx with DataTime/readings)
 };
 
-Decoded decode_frame(std::string_view text, std::string_view where);
+Decoded decode_frame(std::string_view text, std::string_view where, const OldCodeMap& old_codes = {});
 
 // Whether CN carries observations: 2011 2051 2061 2031 (+ the 2025 data commands).
 bool is_data_command(std::string_view cn, Edition e);

@@ -16,13 +16,20 @@ std::optional<store::Interval> interval_of(std::string_view cn) {
   return std::nullopt;
 }
 
+OldCodeMap old_code_map(const model::ParameterRegistry& registry) {
+  return [&registry](std::string_view old) -> std::optional<std::string> {
+    const auto* p = registry.by_old_code(old);
+    if (!p || p->hj212.empty()) return std::nullopt;
+    return p->hj212;
+  };
+}
+
 namespace {
 
 const model::Parameter* lookup(const Packet& p, const Reading& r, const model::ParameterRegistry& reg) {
-  if (p.edition == Edition::hj2005) {
+  if (p.edition == Edition::hj2005)
     if (const auto* q = reg.by_old_code(r.sent_code)) return q;
-  }
-  return reg.by_hj212(r.sent_code);
+  return reg.by_hj212(r.code);
 }
 
 }  // namespace

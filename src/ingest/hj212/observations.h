@@ -28,6 +28,9 @@ namespace skyriver::hj212 {
 
 std::optional<store::Interval> interval_of(std::string_view cn);
 
+// HJ/T 212-2005 codes through the registry (Parameter::hj212_old -> Parameter::hj212).
+OldCodeMap old_code_map(const model::ParameterRegistry& registry);
+
 struct Converted {
   std::vector<store::Observation> observations;
   std::vector<std::string> skipped;  // "a99999: unknown code", "so2: 1e9 out of range"

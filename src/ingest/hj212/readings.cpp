@@ -1,7 +1,6 @@
 #include "ingest/hj212/readings.h"
 
 #include "core/text.h"
-#include "ingest/hj212/codes.h"
 
 #include <cstdio>
 #include <cstring>
@@ -51,7 +50,7 @@ std::string format_qn(core::Instant t, int millis) {
   return format_hj212_time(t) + buf;
 }
 
-DataBlock read_data(const Packet& p, std::string_view where) {
+DataBlock read_data(const Packet& p, std::string_view where, const OldCodeMap& old_codes) {
   const std::string w(where);
   DataBlock d;
   for (const auto& g : p.cp) {
@@ -74,7 +73,9 @@ DataBlock read_data(const Packet& p, std::string_view where) {
       if (!r) {
         Reading nr;
         nr.sent_code = sent;
-        nr.code = p.edition == Edition::hj2005 ? std::string(code_from_2005(sent)) : sent;
+        nr.code = sent;
+        if (p.edition == Edition::hj2005 && old_codes)
+          if (auto c = old_codes(sent)) nr.code = *c;
         d.readings.push_back(std::move(nr));
         r = &d.readings.back();
       }

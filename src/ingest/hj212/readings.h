@@ -2,7 +2,8 @@
 // pollutant code the values by suffix (-Rtd -Min -Avg -Max -Cou -ZsRtd -ZsMin -ZsAvg -ZsMax),
 // the data flag (-Flag, Table 8: N F M S D C T B), -EFlag, -SampleTime and anything else a
 // device sends (kept as text). Fields without '-' (DataTime, RtdInterval, QnRtn, ...) are
-// plain fields. HJ/T 212-2005 codes are mapped to 2017 codes (codes.h) for 2005 frames.
+// plain fields. HJ/T 212-2005 codes are mapped to 2017 codes for 2005 frames by the caller's
+// OldCodeMap (the parameter registry's hj212_old column: see observations.h old_code_map).
 //
 // DataTime is Beijing time YYYYMMDDhhmmss; for 2051/2061/2031 it is the START of the period,
 // for 2011 the sampling instant. 17 digits (with milliseconds, seen from 2005-era devices)
@@ -13,6 +14,7 @@
 #include "core/time.h"
 #include "ingest/hj212/packet.h"
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
@@ -21,7 +23,7 @@
 namespace skyriver::hj212 {
 
 struct Reading {
-  std::string code;      // 2017 code ("a34004"); for 2005 frames mapped from the old code
+  std::string code;       // 2017 code ("a34004"); for 2005 frames mapped from the old code
   std::string sent_code;  // as in the frame ("02")
   std::vector<std::pair<std::string, double>> values;  // suffix -> number: {"Avg", 80}
   std::vector<std::pair<std::string, std::string>> text;  // other suffixes: {"EFlag","..."}
@@ -37,7 +39,10 @@ struct DataBlock {
   std::vector<CpField> fields;  // plain fields other than DataTime
 };
 
-DataBlock read_data(const Packet& p, std::string_view where);
+// HJ/T 212-2005 code -> HJ 212-2017 code, nullopt when unknown (the code is kept as sent).
+using OldCodeMap = std::function<std::optional<std::string>(std::string_view old_code)>;
+
+DataBlock read_data(const Packet& p, std::string_view where, const OldCodeMap& old_codes = {});
 
 // Beijing time YYYYMMDDhhmmss (or 17 digits with ms) -> instant; nullopt if malformed.
 std::optional<core::Instant> parse_hj212_time(std::string_view s);

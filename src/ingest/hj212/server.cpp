@@ -63,6 +63,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   tcp::acceptor acceptor;
   std::unique_ptr<Archive> archive;
   std::unordered_map<std::string, const model::Site*> by_mn;  // the city's sites by MN
+  OldCodeMap old_codes;
 
   std::mutex mu;  // guards stations, logged_once, sessions
   std::map<std::string, StationState> stations;  // by MN
@@ -72,6 +73,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   std::mutex qmu;
   std::condition_variable qcv;
   std::deque<Job> queue;
+  std::atomic<std::size_t> queued{0};  // jobs waiting for the writer (back-pressure)
   bool stopping = false;
   std::thread writer;
 
@@ -82,6 +84,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
       : io(io_), store(s), city(c), opt(std::move(o)), on_stored(std::move(cb)), acceptor(io_) {
     if (!opt.log)
       opt.log = [](std::string_view level, const std::string& m) { std::cerr << "hj212 " << level << ": " << m << "\n"; };
+    old_codes = old_code_map(city.parameters);
     for (const auto& site : city.sites)
       if (!site.mn.empty()) by_mn.emplace(site.mn, &site);
     if (!opt.archive_dir.empty()) archive = std::make_unique<Archive>(opt.archive_dir);
@@ -114,7 +117,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket sock, std::shared_ptr<Server::Impl> srv)
-      : sock_(std::move(sock)), idle_(sock_.get_executor()), srv_(std::move(srv)), split_(srv_->opt.max_frame) {
+      : sock_(std::move(sock)), idle_(sock_.get_executor()), pause_(sock_.get_executor()), srv_(std::move(srv)), split_(srv_->opt.max_frame) {
     boost::system::error_code ec;
     const auto ep = sock_.remote_endpoint(ec);
     peer_ = ec ? "?" : ep.address().to_string() + ":" + std::to_string(ep.port());
@@ -151,6 +154,15 @@ class Session : public std::enable_shared_from_this<Session> {
 
  private:
   void read() {
+    // Back-pressure: while the writer is behind, stop reading (TCP flow control then slows the
+    // stations) so memory stays bounded however fast they send.
+    if (srv_->queued > srv_->opt.max_queue) {
+      pause_.expires_after(std::chrono::milliseconds(20));
+      pause_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+        if (!ec && !self->closed_) self->read();
+      });
+      return;
+    }
     sock_.async_read_some(asio::buffer(buf_), [self = shared_from_this()](boost::system::error_code ec, std::size_t n) {
       if (ec) return self->do_close();
       self->last_ = std::chrono::steady_clock::now();
@@ -196,13 +208,14 @@ class Session : public std::enable_shared_from_this<Session> {
     sock_.shutdown(tcp::socket::shutdown_both, ec);
     sock_.close(ec);
     idle_.cancel();
+    pause_.cancel();
     --srv_->open_connections;
     std::lock_guard lk(srv_->mu);
     srv_->sessions.erase(weak_from_this());
   }
 
   tcp::socket sock_;
-  asio::steady_timer idle_;
+  asio::steady_timer idle_, pause_;
   std::shared_ptr<Server::Impl> srv_;
   FrameSplitter split_;
   std::array<char, 4096> buf_;
@@ -241,7 +254,7 @@ void Server::Impl::handle(const std::shared_ptr<Session>& s, const std::string& 
   ++frames;
   const core::Instant now = now_utc();
   const std::string where = "packet from " + s->peer();
-  Decoded d = decode_frame(frame, where);
+  Decoded d = decode_frame(frame, where, old_codes);
   if (!d.ok) {
     ++rejected;
     opt.log("warn", d.message);
@@ -270,9 +283,11 @@ void Server::Impl::handle(const std::shared_ptr<Session>& s, const std::string& 
   else if (site->password != p.pw) refusal = "pw", code = QnRtn::pw_error;
   if (refusal) {
     ++refused_auth;
-    opt.log("warn", where + ": MN=" + p.mn + ": " +
-                        (code == QnRtn::mn_error ? "unknown MN (no configured site)" : "wrong password") +
-                        "; answered 9011 QnRtn=" + std::to_string(static_cast<int>(code)) + ", not stored");
+    // Once per MN and reason: a misconfigured logger retries forever (ServerStats counts them).
+    log_once(std::string("refuse:") + refusal + ":" + p.mn, "warn",
+             where + ": MN=" + p.mn + ": " +
+                 (code == QnRtn::mn_error ? "unknown MN (no configured site)" : "wrong password") +
+                 "; answered 9011 QnRtn=" + std::to_string(static_cast<int>(code)) + ", not stored");
     s->send({answer_9011(p, code)});
     if (archive && opt.quarantine) {
       Job j;
@@ -326,7 +341,8 @@ void Server::Impl::handle(const std::shared_ptr<Session>& s, const std::string& 
     s->partial.erase(p.qn + "/" + p.mn);
     p = std::move(whole);
     try {
-      d.data = is_data_command(p.cn, p.edition) ? std::optional<DataBlock>(read_data(p, where)) : std::nullopt;
+      d.data = is_data_command(p.cn, p.edition) ? std::optional<DataBlock>(read_data(p, where, old_codes))
+                                                 : std::nullopt;
     } catch (const Rejected& r) {
       ++rejected;
       opt.log("warn", r.what());
@@ -389,6 +405,7 @@ void Server::Impl::submit(Job job) {
     std::lock_guard lk(qmu);
     queue.push_back(std::move(job));
   }
+  ++queued;
   qcv.notify_one();
 }
 
@@ -404,6 +421,7 @@ void Server::Impl::writer_loop() {
         n += queue.front().observations.size();
         batch.push_back(std::move(queue.front()));
         queue.pop_front();
+        --queued;
       }
     }
     const core::Instant now = now_utc();

@@ -19,6 +19,8 @@
 //   transaction). on_stored is called on that thread after each commit.
 // - Memory per connection is bounded: read buffer + at most max_frame of partial frame + a
 //   bounded number of split packets in reassembly. Idle connections close after idle_timeout.
+//   When more than max_queue frames wait for the writer, connections stop reading until it
+//   catches up (back-pressure through TCP), so a store slower than the stations bounds memory.
 #pragma once
 
 #include "model/city.h"
@@ -45,6 +47,7 @@ struct ServerOptions {
   std::string archive_dir;       // empty = no raw archive
   bool quarantine = false;       // archive refused frames (unknown MN, wrong PW) for an operator
   std::size_t max_batch = 20000;  // observations per store transaction
+  std::size_t max_queue = 20000;  // frames waiting for the writer before reading pauses
   // 2025 key exchange: the key to hand a station (by MN); nullopt = refuse (QnRtn 2).
   std::function<std::optional<std::string>(const std::string& mn)> key_for;
   // Log sink: level "info" | "warn" | "error". Default: stderr.

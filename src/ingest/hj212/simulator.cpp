@@ -1,6 +1,5 @@
 #include "ingest/hj212/simulator.h"
 
-#include "ingest/hj212/codes.h"
 #include "ingest/hj212/decode.h"
 #include "ingest/hj212/frame.h"
 #include "ingest/hj212/splitter.h"
@@ -8,6 +7,7 @@
 #include <boost/asio.hpp>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -66,8 +66,14 @@ double zs_value(const SimStation& st, const std::string& code, core::Instant t) 
   return std::stod(fmt(v * 15.0 / (21.0 - o2), decimals_of(code)));
 }
 
+std::string sent_code(const SimStation& st, const std::string& code, const model::ParameterRegistry* registry) {
+  if (st.edition == Edition::hj2005 && registry)
+    if (const auto* p = registry->by_hj212(code); p && !p->hj212_old.empty()) return p->hj212_old;
+  return code;
+}
+
 std::string data_frame(const SimStation& st, const std::string& cn, core::Instant data_time, core::Instant qn_time,
-                       int qn_ms) {
+                       int qn_ms, const model::ParameterRegistry* registry) {
   const bool old = st.edition == Edition::hj2005;
   const char* suffix = cn == "2011" ? "Rtd" : "Avg";
   std::string seg;
@@ -76,7 +82,7 @@ std::string data_frame(const SimStation& st, const std::string& cn, core::Instan
   seg += "ST=" + stcode + ";CN=" + cn + ";PW=" + st.password + ";MN=" + st.mn + ";Flag=" +
          std::to_string((version_bits(st.edition) << 2) | 1) + ";CP=&&DataTime=" + format_hj212_time(data_time);
   for (const auto& c : sim_codes(st.kind)) {
-    const std::string code = old ? std::string(code_to_2005(c.code)) : c.code;
+    const std::string code = sent_code(st, c.code, registry);
     seg += ";" + code + "-" + suffix + "=" + fmt(sim_value(st, c.code, data_time), decimals_of(c.code));
     if (c.zs) seg += "," + code + "-Zs" + suffix + "=" + fmt(zs_value(st, c.code, data_time), decimals_of(c.code));
     seg += "," + code + "-Flag=N";
@@ -86,6 +92,25 @@ std::string data_frame(const SimStation& st, const std::string& cn, core::Instan
 }
 
 }  // namespace
+
+std::string upload_frame(const SimStation& st, const std::string& cn, core::Instant data_time, core::Instant qn_time,
+                         const std::vector<std::pair<std::string, double>>& values,
+                         const model::ParameterRegistry* registry) {
+  const char* suffix = cn == "2011" ? "Rtd" : "Avg";
+  std::string seg;
+  if (st.edition != Edition::hj2005) seg += "QN=" + format_qn(qn_time, 0) + ";";
+  const std::string stcode = st.kind == "air" ? "22" : st.kind == "water" ? "21" : "31";
+  seg += "ST=" + stcode + ";CN=" + cn + ";PW=" + st.password + ";MN=" + st.mn + ";Flag=" +
+         std::to_string((version_bits(st.edition) << 2) | 1) + ";CP=&&DataTime=" + format_hj212_time(data_time);
+  for (const auto& [code, v] : values) {
+    char buf[32];
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);  // shortest text that reads back as v
+    const std::string c = sent_code(st, code, registry);
+    seg += ";" + c + "-" + suffix + "=" + std::string(buf, ec == std::errc() ? end : buf) + "," + c + "-Flag=N";
+  }
+  seg += "&&";
+  return encode_frame(seg);
+}
 
 const std::vector<SimCode>& sim_codes(const std::string& kind) {
   static const std::vector<SimCode> air{{"a34004", false}, {"a34002", false}, {"a21026", false},
@@ -139,19 +164,12 @@ std::string sim_stations_toml(const std::vector<SimStation>& stations, const std
 }
 
 std::vector<std::string> sim_frames(const SimStation& st, core::Instant begin, int hours, bool realtime,
-                                    std::vector<std::string>* qns) {
+                                    const model::ParameterRegistry* registry) {
   std::vector<std::string> out;
   for (int h = 0; h < hours; ++h) {
     const core::Instant t = begin + h * core::kHour;
-    if (realtime) out.push_back(data_frame(st, "2011", t + 1800, t + 1800, 1));
-    out.push_back(data_frame(st, "2061", t, t + core::kHour, 0));
-  }
-  if (qns) {
-    qns->clear();
-    for (const auto& f : out) {
-      const auto d = decode_frame(f, "sim");
-      qns->push_back(d.packet ? d.packet->qn : "");
-    }
+    if (realtime) out.push_back(data_frame(st, "2011", t + 1800, t + 1800, 1, registry));
+    out.push_back(data_frame(st, "2061", t, t + core::kHour, 0, registry));
   }
   return out;
 }
@@ -173,6 +191,7 @@ class Conn : public std::enable_shared_from_this<Conn> {
     }
   }
   void start();
+  bool has_work() const { return !frames_.empty(); }
 
  private:
   void connect();
@@ -227,6 +246,7 @@ struct Run {
 
 void Conn::start() {
   remaining_ = frames_.size();
+  if (frames_.empty()) return;
   for (std::size_t i = 0; i < frames_.size(); ++i) todo_.push_back(i);
   connect();
 }
@@ -370,12 +390,19 @@ SimResult simulate(const SimOptions& options) {
   Run run(options);
   tcp::resolver resolver(run.io);
   run.ep = *resolver.resolve(options.host, std::to_string(options.port)).begin();
-  for (const auto& st : options.stations) {
-    auto c = std::make_shared<Conn>(run.io, run, st, sim_frames(st, options.begin, options.hours, options.realtime));
+  std::uint64_t total = 0;
+  for (std::size_t i = 0; i < options.stations.size(); ++i) {
+    const auto& st = options.stations[i];
+    auto frames = i < options.frames.size()
+                      ? options.frames[i]
+                      : sim_frames(st, options.begin, options.hours, options.realtime, options.registry);
+    total += frames.size();
+    auto c = std::make_shared<Conn>(run.io, run, st, std::move(frames));
     run.conns.push_back(c);
     c->start();
   }
-  run.running = run.conns.size();
+  run.running = 0;
+  for (std::size_t i = 0; i < run.conns.size(); ++i) run.running += run.conns[i]->has_work() ? 1 : 0;
   run.deadline = std::make_unique<asio::steady_timer>(run.io);
   run.deadline->expires_after(options.deadline);
   run.deadline->async_wait([&](boost::system::error_code e) {
@@ -383,8 +410,6 @@ SimResult simulate(const SimOptions& options) {
   });
   if (run.running) run.io.run();
   run.res.seconds = std::chrono::duration<double>(Clock::now() - run.start).count();
-  const std::uint64_t total =
-      options.stations.size() * static_cast<std::uint64_t>(options.hours) * (options.realtime ? 2 : 1);
   run.res.unacked = total - run.res.acked - run.res.rejected;
   auto& l = run.latencies;
   if (!l.empty()) {

@@ -17,6 +17,7 @@
 
 #include "core/time.h"
 #include "ingest/hj212/edition.h"
+#include "model/parameter.h"
 
 #include <chrono>
 #include <cstdint>
@@ -46,6 +47,11 @@ struct SimOptions {
   double rate = 0;  // frames per second over all stations; 0 = as fast as possible
   std::chrono::milliseconds ack_timeout{5000};
   std::chrono::milliseconds deadline{120000};
+  // For 2005 stations: old codes from the registry (Parameter::hj212_old); without it they
+  // send the 2017 codes (as some 2005-era loggers do).
+  const model::ParameterRegistry* registry = nullptr;
+  // Frames to send instead of the generated ones (replay), one list per station; empty = generate.
+  std::vector<std::vector<std::string>> frames;
 };
 
 struct SimResult {
@@ -58,7 +64,12 @@ SimResult simulate(const SimOptions& options);
 
 // The frames one station sends (each with CR LF), in order; `qns` receives their QNs.
 std::vector<std::string> sim_frames(const SimStation& st, core::Instant begin, int hours, bool realtime,
-                                     std::vector<std::string>* qns = nullptr);
+                                     const model::ParameterRegistry* registry = nullptr);
+// One upload frame (Flag A bit set) of `cn` for DataTime with (2017 code, value) pairs, flag N;
+// QN = qn_time. 2005 stations get no QN and old codes (from the registry when given).
+std::string upload_frame(const SimStation& st, const std::string& cn, core::Instant data_time, core::Instant qn_time,
+                         const std::vector<std::pair<std::string, double>>& values,
+                         const model::ParameterRegistry* registry = nullptr);
 // The value a station reports for a 2017 code at a time (already rounded as sent).
 double sim_value(const SimStation& st, const std::string& code, core::Instant t);
 // The 2017 codes a station of this kind reports; `zs` codes also send a converted value.
