@@ -7,6 +7,8 @@
 #include "model/city.h"
 #include "standards/water_period.h"
 #include "standards/water_rules.h"
+#include "store/store.h"
+#include "core/time.h"
 #include "core/error.h"
 #include "core/text.h"
 #include "standards/cwqi.h"
@@ -18,7 +20,9 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
+#include <ctime>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -30,8 +34,8 @@ using namespace skyriver::standards;
 
 struct Options {
   bool lake = false, json = false;
-  std::string target, period, samples, config = "config/datong";
-  int min_samples = 1;
+  std::string target, period, samples, config = "config/datong", db, at;
+  int min_samples = 1, hours = 2;
   std::map<std::string, std::string> values;  // option text per item code
 };
 
@@ -182,6 +186,67 @@ int report(const Options& o) {
   return 0;
 }
 
+// `water realtime`: the class of each water section from its automatic station's latest values
+// in the store (within --hours before --at), over the items it measures.
+int realtime(const Options& o) {
+  const auto city = model::load_city(o.config);
+  const auto rules = load_evaluation_rules(o.config + "/water.toml");
+  core::Instant at = std::time(nullptr);
+  if (!o.at.empty()) {
+    auto c = core::parse_civil(o.at);
+    if (!c) throw core::Error("--at", "'" + o.at + "' is not YYYY-MM-DD HH:MM (Beijing time)");
+    at = core::from_beijing(*c);
+  }
+  if (o.hours < 1) throw core::Error("--hours", "must be at least 1");
+  auto db = store::Store::open(o.db);
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto* site : city.sites_of_kind("water")) {
+    store::Query q;
+    q.sites = {site->id};
+    q.from = at - o.hours * core::kHour;
+    q.to = at + 1;
+    std::map<std::string, std::pair<core::Instant, double>> latest;  // code -> (time, value)
+    db->scan(q, [&](const store::Observation& ob) {
+      if (ob.flag != 'N' || !is_water_parameter(ob.parameter)) return;
+      auto& l = latest[ob.parameter];
+      if (l.first == 0 || ob.time >= l.first) l = {ob.time, ob.value};
+    });
+    nlohmann::json j{{"id", site->id}, {"name", site->name}};
+    Concentrations values;
+    core::Instant newest = 0;
+    for (const auto& [code, tv] : latest) {
+      values[code] = tv.second;
+      newest = std::max(newest, tv.first);
+    }
+    bool any = false;
+    for (const auto& [code, v] : values) any |= is_class_item(code);
+    if (!any) {
+      j["class"] = nullptr;
+      j["basis"] = "no valid values in the last " + std::to_string(o.hours) + " h";
+    } else {
+      const auto body = site->attribute("water_body", "river");
+      const WaterBody b = (body == "lake" || body == "reservoir") ? WaterBody::Lake : WaterBody::River;
+      std::optional<WaterClass> target;
+      if (auto t = parse_class(site->attribute("target_class")); t && *t != WaterClass::WorseV) target = t;
+      const auto rc = realtime_class(values, b, target, rules);
+      j = to_json(rc.eval, b);
+      j["id"] = site->id, j["name"] = site->name, j["basis"] = rc.basis, j["time"] = core::format_iso(newest);
+    }
+    out.push_back(j);
+  }
+  if (o.json) {
+    std::cout << out.dump(2) << "\n";
+    return 0;
+  }
+  for (const auto& j : out)
+    std::cout << fmt::format("{:<26} {:>4} {:<8} {}{}\n", j["id"].get<std::string>() + " " + j["name"].get<std::string>(),
+                             j["class"].is_null() ? "-" : j["class"].get<std::string>(),
+                             j.contains("status") ? j["status"].get<std::string>() : "",
+                             j["basis"].get<std::string>(),
+                             j.contains("time") ? "  at " + j["time"].get<std::string>() : "");
+  return 0;
+}
+
 }  // namespace
 
 static skyriver::app::Command water_command{
@@ -216,8 +281,17 @@ static skyriver::app::Command water_command{
       rep->add_option("--min-samples", o->min_samples, "samples an item needs in the period (default 1)");
       rep->add_flag("--json", o->json, "JSON output");
 
-      return [o, cls, cw, tl, rep]() -> int {
+      auto* rt = cmd.add_subcommand("realtime", "class of each water section from its station's "
+                                                "latest values in the store");
+      rt->add_option("--db", o->db, "store URL (default var/skyriver.db)");
+      rt->add_option("--config", o->config, "city configuration folder (water sections)");
+      rt->add_option("--at", o->at, "Beijing time 'YYYY-MM-DD HH:MM' (default now)");
+      rt->add_option("--hours", o->hours, "look back this many hours for the latest values (default 2)");
+      rt->add_flag("--json", o->json, "JSON output");
+
+      return [o, cls, cw, tl, rep, rt]() -> int {
         if (rep->parsed()) return report(*o);
+        if (rt->parsed()) return realtime(*o);
         const WaterBody body = o->lake ? WaterBody::Lake : WaterBody::River;
         const Concentrations values = parse_values(*o);
         if (cls->parsed()) {

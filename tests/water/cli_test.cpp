@@ -98,3 +98,33 @@ TEST(WaterCli, ReportQuarter) {
   EXPECT_DOUBLE_EQ(j["city"]["cwqi_city"].get<double>(), 3.775);
   EXPECT_DOUBLE_EQ(j["city"]["share_i_iii"].get<double>(), 0);
 }
+
+// `water realtime`: latest valid values of 固定桥's station within 2 h before 10:00 (case file
+// realtime_gudingqiao.csv): pH 7.6 (I), DO 6.8 (II: 6 <= 6.8 < 7.5), CODMn 4.2 (III), NH3-N 0.6
+// (III: 0.5 < 0.6 <= 1.0; the 09:00 value 3.0 is flagged D and skipped), TP 0.25 at 09:00 (the latest; river IV:
+// 0.2 < 0.25 <= 0.3); conductivity has no class -> IV 轻度污染, based on 5 items.
+TEST(WaterCli, RealtimeFromTheStore) {
+  const std::string db = ::testing::TempDir() + "water_rt.db";
+  std::remove(db.c_str());
+  const std::string src = SKYRIVER_SOURCE_DIR;
+  auto [irc, iout] = run("import --format long --no-progress --db " + db + " --config " + src +
+                         "/config/datong " + src + "/tests/conformance/water/realtime_gudingqiao.csv");
+  ASSERT_EQ(irc, 0) << iout;
+  auto [rc, out] = run("water realtime --json --at '2026-07-10 10:00' --db " + db + " --config " + src +
+                       "/config/datong");
+  ASSERT_EQ(rc, 0) << out;
+  bool seen = false;
+  for (const auto& s : nlohmann::json::parse(out)) {
+    if (s["id"] != "sangganhe_gudingqiao") {
+      EXPECT_TRUE(s["class"].is_null());
+      continue;
+    }
+    seen = true;
+    EXPECT_EQ(s["class"], "IV");
+    EXPECT_EQ(s["items"]["nh3n"], "III");
+    EXPECT_EQ(s["items"]["tp"], "IV");
+    EXPECT_EQ(s["basis"], "based on 5 items: ph do codmn nh3n tp");
+    EXPECT_EQ(s["time"], "2026-07-10T09:00:00+08:00");
+  }
+  EXPECT_TRUE(seen);
+}

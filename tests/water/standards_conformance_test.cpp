@@ -163,7 +163,8 @@ TEST(WaterStandards, PeriodMeanHalfDetectionLimit) {
 }
 
 // Real-time class over what a station measures (pH, DO, CODMn, NH3-N, TP + cond, turb).
-// NH3-N 0.6 is II... TP 0.25 river is IV -> IV, based on 5 items; cond/turb ignored.
+// NH3-N 0.6 is III (0.5 < 0.6 <= 1.0), TP 0.25 river is IV (0.2 < 0.25 <= 0.3) -> IV, based on
+// 5 items; cond/turb ignored.
 TEST(WaterStandards, RealtimeClassNamesItsBasis) {
   const auto rc = realtime_class(
       {{"ph", 7.6}, {"do", 6.8}, {"codmn", 4.2}, {"nh3n", 0.6}, {"tp", 0.25}, {"cond", 820}, {"turb", 12}},
