@@ -76,7 +76,28 @@ bool Router::dispatch(Request& req, Response& res) const {
       if (!r.doc.write && !read_token_.empty() && !token_ok(req, read_token_) && !token_ok(req, write_token_))
         throw ApiError(401, "unauthorized", "reading needs 'Authorization: Bearer <token>' on this server");
       for (const auto& p : r.doc.params) check_param(p, req);
+      std::string key;
+      std::uint64_t version = 0;
+      if (r.doc.cached && version_ && req.method == "GET") {
+        key = req.path;
+        for (auto& [k, v] : req.query) key += "\n" + k + "=" + v;
+        version = version_();
+        std::lock_guard lock(cache_mutex_);
+        if (cache_version_ == version)
+          if (auto it = cache_.find(key); it != cache_.end()) {
+            res = it->second;
+            return true;
+          }
+      }
       res = r.handler(req);
+      if (!key.empty() && res.status == 200) {
+        std::lock_guard lock(cache_mutex_);
+        if (cache_version_ != version || cache_.size() >= kCacheEntries) {
+          cache_.clear();
+          cache_version_ = version;
+        }
+        cache_[key] = res;
+      }
     } catch (const ApiError& e) {
       res = json_error(e.status, e.code, e.what(), e.parameter);
     } catch (const core::Error& e) {

@@ -11,7 +11,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdint>
 #include <functional>
+#include <map>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -45,7 +48,13 @@ struct RouteDoc {
   nlohmann::json response_schema = nlohmann::json::object();  // OpenAPI schema of a 200 answer
   bool write = false;
   std::string request_content_type;  // for write routes with a body
+  bool cached = false;  // answers are kept until the data version changes (see Router::set_version)
 };
+
+inline RouteDoc cached(RouteDoc d) {
+  d.cached = true;
+  return d;
+}
 
 using Handler = std::function<Response(const Request&)>;
 
@@ -64,6 +73,9 @@ class Router {
   bool dispatch(Request& req, Response& res) const;
   const std::vector<Route>& routes() const { return routes_; }
 
+  // The data version: cached answers (RouteDoc::cached) are served while it stays the same.
+  void set_version(std::function<std::uint64_t()> version) { version_ = std::move(version); }
+
   void set_tokens(std::string write_token, std::string read_token = "") {
     write_token_ = std::move(write_token);
     read_token_ = std::move(read_token);
@@ -72,6 +84,11 @@ class Router {
  private:
   std::vector<Route> routes_;
   std::string write_token_, read_token_;
+  std::function<std::uint64_t()> version_;
+  mutable std::mutex cache_mutex_;
+  mutable std::uint64_t cache_version_ = 0;
+  mutable std::map<std::string, Response> cache_;  // key: path?sorted query; at most kCacheEntries
+  static constexpr std::size_t kCacheEntries = 2000;
 };
 
 }  // namespace skyriver::api

@@ -60,12 +60,12 @@ void add_air_routes(Router& router, Context& ctx) {
              });
 
   router.add("GET", "/api/aqi/hourly",
-             {"Hourly (real-time) AQI of a site or area over [from, to) (default: the last 24 hours of data)", "air",
+             cached({"Hourly (real-time) AQI of a site or area over [from, to) (default: the last 24 hours of data)", "air",
               {kSite, kArea,
                {"from", "query", "string", "start, Beijing date or time", false, {}, "2019-12-31"},
                {"to", "query", "string", "end (exclusive), Beijing date or time", false, {}, "2020-01-01"}},
               "application/json",
-              {{"type", "array"}, {"items", {{"type", "object"}, {"required", {"time", "aqi", "level", "color", "primary", "values"}}}}}},
+              {{"type", "array"}, {"items", {{"type", "object"}, {"required", {"time", "aqi", "level", "color", "primary", "values"}}}}}}),
              [&eng](const Request& req) {
                return eng.read([&](const engine::Engine& e) {
                  auto t = target_of(e, req);
@@ -88,13 +88,13 @@ void add_air_routes(Router& router, Context& ctx) {
              });
 
   router.add("GET", "/api/aqi/daily",
-             {"Daily AQI of a site or area (HJ 663 daily statistics, HJ 633 daily report) for each day of [from, to) "
+             cached({"Daily AQI of a site or area (HJ 663 daily statistics, HJ 633 daily report) for each day of [from, to) "
               "(default: the last 30 days of data)", "air",
               {kSite, kArea,
                {"from", "query", "string", "first day, YYYY-MM-DD (Beijing)", false, {}, "2019-01-01"},
                {"to", "query", "string", "day after the last, YYYY-MM-DD", false, {}, "2020-01-01"}},
               "application/json",
-              {{"type", "array"}, {"items", {{"type", "object"}, {"required", {"date", "aqi", "level", "color", "primary", "concentrations"}}}}}},
+              {{"type", "array"}, {"items", {{"type", "object"}, {"required", {"date", "aqi", "level", "color", "primary", "concentrations"}}}}}}),
              [&eng](const Request& req) {
                return eng.read([&](const engine::Engine& e) {
                  auto t = target_of(e, req);
@@ -106,14 +106,14 @@ void add_air_routes(Router& router, Context& ctx) {
              });
 
   router.add("GET", "/api/summary",
-             {"Period summary of a site or area over [from, to) (default: the year so far): composite index, "
+             cached({"Period summary of a site or area over [from, to) (default: the year so far): composite index, "
               "good-day ratio, days per level, statistics of each pollutant, and the change against the same period last year",
               "air",
               {kSite, kArea,
                {"from", "query", "string", "first day, YYYY-MM-DD", false, {}, "2019-01-01"},
                {"to", "query", "string", "day after the last, YYYY-MM-DD", false, {}, "2020-01-01"}},
               "application/json",
-              {{"type", "object"}, {"required", {"from", "to", "good_ratio", "composite", "concentrations", "last_year", "change"}}}},
+              {{"type", "object"}, {"required", {"from", "to", "good_ratio", "composite", "concentrations", "last_year", "change"}}}}),
              [&eng](const Request& req) {
                return eng.read([&](const engine::Engine& e) {
                  auto t = target_of(e, req);
@@ -132,7 +132,7 @@ void add_air_routes(Router& router, Context& ctx) {
              });
 
   router.add("GET", "/api/ranking",
-             {"Ranking of the districts and counties over [from, to) (default: the year so far), with the change "
+             cached({"Ranking of the districts and counties over [from, to) (default: the year so far), with the change "
               "against the same period last year; ties share a rank, areas without a valid statistic come last with rank null",
               "air",
               {{"from", "query", "string", "first day, YYYY-MM-DD", false, {}, "2019-01-01"},
@@ -140,7 +140,7 @@ void add_air_routes(Router& router, Context& ctx) {
                {"by", "query", "string", "composite (default, ascending), pm25 (ascending) or good_ratio (descending)", false,
                 {"composite", "pm25", "good_ratio"}, "composite"}},
               "application/json",
-              {{"type", "object"}, {"required", {"from", "to", "by", "rows"}}}},
+              {{"type", "object"}, {"required", {"from", "to", "by", "rows"}}}}),
              [&eng](const Request& req) {
                const std::string by = req.has("by") ? req.get("by") : "composite";
                const engine::RankBy rb = by == "pm25" ? engine::RankBy::pm25

@@ -178,7 +178,7 @@ void add_site_routes(Router& router, Context& ctx) {
              });
 
   router.add("GET", "/api/sites/{id}/series",
-             {"Values of one parameter of a site over [from, to): hourly raw values (flagged invalid / dust), or per "
+             cached({"Values of one parameter of a site over [from, to): hourly raw values (flagged invalid / dust), or per "
               "day / month: for air pollutants the HJ 663 daily statistics (24-h means, O3 daily max 1 h and 8 h; "
               "time = YYYY-MM-DD) and the monthly period statistics (means, CO P95, O3-8h P90; time = YYYY-MM); "
               "for other parameters the mean of the valid hours",
@@ -197,7 +197,7 @@ void add_site_routes(Router& router, Context& ctx) {
                    {"items",
                     {{"type", "object"},
                      {"required", {"time", "value"}},
-                     {"properties", {{"time", {{"type", "string"}}}, {"value", {{"type", "number"}, {"nullable", true}}}}}}}}}}}}},
+                     {"properties", {{"time", {{"type", "string"}}}, {"value", {{"type", "number"}, {"nullable", true}}}}}}}}}}}}}),
              [&eng](const Request& req) {
                const std::string interval = req.has("interval") ? req.get("interval") : "hour";
                return eng.read([&](const engine::Engine& e) {
@@ -233,11 +233,11 @@ void add_site_routes(Router& router, Context& ctx) {
              });
 
   router.add("GET", "/api/latest",
-             {"Latest state of every site: the latest hour with data, its values and, for air stations, the hourly AQI (level, official colour, primary pollutants); sites without data are grey (#aaaaaa)", "sites",
+             cached({"Latest state of every site: the latest hour with data, its values and, for air stations, the hourly AQI (level, official colour, primary pollutants); sites without data are grey (#aaaaaa)", "sites",
               {{"kind", "query", "string", "only sites of this kind", false, {"air", "water", "outlet"}, "air"}},
               "application/json",
               {{"type", "array"},
-               {"items", {{"type", "object"}, {"required", {"site", "name", "kind", "time", "values", "color"}}}}}},
+               {"items", {{"type", "object"}, {"required", {"site", "name", "kind", "time", "values", "color"}}}}}}),
              [&eng](const Request& req) {
                return eng.read([&](const engine::Engine& e) {
                  json out = json::array();

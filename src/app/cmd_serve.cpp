@@ -168,6 +168,7 @@ static skyriver::app::Command serve_command{
         api::Router router;
         auto [write_token, read_token] = tokens(o->config);
         router.set_tokens(write_token, read_token);
+        router.set_version([&eng] { return eng.version(); });
         api::SseHub hub;
         api::Context ctx{eng, {}, {}};
         ctx.record_audit = [&](const api::AuditRequest& a) {

@@ -29,6 +29,7 @@ void Engine::put(const std::vector<Update>& batch, bool notify) {
       slot(u.site, u.parameter).put(u.time, u.value, u.flag == 'N');
       ++values_;
     }
+    ++version_;
   }
   if (!notify || batch.empty()) return;
   std::lock_guard lock(listeners_mutex_);
@@ -51,6 +52,7 @@ void Engine::mark(const std::string& site, const std::string& parameter, core::I
     auto& s = slot(site, p);
     for (core::Instant t = from; t < to; t += core::kHour) s.set_mark(t, m, on);
   }
+  ++version_;
 }
 
 void Engine::subscribe(std::function<void(const std::vector<Update>&)> listener) {

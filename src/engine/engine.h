@@ -12,6 +12,8 @@
 #include "core/time.h"
 #include "engine/series.h"
 
+#include <atomic>
+#include <cstdint>
 #include <functional>
 #include <mutex>
 #include <optional>
@@ -70,6 +72,8 @@ class Engine {
   // ("" = any kind). For the bundled 2019 sample this is 2019-12-31 23:00, not the wall clock.
   std::optional<core::Instant> latest_hour(const std::string& kind = "") const;
   std::size_t value_count() const { return values_; }
+  // Changes with every put() and mark(): answers computed at one version stay right until it moves.
+  std::uint64_t version() const { return version_.load(); }
 
  private:
   HourlySeries& slot(const std::string& site, const std::string& parameter);
@@ -84,6 +88,7 @@ class Engine {
   std::unordered_map<std::string, std::size_t> site_slot_;
   std::vector<std::vector<HourlySeries>> series_;
   std::size_t values_ = 0;
+  std::atomic<std::uint64_t> version_{0};
 
   std::mutex listeners_mutex_;
   std::vector<std::function<void(const std::vector<Update>&)>> listeners_;

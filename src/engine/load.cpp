@@ -71,16 +71,18 @@ std::size_t refresh(Engine& e, store::Store& s) {
   store::Query q;
   q.interval = store::Interval::hour;
   std::vector<Update> fresh;
-  e.read([&](const Engine& eng) {
-    s.scan(q, [&](const store::Observation& o) {
+  // The shared lock is taken per value, not for the whole scan: writers (HJ 212) never wait
+  // for a long scan of the store.
+  s.scan(q, [&](const store::Observation& o) {
+    const bool held = e.read([&](const Engine& eng) {
       const HourlySeries* series = eng.series(o.site, o.parameter);
-      if (series && (series->marks(o.time) & kPresent)) return;
-      if (!fresh.empty() && fresh.back().site == o.site && fresh.back().parameter == o.parameter &&
-          fresh.back().time == o.time)
-        return;
-      fresh.push_back({o.site, o.parameter, o.time, o.value, o.flag});
+      return series && (series->marks(o.time) & kPresent);
     });
-    return 0;
+    if (held) return;
+    if (!fresh.empty() && fresh.back().site == o.site && fresh.back().parameter == o.parameter &&
+        fresh.back().time == o.time)
+      return;
+    fresh.push_back({o.site, o.parameter, o.time, o.value, o.flag});
   });
   e.put(fresh, true);
   return fresh.size();

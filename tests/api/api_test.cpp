@@ -242,11 +242,15 @@ TEST(Api, EveryDocumentedRouteAnswersAsDocumented) {
 TEST(Api, AuditMarkInvalidatesAtOnce) {
   auto& s = Server::get();
   const std::string body = R"({"site":"1724A","parameter":"pm25","from":"2019-12-31T10:00","to":"2019-12-31T12:00","mark":"invalid","reason":"test: instrument check"})";
+  // Asked once before the mark: answers are cached per data version, and must not go stale.
+  const std::string q = "/api/sites/1724A/series?parameter=pm25&from=2019-12-31T09:00&to=2019-12-31T13:00";
+  EXPECT_FALSE(get_json(q)["points"][1].contains("invalid"));
+  EXPECT_FALSE(get_json("/api/aqi/hourly?site=1724A&from=2019-12-31T10:00&to=2019-12-31T11:00")[0]["values"]["pm25"].is_null());
   EXPECT_EQ(s.request("POST", "/api/marks", body, {{"Authorization", "Bearer wrong"}}).status, 401);
   auto r = s.request("POST", "/api/marks", body, {{"Authorization", "Bearer " + s.token()}, {"Content-Type", "application/json"}});
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(json::parse(r.body)["hours"], 2);
-  auto series = get_json("/api/sites/1724A/series?parameter=pm25&from=2019-12-31T09:00&to=2019-12-31T13:00");
+  auto series = get_json(q);
   EXPECT_FALSE(series["points"][0].contains("invalid"));
   EXPECT_TRUE(series["points"][1]["invalid"].get<bool>());
   EXPECT_TRUE(series["points"][2]["invalid"].get<bool>());

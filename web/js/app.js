@@ -46,7 +46,7 @@ function mapOption() {
           (l.values?.pm25 !== undefined ? `<br>PM2.5 ${fmt(l.values.pm25)} µg/m³` : '');
       },
     },
-    geo: { map: 'datong', roam: true, zoom: state.zoom ?? 1, center: state.center, label: { show: true, fontSize: 11, color: '#456' },
+    geo: { map: 'datong', roam: true, zoom: state.zoom ?? 1, center: state.center, layoutCenter: ['50%', '50%'], layoutSize: '98%', label: { show: true, fontSize: 11, color: '#456' },
       itemStyle: { areaColor: '#f3f6f8', borderColor: '#7c93a6' }, emphasis: { itemStyle: { areaColor: '#dde8f0' }, label: { show: true } } },
     series: [
       { name: 'air', type: 'scatter', coordinateSystem: 'geo', data: air, symbolSize: 16, zlevel: 2,
@@ -177,7 +177,7 @@ async function openSite(id) {
   const aqi24 = site.kind === 'air' ? await api(`/api/aqi/hourly?site=${id}&from=${from24}&to=${end}`).catch(() => []) : [];
   const x24 = (series24.find(Boolean)?.points ?? []).map((p) => p.time.slice(11, 16));
   charts.h24.setOption({
-    animation: false, tooltip: { trigger: 'axis' }, legend: { top: 0, textStyle: { fontSize: 11 } }, grid: { left: 40, right: 40, top: 30, bottom: 24 },
+    animation: false, tooltip: { trigger: 'axis' }, legend: { top: 0, left: 'center', itemWidth: 14, textStyle: { fontSize: 11 } }, grid: { left: 40, right: 40, top: 44, bottom: 24 },
     xAxis: { type: 'category', data: x24 }, yAxis: [{ type: 'value', name: 'µg/m³' }, { type: 'value', name: 'AQI', position: 'right' }],
     series: [
       ...(site.kind === 'air' ? [{ type: 'bar', name: 'AQI', yAxisIndex: 1, data: aqi24.map((h) => ({ value: h.aqi, itemStyle: { color: h.color ?? '#ccc' } })) }] : []),
@@ -187,7 +187,7 @@ async function openSite(id) {
   const day = end.slice(0, 10), from30 = addDays(day, -29);
   const daily = site.kind === 'air' ? await api(`/api/aqi/daily?site=${id}&from=${from30}&to=${addDays(day, 1)}`).catch(() => []) : [];
   charts.d30.setOption({
-    animation: false, tooltip: { trigger: 'axis' }, legend: { top: 0, textStyle: { fontSize: 11 } }, grid: { left: 40, right: 40, top: 30, bottom: 24 },
+    animation: false, tooltip: { trigger: 'axis' }, legend: { top: 0, left: 'center', itemWidth: 14, textStyle: { fontSize: 11 } }, grid: { left: 40, right: 40, top: 44, bottom: 24 },
     xAxis: { type: 'category', data: daily.map((d) => d.date.slice(5)) }, yAxis: [{ type: 'value', name: 'µg/m³' }, { type: 'value', name: 'AQI', position: 'right' }],
     series: [{ type: 'bar', name: 'AQI', yAxisIndex: 1, data: daily.map((d) => ({ value: d.aqi, itemStyle: { color: d.color ?? '#ccc' } })) },
       ...['pm25', 'pm10', 'so2', 'no2', 'o3_8h', 'co'].map((p) => ({ type: 'line', name: paramNames[p], showSymbol: false, data: daily.map((d) => d.concentrations?.[p] ?? null) }))],
