@@ -41,6 +41,10 @@ class KillTest : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(KillTest, KilledImportLeavesWholeBatchesAndARerunCompletesIt) {
   const auto dir = testkit::scratch_dir();
+  struct Cleanup {
+    std::filesystem::path d;
+    ~Cleanup() { std::filesystem::remove_all(d); }
+  } cleanup{dir};  // also when the test skips or fails early
   const std::string url = SKYRIVER_FRESH_URL(GetParam(), dir);
   SKYRIVER_REQUIRE_BACKEND(url);
   auto db = store::Store::open(url);  // schema created before the child starts
@@ -88,7 +92,6 @@ TEST_P(KillTest, KilledImportLeavesWholeBatchesAndARerunCompletesIt) {
   EXPECT_EQ(log[1].duplicates, n);
   EXPECT_EQ(log[1].stored, expected - n);
   EXPECT_EQ(log[0].status, "running");  // the interrupted run stays visible
-  std::filesystem::remove_all(dir);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, KillTest, ::testing::Values("sqlite", "postgresql"),
