@@ -78,48 +78,38 @@ void read_cnemc(const std::string& file, const ReadContext& ctx, Sink& sink) {
     }
   }
 
-  std::vector<std::string> scratch;
-  std::size_t n = 0;
-  while (in.next(line)) {
-    if ((++n & 1023) == 0) sink.progress(in.position(), in.size());
-    if (core::trim(line).empty()) continue;
-    sink.row();
-    const std::string where = base + ":" + std::to_string(in.line_number());
-    auto f = core::split_csv(line, scratch);
-    if (f.size() < 3) {
-      sink.reject(where, "truncated row: " + std::to_string(f.size()) + " fields");
-      continue;
-    }
+  const std::size_t need = 3;  // date,hour,type; station columns are checked per type below
+  each_csv_row(in, base, need, sink, [&](const std::string& where, const std::vector<std::string_view>& f) {
     const std::string_view type = core::trim(f[2]);
     if (is_moving_type(type)) {
       sink.skipped_type();
-      continue;
+      return;
     }
     auto t = stored_types().find(type);
     if (t == stored_types().end()) {
       sink.reject(where, "unknown type '" + std::string(type) + "'");
-      continue;
+      return;
     }
     const auto date = core::parse_date(core::trim(f[0]));
     if (!date) {
       sink.reject(where, "bad date '" + std::string(f[0]) + "' (YYYYMMDD)");
-      continue;
+      return;
     }
     const auto hour = core::parse_integer(core::trim(f[1]));
     if (!hour || *hour < 0 || *hour > 23) {
       sink.reject(where, "bad hour '" + std::string(f[1]) + "' (0-23)");
-      continue;
+      return;
     }
     if (f.size() < ncols) {
       sink.reject(where, "truncated row: " + std::to_string(f.size()) + " fields, the header has " +
                              std::to_string(ncols));
-      continue;
+      return;
     }
     bool extra = false;
     for (std::size_t c = ncols; c < f.size(); ++c) extra |= !core::trim(f[c]).empty();
     if (extra) {
       sink.reject(where, "more values than the header has stations");
-      continue;
+      return;
     }
     const model::Parameter* p = ctx.city.parameters.find(t->second);
     if (!p) throw core::Error(ctx.city.dir, "parameter " + t->second + " missing from parameters.toml");
@@ -155,7 +145,7 @@ void read_cnemc(const std::string& file, const ReadContext& ctx, Sink& sink) {
       sink.value(std::move(o));
     }
     if (outside) sink.skipped_outside_city(outside);
-  }
+  });
 }
 
 }  // namespace skyriver::ingest

@@ -1,6 +1,7 @@
 #include "ingest/import/importer.h"
 
 #include "core/error.h"
+#include "core/text.h"
 
 #include <chrono>
 #include <cstdio>
@@ -212,6 +213,27 @@ ImportSummary run_import(const std::vector<std::string>& files, store::Store& db
   db.put_parameters(city.parameters.all());
   pass(true);
   return sum;
+}
+
+void each_csv_row(LineReader& in, const std::string& file_name, std::size_t min_fields, Sink& sink,
+                  const std::function<void(const std::string& where,
+                                           const std::vector<std::string_view>& fields)>& each) {
+  std::vector<std::string> scratch;
+  std::string_view line;
+  std::size_t n = 0;
+  while (in.next(line)) {
+    if ((++n & 1023) == 0) sink.progress(in.position(), in.size());
+    if (core::trim(line).empty()) continue;
+    sink.row();
+    const std::string where = file_name + ":" + std::to_string(in.line_number());
+    const auto f = core::split_csv(line, scratch);
+    if (f.size() < min_fields) {
+      sink.reject(where, "truncated row: " + std::to_string(f.size()) + " fields, expected " +
+                             std::to_string(min_fields));
+      continue;
+    }
+    each(where, f);
+  }
 }
 
 }  // namespace skyriver::ingest

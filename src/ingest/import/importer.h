@@ -12,6 +12,8 @@
 //   import shows as "running" with the counts of its committed batches.
 #pragma once
 
+#include "ingest/import/line_reader.h"
+
 #include "model/city.h"
 #include "store/store.h"
 
@@ -74,6 +76,13 @@ struct ReadContext {
 
 using FormatReader = void (*)(const std::string& file, const ReadContext& ctx, Sink& sink);
 FormatReader format_reader(const std::string& format);  // nullptr if unknown
+
+// The row loop every CSV format shares: reads the data lines after the header, skips blank
+// ones, counts each row, reports progress, and calls `each(where, fields)` with where =
+// "file:line"; a row with fewer than `min_fields` fields is rejected as truncated instead.
+void each_csv_row(LineReader& in, const std::string& file_name, std::size_t min_fields, Sink& sink,
+                  const std::function<void(const std::string& where,
+                                           const std::vector<std::string_view>& fields)>& each);
 
 // Checks a value against its parameter's physical range; returns the reason or "".
 std::string check_value(const model::Parameter& p, double v);

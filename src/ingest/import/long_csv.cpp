@@ -38,48 +38,37 @@ void read_long(const std::string& file, const ReadContext& ctx, Sink& sink) {
     throw core::Error(file + ":1", "header must name site,time,parameter,value[,unit][,flag]");
   std::size_t need = std::max({*c_site, *c_time, *c_param, *c_value}) + 1;
 
-  std::vector<std::string> scratch;
-  std::size_t n = 0;
-  while (in.next(line)) {
-    if ((++n & 1023) == 0) sink.progress(in.position(), in.size());
-    if (core::trim(line).empty()) continue;
-    sink.row();
-    const std::string where = base + ":" + std::to_string(in.line_number());
-    auto f = core::split_csv(line, scratch);
-    if (f.size() < need) {
-      sink.reject(where, "truncated row: " + std::to_string(f.size()) + " fields");
-      continue;
-    }
+  each_csv_row(in, base, need, sink, [&](const std::string& where, const std::vector<std::string_view>& f) {
     const std::string site_id(core::trim(f[*c_site]));
     const model::Site* site = ctx.site(site_id);
     if (!site) {
       sink.reject(where, "unknown site '" + site_id + "'");
-      continue;
+      return;
     }
     const std::string code(core::trim(f[*c_param]));
     const model::Parameter* p = ctx.city.parameters.find(code);
     if (!p) {
       sink.reject(where, "unknown parameter '" + code + "'");
-      continue;
+      return;
     }
     const auto civil = core::parse_civil(core::trim(f[*c_time]));
     if (!civil) {
       sink.reject(where, "bad time '" + std::string(f[*c_time]) + "' (YYYY-MM-DD HH:MM[:SS])");
-      continue;
+      return;
     }
     const std::string_view cell = core::trim(f[*c_value]);
-    if (cell.empty() || cell == "NA") continue;  // missing
+    if (cell.empty() || cell == "NA") return;  // missing
     const auto v = core::parse_number(cell);
     if (!v) {
       sink.reject(where, "not a number '" + std::string(cell) + "'");
-      continue;
+      return;
     }
     char flag = 'N';
     if (c_flag && *c_flag < f.size() && !core::trim(f[*c_flag]).empty()) {
       const auto fl = core::trim(f[*c_flag]);
       if (fl.size() != 1 || std::string_view("NFMSDCTB").find(fl[0]) == std::string_view::npos) {
         sink.reject(where, "bad flag '" + std::string(fl) + "' (N F M S D C T B)");
-        continue;
+        return;
       }
       flag = fl[0];
     }
@@ -89,11 +78,11 @@ void read_long(const std::string& file, const ReadContext& ctx, Sink& sink) {
       stored = model::ParameterRegistry::to_stored(*p, *v, unit, where, site->kind);
     } catch (const core::Error& e) {
       sink.reject(where, e.why());
-      continue;
+      return;
     }
     if (auto why = check_value(*p, stored); !why.empty()) {
       sink.reject(where, why);
-      continue;
+      return;
     }
     store::Observation o;
     o.site = site->id;
@@ -107,7 +96,7 @@ void read_long(const std::string& file, const ReadContext& ctx, Sink& sink) {
     o.source = where;
     o.received_at = ctx.received_at;
     sink.value(std::move(o));
-  }
+  });
 }
 
 }  // namespace skyriver::ingest

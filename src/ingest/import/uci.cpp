@@ -78,30 +78,18 @@ void read_uci(const std::string& file, const ReadContext& ctx, Sink& sink) {
   for (auto c : vcol) need = std::max(need, c + 1);
 
   const model::Area beijing{"beijing", "北京市", "city", ""};
-  std::vector<std::string> scratch;
-  std::size_t n = 0;
-  while (in.next(line)) {
-    if ((++n & 1023) == 0) sink.progress(in.position(), in.size());
-    if (core::trim(line).empty()) continue;
-    sink.row();
-    const std::string where = base + ":" + std::to_string(in.line_number());
-    auto f = core::split_csv(line, scratch);
-    if (f.size() < need) {
-      sink.reject(where, "truncated row: " + std::to_string(f.size()) + " fields, expected " +
-                             std::to_string(header.size()));
-      continue;
-    }
+  each_csv_row(in, base, need, sink, [&](const std::string& where, const std::vector<std::string_view>& f) {
     const auto y = core::parse_integer(core::trim(f[cy])), m = core::parse_integer(core::trim(f[cm])),
                d = core::parse_integer(core::trim(f[cd])), h = core::parse_integer(core::trim(f[ch]));
     if (!y || !m || !d || !h || *m < 1 || *m > 12 || *d < 1 ||
         *d > core::days_in_month(int(*y), int(*m)) || *h < 0 || *h > 23) {
       sink.reject(where, "bad time: year/month/day/hour must form a valid date and hour 0-23");
-      continue;
+      return;
     }
     const std::string station(core::trim(f[cs]));
     if (station.empty()) {
       sink.reject(where, "empty station");
-      continue;
+      return;
     }
     const model::Site* site = ctx.site(station);
     if (!site) {
@@ -149,7 +137,7 @@ void read_uci(const std::string& file, const ReadContext& ctx, Sink& sink) {
       o.received_at = ctx.received_at;
       sink.value(std::move(o));
     }
-  }
+  });
 }
 
 }  // namespace skyriver::ingest
