@@ -26,6 +26,9 @@ struct Context {
   std::function<nlohmann::json(const std::string& format, const std::string& name, const std::string& body)> import_file;
   // Records an audit mark in the store (the engine is updated by the route).
   std::function<void(const AuditRequest&)> record_audit;
+  // The eco-compensation statement of a period ("2026Q3") as assess::to_json gives it; throws
+  // core::Error for a bad period.
+  std::function<nlohmann::json(const std::string& period)> compensation;
 };
 
 void add_routes(Router& router, Context& ctx);
@@ -37,5 +40,6 @@ nlohmann::json number_or_null(double v);
 void add_site_routes(Router& router, Context& ctx);
 void add_air_routes(Router& router, Context& ctx);
 void add_write_routes(Router& router, Context& ctx);
+void add_water_routes(Router& router, Context& ctx);
 
 }  // namespace skyriver::api

@@ -6,6 +6,9 @@
 // (`skyriver import` into the same store), noticed by polling the store's import log every 2 s.
 // The API token for write routes: SKYRIVER_API_TOKEN, else `token` in <config>/server.toml
 // [api] (also `read_token` to close reads).
+#include "assess/compensation.h"
+#include "assess/compensation_report.h"
+#include "assess/compensation_store.h"
 #include "api/routes.h"
 #include "api/server.h"
 #include "app/command.h"
@@ -170,7 +173,7 @@ static skyriver::app::Command serve_command{
         router.set_tokens(write_token, read_token);
         router.set_version([&eng] { return eng.version(); });
         api::SseHub hub;
-        api::Context ctx{eng, {}, {}};
+        api::Context ctx{eng, {}, {}, {}};
         ctx.record_audit = [&](const api::AuditRequest& a) {
           std::vector<std::string> params{a.parameter};
           if (a.parameter.empty()) params = eng.read([&](const engine::Engine& e) { return e.parameters(a.site); });
@@ -181,6 +184,21 @@ static skyriver::app::Command serve_command{
             for (core::Instant t = a.from; t < a.to; t += core::kHour)
               store->add_mark({0, a.site, p, t, store::Interval::hour, a.mark, a.reason, a.user.empty() ? "api" : a.user, now});
         };
+        // The compensation statement is computed on request from the store's samples, so it
+        // always reflects audit marks and late data; no rules file, no route.
+        const std::string rules_file = o->config + "/compensation.toml";
+        if (fs::exists(rules_file)) {
+          auto rules = std::make_shared<assess::Rules>(assess::load_rules(rules_file));
+          ctx.compensation = [&, rules](const std::string& text) {
+            const auto period = assess::parse_period(text);
+            std::vector<assess::Sample> samples;
+            {
+              std::lock_guard lock(store_mutex);
+              samples = assess::samples_from_store(*store, *rules, period);
+            }
+            return assess::to_json(assess::compensate(*rules, period, samples));
+          };
+        }
         ctx.import_file = [&](const std::string& format, const std::string& name, const std::string& body) {
           // The importer reads files: the upload goes to a private temporary file first.
           const bool gz = body.size() > 2 && static_cast<unsigned char>(body[0]) == 0x1f && static_cast<unsigned char>(body[1]) == 0x8b;

@@ -318,3 +318,29 @@ TEST(Api, AnImportByAnotherProcessReachesTheLiveStream) {
   EXPECT_NE(events.find(R"("time":"2020-01-02T04:00:00+08:00")"), std::string::npos);  // label 5 = 04:00-05:00
   EXPECT_NE(events.find(R"("value":123.0)"), std::string::npos);
 }
+
+TEST(Api, CompensationStatementListsEverySectionEvenWithoutSamples) {
+  // The bundled sample holds air data only: every boundary section of compensation.toml has
+  // no water samples in 2019Q4, so each must be listed as excluded with its reason (issue:
+  // "never silently dropped"), and no county pays or receives anything.
+  auto j = get_json("/api/water/compensation?period=2019Q4");
+  EXPECT_EQ(j["period"], "2019Q4");
+  ASSERT_FALSE(j["lines"].empty());
+  for (const auto& l : j["lines"]) {
+    EXPECT_EQ(l["kind"], "excluded") << l.dump();
+    EXPECT_EQ(l["amount"], 0) << l.dump();
+    EXPECT_FALSE(l["clause"].get<std::string>().empty()) << l.dump();
+  }
+  EXPECT_EQ(j["city"]["net"], 0);
+
+  // One county: only its own lines and total (阳高县 140221 is in the rules).
+  auto one = get_json("/api/water/compensation?period=2019Q4&county=140221");
+  ASSERT_EQ(one["counties"].size(), 1u);
+  EXPECT_EQ(one["counties"][0]["code"], "140221");
+  for (const auto& l : one["lines"]) EXPECT_EQ(l["county"], "140221");
+
+  auto bad = get_json("/api/water/compensation?period=2019Q5", 400);
+  EXPECT_EQ(bad["error"]["parameter"], "period");
+  auto none = get_json("/api/water/compensation?period=2019Q4&county=999999", 404);
+  EXPECT_EQ(none["error"]["parameter"], "county");
+}
