@@ -77,7 +77,7 @@ test('clicking a station opens its panel with the last 24 hours and 30 days', as
   const s = (await api('/api/sites/1724A'));
   const { x, y } = await fillsAt('map', [s.lon, s.lat], { geoIndex: 0 });
   await page.mouse.click(x, y);
-  await page.waitForFunction(() => document.getElementById('panel').dataset.loaded === 'yes', null, { timeout: 10000 });
+  await page.waitForFunction(() => document.getElementById('panel').dataset.loaded === 'yes', null, { timeout: 30000 });
   assert.match(await page.textContent('#panel-title'), /大同大学 \(1724A\)/);
   const bars = await page.evaluate(() => {
     const o = window.skyriver.charts.h24.getOption();
