@@ -126,6 +126,27 @@ function renderWater() {
   }).join('');
 }
 
+// ---------- eco-compensation statement (quarterly, per county) ----------
+async function renderCompensation() {
+  const select = document.getElementById('comp-period');
+  if (!select.options.length && state.health?.now) {
+    const year = state.health.now.slice(0, 4);
+    select.innerHTML = [4, 3, 2, 1].map((q) => `<option>${year}Q${q}</option>`).join('');
+  }
+  const tbody = document.querySelector('#compensation tbody');
+  if (!select.value) { tbody.innerHTML = ''; return; }
+  try {
+    const s = await api(`/api/water/compensation?period=${select.value}`);
+    state.compensation = s;
+    const count = (code, kind) => s.lines.filter((l) => l.county === code && (!kind || l.kind === kind)).length;
+    tbody.innerHTML = s.counties.map((c) => `<tr data-county="${esc(c.code)}"><td>${esc(c.name)}</td><td>${fmt(c.deducted, 0)}</td>` +
+      `<td>${fmt(c.rewarded, 0)}</td><td>${fmt(c.net, 0)}</td><td class="small">${count(c.code)}</td></tr>`).join('');
+    const excluded = s.lines.filter((l) => l.kind === 'excluded').length;
+    document.getElementById('comp-note').textContent = `${t('compUnit')}` + (s.amounts_are_defaults ? ` · ${t('compDefaults')}` : '') +
+      (excluded ? ` · ${excluded} ${t('compExcluded')}` : '');
+  } catch (e) { tbody.innerHTML = `<tr><td colspan="5">${esc(e.message)}</td></tr>`; }
+}
+
 // ---------- calendar ----------
 async function renderCalendar() {
   const area = document.getElementById('cal-area').value, year = document.getElementById('cal-year').value;
@@ -253,12 +274,14 @@ async function main() {
   document.getElementById('zoom-urban').onclick = () => zoomTo(true);
   document.getElementById('zoom-city').onclick = () => zoomTo(false);
   document.getElementById('rank-by').onchange = renderRanking;
+  document.getElementById('comp-period').onchange = renderCompensation;
   document.getElementById('lang').onclick = async () => {
     setLang(lang === 'zh' ? 'en' : 'zh');
     const live = document.getElementById('live');
     if (live.classList.contains('on') && !state.lastEvent) document.getElementById('live-text').textContent = t('liveOn');
     renderLegend(); renderMap(); renderNow(); renderYear(); renderWater();
     await renderCalendar();
+    await renderCompensation();
     if (state.dayDetail) await showDay(state.dayDetail.date);
     if (!document.getElementById('panel').hidden) await openSite(document.getElementById('panel').dataset.site);
   };
@@ -268,7 +291,7 @@ async function main() {
   const lastYear = Number((state.health.now ?? '2019').slice(0, 4));
   document.getElementById('cal-year').innerHTML = [lastYear, lastYear - 1, lastYear - 2].map((y) => `<option>${y}</option>`).join('');
   calArea.onchange = renderCalendar; document.getElementById('cal-year').onchange = renderCalendar;
-  await Promise.all([renderRanking(), renderCalendar().catch((e) => console.warn(e.message))]);
+  await Promise.all([renderRanking(), renderCompensation(), renderCalendar().catch((e) => console.warn(e.message))]);
   if (state.health.now) await showDay(state.health.now.slice(0, 10)).catch(() => {});
   window.addEventListener('resize', () => Object.values(charts).forEach((c) => c.resize()));
   connectLive();

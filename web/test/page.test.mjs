@@ -151,6 +151,17 @@ test('a value sent over HJ 212 appears on the page without a reload', { skip: !H
   await page.screenshot({ path: `${ART}/live-hj212.png` });
 });
 
+test('the water view shows the eco-compensation statement of every county', async () => {
+  await page.waitForFunction(() => document.querySelectorAll('#compensation tbody tr[data-county]').length > 0, null, { timeout: 10000 });
+  const period = await page.inputValue('#comp-period');
+  const statement = await api(`/api/water/compensation?period=${period}`);
+  const shown = await page.$$eval('#compensation tbody tr[data-county]', (rows) => rows.map((r) => r.dataset.county));
+  assert.deepEqual(shown, statement.counties.map((c) => c.code));
+  // The bundled sample has no water samples: every line is an exclusion, and the note says so.
+  assert.ok(statement.lines.every((l) => l.kind === 'excluded'));
+  assert.match(await page.textContent('#comp-note'), /样本不足/);
+});
+
 test('English toggle', async () => {
   await page.click('#lang');
   assert.equal(await page.textContent('h1'), 'Datong Environment — One Map');
