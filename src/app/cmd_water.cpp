@@ -15,7 +15,8 @@
 #include "standards/tli.h"
 #include "standards/water_class.h"
 #include "standards/water_eval.h"
-#include "standards/water_json.h"
+#include "assess/water_json.h"
+#include "assess/water_rules_file.h"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -31,6 +32,7 @@ namespace {
 
 using namespace skyriver;
 using namespace skyriver::standards;
+using namespace skyriver::assess;
 
 struct Options {
   bool lake = false, json = false;

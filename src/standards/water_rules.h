@@ -1,6 +1,7 @@
 // The evaluation rules that REFERENCE.md §7 marks unconfirmed ([U]: 地表水环境质量评价办法 was not
 // found in primary text), held as configuration with the digest's values as defaults. A city may
-// override them in config/<city>/water.toml, table [evaluation] (keys as the members below);
+// override them in config/<city>/water.toml, table [evaluation] (keys as the members below; read by
+// assess/water_rules_file.h, so that this layer stays free of I/O);
 // docs/water.md lists them.
 #pragma once
 
@@ -30,9 +31,5 @@ struct EvaluationRules {
 };
 
 const EvaluationRules& default_rules();
-
-// Reads [evaluation] of a TOML file; missing keys keep their defaults; a missing file gives the
-// defaults. Throws core::Error("file: evaluation.key", why) on a bad value.
-EvaluationRules load_evaluation_rules(const std::string& toml_file);
 
 }  // namespace skyriver::standards

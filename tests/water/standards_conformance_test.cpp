@@ -6,12 +6,14 @@
 #include "standards/tli.h"
 #include "standards/water_class.h"
 #include "standards/water_eval.h"
+#include "assess/water_rules_file.h"
 
 #include <gtest/gtest.h>
 
 #include <fstream>
 
 using namespace skyriver::standards;
+using namespace skyriver::assess;
 using namespace water_test;
 
 namespace {

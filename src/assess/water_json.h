@@ -9,8 +9,8 @@
 
 #include <nlohmann/json.hpp>
 
-namespace skyriver::standards {
+namespace skyriver::assess {
 
-nlohmann::json to_json(const SectionEval& e, WaterBody body);
+nlohmann::json to_json(const standards::SectionEval& e, standards::WaterBody body);
 
-}  // namespace skyriver::standards
+}  // namespace skyriver::assess

@@ -1,8 +1,10 @@
-#include "standards/water_json.h"
+#include "assess/water_json.h"
 
 #include <cmath>
 
-namespace skyriver::standards {
+namespace skyriver::assess {
+
+using namespace skyriver::standards;
 
 namespace {
 double round2(double v) { return std::round(v * 100) / 100; }
@@ -36,4 +38,4 @@ nlohmann::json to_json(const SectionEval& e, WaterBody body) {
   return j;
 }
 
-}  // namespace skyriver::standards
+}  // namespace skyriver::assess
