@@ -1,5 +1,7 @@
 // The `skyriver aqi` and `skyriver stats` commands, run as a user would (SKYRIVER_BINARY).
 // Expected values are worked by hand from HJ 633 / HJ 663 (see the comments).
+#include "../support/run_cli.h"
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -9,20 +11,7 @@
 
 namespace {
 
-struct Run {
-  int status;
-  std::string out;  // stdout and stderr
-};
-
-Run run(const std::string& args) {
-  const std::string cmd = std::string(SKYRIVER_BINARY) + " " + args + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  std::string out;
-  std::array<char, 4096> buf;
-  while (std::size_t n = fread(buf.data(), 1, buf.size(), p)) out.append(buf.data(), n);
-  const int st = pclose(p);
-  return {WEXITSTATUS(st), out};
-}
+const auto run = skyriver::test::run_cli;
 
 const std::string kExample = std::string(SKYRIVER_SOURCE_DIR) + "/tests/conformance/air/stats_example.csv";
 

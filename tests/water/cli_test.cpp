@@ -1,4 +1,6 @@
 // The `skyriver water ...` command line, run as a user would (SKYRIVER_BINARY).
+#include "../support/run_cli.h"
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -8,16 +10,7 @@
 
 namespace {
 
-// Runs a command, returns (exit status, stdout + stderr).
-std::pair<int, std::string> run(const std::string& args) {
-  const std::string cmd = std::string(SKYRIVER_BINARY) + " " + args + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  std::string out;
-  std::array<char, 4096> buf;
-  while (auto n = fread(buf.data(), 1, buf.size(), p)) out.append(buf.data(), n);
-  const int status = pclose(p);
-  return {WEXITSTATUS(status), out};
-}
+const auto run = skyriver::test::run_cli;
 
 }  // namespace
 

@@ -2,6 +2,8 @@
 // format carries every line, the county nets and the city total worked in chain_expected.txt.
 #include "blocks.h"
 
+#include "../support/run_cli.h"
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -12,15 +14,7 @@
 
 namespace {
 
-std::pair<int, std::string> run(const std::string& args) {
-  const std::string cmd = std::string(SKYRIVER_BINARY) + " " + args + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  std::string out;
-  std::array<char, 4096> buf;
-  while (auto n = fread(buf.data(), 1, buf.size(), p)) out.append(buf.data(), n);
-  const int status = pclose(p);
-  return {WEXITSTATUS(status), out};
-}
+const auto run = skyriver::test::run_cli;
 
 std::string chain_args(const std::string& format) {
   const std::string d = water_test::conformance_path("compensation/");
