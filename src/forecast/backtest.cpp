@@ -1,0 +1,109 @@
+#include "forecast/backtest.h"
+
+#include "core/error.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+
+namespace skyriver::forecast {
+
+BacktestResult run_backtest(const Panel& panel, const BacktestSpec& spec) {
+  if (spec.issue_to <= spec.issue_from) throw core::Error("backtest", "empty test period");
+  if (spec.train_end <= 0) throw core::Error("backtest", "no training hours before the test period");
+  BacktestResult r;
+  r.horizons = spec.horizons;
+  r.sites = panel.site_count();
+  r.issues = spec.issue_to - spec.issue_from;
+  r.issue_from = spec.issue_from;
+  const std::size_t cells = r.horizons.size() * std::size_t(r.sites) * std::size_t(r.issues);
+  for (auto* v : {&r.predicted, &r.actual, &r.persistence, &r.climatology, &r.low, &r.high}) v->assign(cells, NAN);
+
+  const Climatology clim = Climatology::fit(panel, spec.train_end, true);
+  const Climatology baseline = Climatology::fit(panel, spec.train_end, false);  // month x hour
+  TrainSpan span;
+  span.target_end = spec.train_end;
+  span.valid_hours = spec.valid_hours;
+  span.issue_step = spec.issue_step;
+  for (std::size_t hi = 0; hi < r.horizons.size(); ++hi) {
+    const int h = r.horizons[hi];
+    if (spec.log) spec.log("training " + std::string(var_code(spec.var)) + " +" + std::to_string(h) + " h");
+    const HorizonModel m = fit_horizon_model(panel, clim, spec.weather, spec.var, h, h, span, spec.params);
+    r.models.push_back(m.card());
+    FeatureBuilder fb(panel, clim, spec.weather);
+    Matrix x;
+    x.cols = fb.cols();
+    x.x.resize(std::size_t(r.issues) * x.cols);
+    x.offset.resize(r.issues);
+    for (int s = 0; s < r.sites; ++s) {
+      fb.select_site(s);
+      const int base_site = baseline.site_index(panel.site(s)).value_or(-1);
+      for (int i = 0; i < r.issues; ++i) {
+        const int t = spec.issue_from + i;
+        fb.row(t, h, spec.var, &x.x[std::size_t(i) * x.cols]);
+        const float a = m.anchor(fb, t, h);
+        x.offset[i] = std::isnan(a) ? 0.f : a;
+        const std::size_t c = r.at(int(hi), s, i);
+        r.actual[c] = panel.at(s, spec.var, t + h);
+        r.persistence[c] = panel.at(s, spec.var, t);
+        r.climatology[c] = baseline.at_time(base_site, spec.var, panel.time(t + h));
+      }
+      const std::vector<float> p = m.predict(x);
+      for (int i = 0; i < r.issues; ++i) {
+        const std::size_t c = r.at(int(hi), s, i);
+        r.predicted[c] = p[i];
+        r.low[c] = m.quantile(p[i], 0);
+        r.high[c] = m.quantile(p[i], kQuantileLevels.size() - 1);
+      }
+    }
+  }
+  return r;
+}
+
+namespace {
+
+struct Acc {
+  std::size_t n = 0, np = 0, nc = 0, inside = 0;
+  double se = 0, ae = 0, sep = 0, sec = 0;
+  Score score() const {
+    Score s;
+    s.n = n, s.n_persistence = np, s.n_climatology = nc;
+    if (n) s.rmse = std::sqrt(se / n), s.mae = ae / n, s.coverage = double(inside) / n;
+    if (np) s.rmse_persistence = std::sqrt(sep / np);
+    if (nc) s.rmse_climatology = std::sqrt(sec / nc);
+    return s;
+  }
+};
+
+}  // namespace
+
+BacktestScores score_backtest(const BacktestResult& r) {
+  BacktestScores out;
+  for (std::size_t hi = 0; hi < r.horizons.size(); ++hi) {
+    Acc all, common;
+    std::vector<Acc> site(r.sites);
+    for (int s = 0; s < r.sites; ++s)
+      for (int i = 0; i < r.issues; ++i) {
+        const std::size_t c = r.at(int(hi), s, i);
+        const double y = r.actual[c], p = r.predicted[c], yp = r.persistence[c], yc = r.climatology[c];
+        if (std::isnan(y) || std::isnan(p)) continue;
+        const bool in = y >= r.low[c] && y <= r.high[c];
+        all.n++, all.se += (y - p) * (y - p), all.ae += std::abs(y - p), all.inside += in;
+        if (!std::isnan(yp)) all.np++, all.sep += (y - yp) * (y - yp);
+        if (!std::isnan(yc)) all.nc++, all.sec += (y - yc) * (y - yc);
+        if (std::isnan(yp) || std::isnan(yc)) continue;
+        for (Acc* a : {&common, &site[s]}) {
+          a->n++, a->np++, a->nc++, a->inside += in;
+          a->se += (y - p) * (y - p), a->ae += std::abs(y - p);
+          a->sep += (y - yp) * (y - yp), a->sec += (y - yc) * (y - yc);
+        }
+      }
+    out.by_horizon.push_back(common.score());
+    out.by_horizon_all.push_back(all.score());
+    out.by_site.emplace_back();
+    for (const auto& a : site) out.by_site.back().push_back(a.score());
+  }
+  return out;
+}
+
+}  // namespace skyriver::forecast
