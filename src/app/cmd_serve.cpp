@@ -7,6 +7,7 @@
 // The API token for write routes: SKYRIVER_API_TOKEN, else `token` in <config>/server.toml
 // [api] (also `read_token` to close reads).
 #include "alert/alarm_service.h"
+#include "alert/webhook.h"
 #include "assess/compensation.h"
 #include "assess/compensation_report.h"
 #include "assess/compensation_store.h"
@@ -231,7 +232,10 @@ static skyriver::app::Command serve_command{
                                 {"new_hourly_values", fresh}};
         };
         // Alarms and the ledger (docs/sources.md): kept in the store's journal, announced live.
-        alert::AlarmService alarms(city, alert::load_alarm_rules(o->config + "/alarms.toml"), o->db);
+        const auto alarm_rules = alert::load_alarm_rules(o->config + "/alarms.toml");
+        std::unique_ptr<alert::Webhook> alarm_hooks;  // before the service: outlives its thread
+        if (!alarm_rules.webhooks.empty()) alarm_hooks = std::make_unique<alert::Webhook>(alarm_rules.webhooks);
+        alert::AlarmService alarms(city, alarm_rules, o->db);
         ledger::Ledger ledger(city, o->db);
         ctx.city = &city;
         ctx.alarms = &alarms;
@@ -240,6 +244,10 @@ static skyriver::app::Command serve_command{
           auto j = alert::to_json(c.alarm);
           j["change"] = c.change;
           hub.publish("alarm", j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+        });
+        // Webhooks hear of every change but the hourly "updated" (a longer exceedance).
+        alarms.add_listener([&alarm_hooks](const alert::AlarmChange& c) {
+          if (alarm_hooks && c.change != "updated") alarm_hooks->post("alarm." + c.change, alert::to_json(c.alarm));
         });
         ledger.on_change([&hub](const ledger::Task& t, const std::string& change) {
           hub.publish("task", nlohmann::json{{"id", t.id}, {"change", change}, {"state", t.state}}.dump());

@@ -8,6 +8,8 @@
 // is refused without the token.
 #include "../support/run_cli.h"
 
+#include <utility>  // before Boost.Asio (its awaitable.hpp uses std::exchange)
+
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -213,7 +215,8 @@ TEST(SimulatedPlant, ExactlyTheExpectedAlarmsOnceInOrderSurvivingARestart) {
                                           "exceedance so2 2024-01-01T06:00:00+08:00..2024-01-01T08:00:00+08:00 s2 open"};
   auto listed = [](int port) {
     std::vector<std::string> out;
-    for (const auto& a : request(port, "GET", "/api/alarms").j()["alarms"]) out.push_back(summary(a));
+    const json all = request(port, "GET", "/api/alarms").j();  // kept: the loop must not range over a temporary
+    for (const auto& a : all["alarms"]) out.push_back(summary(a));
     return out;
   };
   std::string exc_id, off_id;
@@ -224,8 +227,10 @@ TEST(SimulatedPlant, ExactlyTheExpectedAlarmsOnceInOrderSurvivingARestart) {
                                              " --port " + std::to_string(s.hj212) + " --begin 2024-01-01 --deadline 60");
     ASSERT_EQ(sim.status, 0) << sim.out;
     EXPECT_THAT(sim.out, ::testing::HasSubstr("sent 12 acked 12"));  // 16 hours minus 4 silent
-    ASSERT_TRUE(wait_for([&] { return listed(s.http).size() == 2 && listed(s.http)[0].find("closed") != std::string::npos; }))
-        << request(s.http, "GET", "/api/alarms").body;
+    ASSERT_TRUE(wait_for([&] {
+      const auto l = listed(s.http);
+      return l.size() == 2 && l[0].find("closed") != std::string::npos;
+    })) << ::testing::PrintToString(listed(s.http));
     EXPECT_EQ(listed(s.http), expected);  // newest first
     const auto all = request(s.http, "GET", "/api/alarms").j()["alarms"];
     off_id = all[0]["id"];
@@ -288,6 +293,23 @@ TEST(SimulatedPlant, ExactlyTheExpectedAlarmsOnceInOrderSurvivingARestart) {
     EXPECT_EQ(request(s.http, "GET", "/api/alarms/" + exc_id).j()["alarm"]["task"], task);
     EXPECT_EQ(request(s.http, "GET", "/api/tasks?alarm=" + exc_id).j()["count"], 1);
     EXPECT_EQ(request(s.http, "POST", "/api/alarms/" + exc_id + "/task", "{}", true).status, 409);  // one task per alarm
+
+    // On import (another process, read back from the store): NH3-N at 利仁皂 0.4 mg/L (class II)
+    // for 4 hours, then 1.8 (class V, GB 3838-2002 Table 1): a drop of 3 classes within 4 h.
+    std::ofstream(dir / "water.csv") << "site,time,parameter,value\n"
+                                        "yuhe_lirenzao,2024-01-01 00:00,nh3n,0.4\nyuhe_lirenzao,2024-01-01 01:00,nh3n,0.4\n"
+                                        "yuhe_lirenzao,2024-01-01 02:00,nh3n,0.4\nyuhe_lirenzao,2024-01-01 03:00,nh3n,0.4\n"
+                                        "yuhe_lirenzao,2024-01-01 04:00,nh3n,1.8\n";
+    const auto imp = skyriver::test::run_cli("import --format long --no-progress --config " + config + " --db " + db + " " +
+                                             (dir / "water.csv").string());
+    ASSERT_EQ(imp.status, 0) << imp.out;
+    ASSERT_TRUE(wait_for([&] { return request(s.http, "GET", "/api/alarms?kind=water_anomaly").j()["count"] == 1; }, 15000));
+    const auto w = request(s.http, "GET", "/api/alarms?kind=water_anomaly").j()["alarms"][0];
+    EXPECT_EQ(w["rule"], "class_drop");
+    EXPECT_EQ(w["site"], "yuhe_lirenzao");
+    EXPECT_EQ(w["first"], "2024-01-01T04:00:00+08:00");
+    EXPECT_EQ(w["evidence"]["class_before"], "II");
+    EXPECT_EQ(w["evidence"]["class_now"], "V");
   }
   fs::remove_all(dir);
 }
