@@ -1,6 +1,7 @@
 #include "forecast/backtest.h"
 
 #include "core/error.h"
+#include "forecast/model_set.h"
 
 #include <nlohmann/json.hpp>
 
@@ -28,7 +29,9 @@ BacktestResult run_backtest(const Panel& panel, const BacktestSpec& spec) {
   for (std::size_t hi = 0; hi < r.horizons.size(); ++hi) {
     const int h = r.horizons[hi];
     if (spec.log) spec.log("training " + std::string(var_code(spec.var)) + " +" + std::to_string(h) + " h");
-    const HorizonModel m = fit_horizon_model(panel, clim, spec.weather, spec.var, h, h, span, spec.params);
+    BoosterParams params = params_for(spec.weather, h);
+    params.threads = spec.params.threads;
+    const HorizonModel m = fit_horizon_model(panel, clim, spec.weather, spec.var, h, h, span, params);
     r.models.push_back(m.card());
     FeatureBuilder fb(panel, clim, spec.weather);
     Matrix x;

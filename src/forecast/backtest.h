@@ -25,7 +25,7 @@ struct BacktestSpec {
   int issue_from = 0, issue_to = 0;  // test issue hours [issue_from, issue_to)
   int valid_hours = 365 * 24;        // held out at the end of training (tuning, intervals)
   int issue_step = 1;                // training issue hours: every n-th
-  BoosterParams params;
+  BoosterParams params;               // only .threads is read: the rest is params_for(weather, h)
   std::function<void(const std::string&)> log;  // progress lines (may be empty)
 };
 

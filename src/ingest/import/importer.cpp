@@ -2,6 +2,7 @@
 
 #include "core/error.h"
 #include "core/text.h"
+#include "ingest/import/weather_forecast.h"
 
 #include <chrono>
 #include <cstdio>
@@ -149,9 +150,11 @@ class StoreSink final : public Sink {
 
 ImportSummary run_import(const std::vector<std::string>& files, store::Store& db,
                          const model::CityConfig& city, const ImportOptions& options) {
+  // Weather forecasts are documents (records journal), not observations.
+  if (options.format == "weather_forecast") return import_weather_forecasts(files, db, city, options);
   const FormatReader reader = format_reader(options.format);
   if (!reader)
-    throw core::Error("--format", "unknown format '" + options.format + "' (cnemc, uci, long)");
+    throw core::Error("--format", "unknown format '" + options.format + "' (cnemc, uci, long, weather_forecast)");
   if (files.empty()) throw core::Error("import", "no files given");
   for (const auto& f : files)
     if (!std::filesystem::is_regular_file(f)) throw core::Error(f, "no such file");
