@@ -133,6 +133,10 @@ void read_sites(const toml::value& doc, const std::string& file, const std::stri
     }
     s.mn = text(t, "mn", file, where, pr, false);
     s.password = text(t, "password", file, where, pr, false);
+    // A data logger is let in by MN and PW together: an MN without a password would accept
+    // anyone who knows (or guesses) the MN. The value itself is never put in a message.
+    if (!s.mn.empty() && s.password.empty())
+      pr.add(file, where + ".password", "a site with an mn must have a password (the HJ 212 PW its data logger sends)");
     s.edition = static_cast<int>(field<std::int64_t>(t, "edition", file, where, pr).value_or(0));
     if (s.edition != 0 && s.edition != 2017 && s.edition != 2025)
       pr.add(file, where + ".edition", "must be 2017 or 2025");

@@ -26,6 +26,16 @@ std::optional<double> Reading::value(std::string_view suffix) const {
   return std::nullopt;
 }
 
+bool Reading::has(std::string_view suffix) const {
+  if (suffix == "Flag") return flag.has_value();
+  if (suffix == "SampleTime") return sample_time.has_value();
+  for (const auto& [s, v] : values)
+    if (s == suffix) return true;
+  for (const auto& [s, v] : text)
+    if (s == suffix) return true;
+  return false;
+}
+
 bool is_data_flag(char c) { return c && std::strchr("NFMSDCTB", c) != nullptr; }
 
 std::optional<core::Instant> parse_hj212_time(std::string_view s) {
@@ -67,9 +77,13 @@ DataBlock read_data(const Packet& p, std::string_view where, const OldCodeMap& o
         continue;
       }
       const std::string sent = f.name.substr(0, dash), suffix = f.name.substr(dash + 1);
+      // The latest reading of this code takes the field, unless it already has this suffix:
+      // then the code comes twice in the frame and a second reading starts (both reach the
+      // store, which keeps the second as a conflict if it differs; nothing is dropped).
       Reading* r = nullptr;
       for (auto& x : d.readings)
         if (x.sent_code == sent) r = &x;
+      if (r && r->has(suffix)) r = nullptr;
       if (!r) {
         Reading nr;
         nr.sent_code = sent;

@@ -8,7 +8,8 @@
 // DataTime is Beijing time YYYYMMDDhhmmss; for 2051/2061/2031 it is the START of the period,
 // for 2011 the sampling instant. 17 digits (with milliseconds, seen from 2005-era devices)
 // are accepted and the milliseconds dropped. A numeric suffix with a non-number, an unknown
-// data flag or a bad time is a rejection naming the field.
+// data flag or a bad time is a rejection naming the field. A code whose suffix comes twice in
+// one frame (a34004-Avg twice) gives two Readings of that code, in frame order.
 #pragma once
 
 #include "core/time.h"
@@ -31,6 +32,7 @@ struct Reading {
   std::optional<core::Instant> sample_time;             // -SampleTime
 
   std::optional<double> value(std::string_view suffix) const;
+  bool has(std::string_view suffix) const;  // any field of this suffix ("Avg", "Flag", ...)
 };
 
 struct DataBlock {
