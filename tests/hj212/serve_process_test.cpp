@@ -47,7 +47,7 @@ std::string frame_2061(const std::string& qn, const std::string& cp) {
 }
 
 // Sends `bytes` on a fresh connection to host:port and returns the first answer frame (or "").
-std::string exchange(tcp::socket& s, const std::string& bytes, int ms = 10000) {
+std::string ask(tcp::socket& s, const std::string& bytes, int ms = 10000) {
   asio::write(s, asio::buffer(bytes));
   timeval tv{0, 100000};
   setsockopt(s.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
@@ -207,7 +207,7 @@ TEST(Hj212Serve, ArchivesByDefaultAndBindsItsOwnAddress) {
   tcp::socket s(io);
   s.connect({asio::ip::make_address("127.0.0.2"), static_cast<unsigned short>(port)});
   // PM2.5 80 is stored; x99999 is no code of the registry; PM10 -5 is below its possible 0.
-  const std::string answer = exchange(
+  const std::string answer = ask(
       s, frame_2061("20240101010000000", "DataTime=20240101000000;a34004-Avg=80,a34004-Flag=N;x99999-Avg=1;a34002-Avg=-5"));
   EXPECT_NE(answer.find("CN=9014"), std::string::npos) << answer;
   s.close();
@@ -267,7 +267,7 @@ TEST(Hj212Serve, OutOfFileDescriptorsBacksOffLogsOnceKeepsServing) {
   asio::io_context io;
   tcp::socket first(io);
   first.connect(ep);
-  ASSERT_NE(exchange(first, frame_2061("20240101010000000", "DataTime=20240101000000;a34004-Avg=80")).find("CN=9014"),
+  ASSERT_NE(ask(first, frame_2061("20240101010000000", "DataTime=20240101000000;a34004-Avg=80")).find("CN=9014"),
             std::string::npos);
   std::vector<tcp::socket> flood;
   for (int i = 0; i < 60; ++i) {
@@ -280,13 +280,13 @@ TEST(Hj212Serve, OutOfFileDescriptorsBacksOffLogsOnceKeepsServing) {
   const double cpu = server.cpu_seconds() - cpu0;
   EXPECT_LT(cpu, 0.5) << "the accept loop spins: " << cpu << " s of CPU in 2 s";
   // The open connection is still served.
-  EXPECT_NE(exchange(first, frame_2061("20240101020000000", "DataTime=20240101010000;a34004-Avg=81")).find("CN=9014"),
+  EXPECT_NE(ask(first, frame_2061("20240101020000000", "DataTime=20240101010000;a34004-Avg=81")).find("CN=9014"),
             std::string::npos);
   // Descriptors come back: new connections are accepted and answered again.
   flood.clear();
   tcp::socket later(io);
   later.connect(ep);
-  EXPECT_NE(exchange(later, frame_2061("20240101030000000", "DataTime=20240101020000;a34004-Avg=82")).find("CN=9014"),
+  EXPECT_NE(ask(later, frame_2061("20240101030000000", "DataTime=20240101020000;a34004-Avg=82")).find("CN=9014"),
             std::string::npos);
   const std::string log = server.log();
   std::size_t failures = 0;

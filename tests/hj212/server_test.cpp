@@ -134,6 +134,20 @@ struct Fixture {
     fs::remove_all(dir);
   }
   std::size_t count(store::Query q = {}) { return store->count(q); }
+  // What on_stored received, once it holds `n` values (the delivery runs after the answers) or
+  // 5 s passed.
+  std::vector<store::Observation> delivered(std::size_t n) {
+    for (int i = 0; i < 250; ++i) {
+      {
+        std::lock_guard lk(stored_mu);
+        if (stored.size() >= n) break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));  // nothing more comes
+    std::lock_guard lk(stored_mu);
+    return stored;
+  }
   std::vector<std::string> logs() { return log_sink->last_formatted(); }
   std::vector<ArchivedFrame> archived() {
     std::vector<ArchivedFrame> out;
@@ -391,9 +405,9 @@ TEST_P(Hj212Server, FutureValuesQuarantinedNotStored) {
   EXPECT_NE(recs[0].key.find("T_AIR/pm25/2099-01-01T00:00:00+08:00"), std::string::npos) << recs[0].key;
   EXPECT_EQ(fx.server->stats().quarantined, 2u);
   // Nothing from the future reached the live view either.
-  std::lock_guard lk(fx.stored_mu);
-  ASSERT_EQ(fx.stored.size(), 1u);
-  EXPECT_EQ(fx.stored[0].value, 82);
+  const auto live = fx.delivered(1);
+  ASSERT_EQ(live.size(), 1u);
+  EXPECT_EQ(live[0].value, 82);
 }
 
 // Issue 10: the writer passed every observation to the live view, duplicates, conflicts and
@@ -415,13 +429,12 @@ TEST_P(Hj212Server, OnlyInsertedValuesReachTheLiveView) {
   EXPECT_EQ(st.observations_inserted, 2u);
   EXPECT_EQ(st.duplicates, 1u);
   EXPECT_EQ(st.conflicts, 2u);
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the delivery thread
-  std::lock_guard lk(fx.stored_mu);
-  ASSERT_EQ(fx.stored.size(), 2u);
-  EXPECT_EQ(fx.stored[0].parameter, "pm25");
-  EXPECT_EQ(fx.stored[0].value, 80);
-  EXPECT_EQ(fx.stored[1].parameter, "pm10");
-  EXPECT_EQ(fx.stored[1].value, 10);
+  const auto live = fx.delivered(2);
+  ASSERT_EQ(live.size(), 2u);
+  EXPECT_EQ(live[0].parameter, "pm25");
+  EXPECT_EQ(live[0].value, 80);
+  EXPECT_EQ(live[1].parameter, "pm10");
+  EXPECT_EQ(live[1].value, 10);
 }
 
 // HJ 212-2017 Table C.50 (有应答、有拆分包): each part carries its own QN (…534, …535) and

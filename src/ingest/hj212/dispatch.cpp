@@ -7,6 +7,8 @@
 #include "ingest/hj212/frame.h"
 #include "ingest/hj212/observations.h"
 
+#include <cstdio>
+
 namespace skyriver::hj212 {
 
 using spdlog::level::level_enum;
@@ -28,9 +30,12 @@ bool raw_upload(const Packet& p) {
          p.cn == "3019" || p.cn == "3020";
 }
 
+// "1 h", "2.5 h", "90 s": a skew as a person reads it.
 std::string hours_text(std::chrono::seconds s) {
-  const auto h = s.count() / 3600.0;
-  return h == static_cast<long>(h) ? std::to_string(static_cast<long>(h)) + " h" : std::to_string(s.count()) + " s";
+  if (s.count() < 3600) return std::to_string(s.count()) + " s";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, s.count() % 3600 ? "%.1f h" : "%.0f h", static_cast<double>(s.count()) / 3600.0);
+  return buf;
 }
 
 }  // namespace
