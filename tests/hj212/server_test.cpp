@@ -556,7 +556,8 @@ TEST_P(Hj212Server, FiveHundredStationsMixedEditionsDayOfHourlyData) {
   so.registry = &fx.city.parameters;
   so.begin = 1704038400;  // 2024-01-01 00:00 Beijing
   so.hours = 24;
-  so.deadline = std::chrono::milliseconds(120000);
+  so.ack_timeout = std::chrono::milliseconds(30000);  // a loaded machine: no needless resends
+  so.deadline = std::chrono::milliseconds(240000);
   const auto r = simulate(so);
   EXPECT_EQ(r.acked, 500u * 24u);
   EXPECT_EQ(r.unacked, 0u);
@@ -598,7 +599,9 @@ TEST_P(Hj212Server, FiveHundredStationsMixedEditionsDayOfHourlyData) {
   EXPECT_EQ(fx.count(), expected);
   const auto st = fx.server->stats();
   EXPECT_EQ(st.observations_inserted, expected);
-  EXPECT_EQ(st.duplicates, expected);
+  // The second run is all duplicates; frames a slow store made the simulator resend add theirs.
+  if (r.resent + r2.resent == 0) EXPECT_EQ(st.duplicates, expected);
+  else EXPECT_GE(st.duplicates, expected);
   EXPECT_EQ(st.conflicts, 0u);
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   EXPECT_EQ(fx.server->stats().open_connections, 0u);
