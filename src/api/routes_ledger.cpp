@@ -1,5 +1,5 @@
 // Ledger (台账) routes: tasks, cases and complaints (ledger/ledger.h): list, one with its
-// history, create, update (state steps, notes, evidence), import of a CSV sheet, XLSX export and
+// history, create, update (state steps, notes, evidence), import of an XLSX or CSV sheet, XLSX export and
 // the statistics. Write routes need the API token; the acting person is the body's "user".
 #include "api/routes.h"
 #include "core/error.h"
@@ -139,19 +139,18 @@ void add_ledger_routes(Router& router, Context& ctx) {
              });
 
   router.add("POST", "/api/tasks/import",
-             {"Import a ledger sheet (CSV, UTF-8; header of English or Chinese column names, see docs/sources.md). "
-              "Bad rows are reported as file:line and skipped; good rows are stored.",
+             {"Import a ledger sheet: an XLSX workbook (its first worksheet) or CSV (UTF-8); header of English or "
+              "Chinese column names, see docs/sources.md. Bad rows are reported as file:row and skipped; good rows "
+              "are stored.",
               "ledger",
               {{"name", "query", "string", "the file's name (used in row errors)", false, {}, "ledger.csv"},
                {"user", "query", "string", "who imports", false, {}, "张三"}},
               "application/json", {{"type", "object"}, {"required", {"rows", "created", "errors"}}}, true, "text/csv"},
              [&ctx](const Request& req) {
                auto& lg = ledger_of(ctx);
-               if (req.body.empty()) throw bad_parameter("body", "is empty: send the sheet as CSV");
-               if (req.body.rfind("PK\x03\x04", 0) == 0)
-                 throw bad_parameter("body", "an XLSX workbook: save the sheet as CSV (UTF-8) and send that");
+               if (req.body.empty()) throw bad_parameter("body", "is empty: send the sheet (XLSX or CSV)");
                const std::string name = req.has("name") ? req.get("name") : "upload.csv";
-               auto rep = lg.import_csv(name, req.body, req.has("user") ? req.get("user") : "api");
+               auto rep = lg.import_sheet(name, req.body, req.has("user") ? req.get("user") : "api");
                json errs = json::array();
                for (const auto& e : rep.errors) errs.push_back({{"where", e.where}, {"why", e.why}});
                return json_response({{"rows", rep.rows}, {"created", rep.created}, {"errors", errs}});

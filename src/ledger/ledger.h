@@ -6,9 +6,10 @@
 //   gives an id (T000001, ...) unless the entry brings its own.
 // - update() applies a patch {state, note, evidence, deadline, ...}: a state change must be a step
 //   the type allows; `note` and `evidence` append.
-// - import_csv() reads a ledger sheet (CSV, first line = header, English or Chinese column
-//   names, see docs/sources.md); a bad row is reported as "file:line: reason" and skipped, the
-//   good rows are stored in one transaction. export_xlsx() writes the ledger and its statistics.
+// - import_sheet() reads a ledger sheet, XLSX (the first worksheet) or CSV (UTF-8), first row =
+//   header with English or Chinese column names (see docs/sources.md); a bad row is reported as
+//   "file:row: reason" (the row number Excel shows, or the CSV line) and skipped, the good rows
+//   are stored in one transaction. export_xlsx() writes the ledger and its statistics.
 // - stats(): tasks by batch (total, closed, closed share, overdue), cases, complaints
 //   (concluded and feedback rates), per county.
 //
@@ -16,6 +17,7 @@
 #pragma once
 
 #include "ledger/task.h"
+#include "ledger/xlsx_sheet.h"
 #include "model/city.h"
 #include "store/store.h"
 
@@ -60,12 +62,14 @@ class Ledger {
 
   // `name` is what row errors are reported under ("ledger.csv").
   ImportReport import_csv(const std::string& name, const std::string& text, const std::string& who);
+  ImportReport import_sheet(const std::string& name, const std::string& bytes, const std::string& who);  // XLSX or CSV
   ImportReport import_file(const std::string& path, const std::string& who);
   // The workbook's bytes (sheets: tasks, statistics).
   std::string export_xlsx(core::Date today) const;
   nlohmann::json stats(core::Date today) const;
 
  private:
+  ImportReport import_rows(const std::string& name, const std::vector<SheetRow>& rows, const std::string& who);
   void validate(Task& t, const std::string& where) const;
   std::string next_id();
   void commit(std::vector<Task> tasks, const std::string& change, std::unique_lock<std::mutex>& lock);

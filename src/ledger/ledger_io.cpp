@@ -1,7 +1,8 @@
-// Ledger import (CSV sheets with English or Chinese headers) and XLSX export (libxlsxwriter).
+// Ledger import (CSV or XLSX sheets with English or Chinese headers) and XLSX export (libxlsxwriter).
 #include "core/error.h"
 #include "core/text.h"
 #include "ledger/ledger.h"
+#include "ledger/xlsx_sheet.h"
 
 #include <xlsxwriter.h>
 
@@ -51,6 +52,7 @@ std::string normalise(const std::string& field, const std::string& v) {
 
 std::optional<core::Date> cell_date(const std::string& v, const std::string& col) {
   if (v.empty()) return std::nullopt;
+  if (auto serial = excel_serial_date(v)) return serial;  // an Excel date cell
   std::string s = v;
   for (auto& c : s)
     if (c == '/' || c == '.') c = '-';
@@ -108,20 +110,38 @@ Task row_task(const std::vector<std::string>& header, const std::vector<std::str
 }  // namespace
 
 ImportReport Ledger::import_csv(const std::string& name, const std::string& text, const std::string& who) {
-  ImportReport rep;
+  std::vector<SheetRow> rows;
   std::istringstream in(text);
   std::string line;
-  std::vector<std::string> header;
-  int lineno = 0;
-  std::vector<Task> good;
-  std::set<std::string> ids;
-  while (std::getline(in, line)) {
-    ++lineno;
+  for (int lineno = 1; std::getline(in, line); ++lineno) {
     if (lineno == 1 && line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);  // UTF-8 BOM (Excel)
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (core::trim(line).empty()) continue;
-    const std::string where = name + ":" + std::to_string(lineno);
-    auto cells = core::split_csv(line);
+    rows.push_back({lineno, core::split_csv(line)});
+  }
+  return import_rows(name, rows, who);
+}
+
+ImportReport Ledger::import_sheet(const std::string& name, const std::string& bytes, const std::string& who) {
+  if (!looks_like_xlsx(bytes)) return import_csv(name, bytes, who);
+  ImportReport rep;
+  try {
+    return import_rows(name, read_first_sheet(bytes, name), who);
+  } catch (const core::Error& e) {
+    rep.errors.push_back({e.where(), e.why()});
+  }
+  return rep;
+}
+
+ImportReport Ledger::import_rows(const std::string& name, const std::vector<SheetRow>& rows, const std::string& who) {
+  ImportReport rep;
+  std::vector<std::string> header;
+  std::vector<Task> good;
+  std::set<std::string> ids;
+  for (const SheetRow& row : rows) {
+    const auto& cells = row.cells;
+    if (std::all_of(cells.begin(), cells.end(), [](const std::string& c) { return core::trim(c).empty(); })) continue;
+    const std::string where = name + ":" + std::to_string(row.number);
     if (header.empty()) {
       for (const auto& c : cells) {
         const std::string col(core::trim(c));
@@ -184,10 +204,7 @@ ImportReport Ledger::import_file(const std::string& path, const std::string& who
   if (!in) throw core::Error(path, "cannot read");
   std::ostringstream s;
   s << in.rdbuf();
-  const std::string text = s.str();
-  if (text.rfind("PK\x03\x04", 0) == 0)
-    throw core::Error(path, "an XLSX workbook: save the sheet as CSV (UTF-8) first; XLSX import is not supported yet");
-  return import_csv(std::filesystem::path(path).filename().string(), text, who);
+  return import_sheet(std::filesystem::path(path).filename().string(), s.str(), who);
 }
 
 std::string Ledger::export_xlsx(core::Date today) const {

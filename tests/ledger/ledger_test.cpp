@@ -3,12 +3,16 @@
 #include "ledger/ledger.h"
 
 #include "core/error.h"
+#include "core/text.h"
+#include "ledger/xlsx_sheet.h"
 #include "model/city.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <sstream>
+#include <xlsxwriter.h>
 #include <fstream>
 #include <unistd.h>
 
@@ -140,20 +144,67 @@ TEST(Ledger, ExportIsAWorkbook) {
   EXPECT_EQ(x.substr(0, 4), std::string("PK\x03\x04", 4));  // a ZIP container, as every XLSX is
 }
 
-TEST(Ledger, XlsxUploadIsRefusedWithAdvice) {
+// The same sheet as kSheet written by Excel's writer (libxlsxwriter), with DC-01's deadline as
+// a real date cell (serial 45473 = 2024-06-30: 2024-01-01 is 45292, plus 181 days) and a blank
+// row 3: the same rows are refused, under the row numbers Excel shows.
+TEST(Ledger, ImportsAnXlsxWorkbookWithRowNumbersAsExcelShows) {
   TempDb db;
-  const auto f = db.dir / "sheet.xlsx";
+  const auto f = db.dir / "台账.xlsx";
   {
-    ledger::Ledger lg(datong(), db.url());
-    const std::string x = lg.export_xlsx({2025, 1, 1});
-    std::ofstream(f, std::ios::binary) << x;
-    try {
-      lg.import_file(f.string(), "a");
-      FAIL();
-    } catch (const core::Error& e) {
-      EXPECT_THAT(e.why(), ::testing::HasSubstr("save the sheet as CSV"));
+    lxw_workbook* wb = workbook_new(f.c_str());
+    lxw_worksheet* ws = workbook_add_worksheet(wb, "督察整改");
+    lxw_format* date = workbook_add_format(wb);
+    format_set_num_format(date, "yyyy-mm-dd");
+    std::istringstream in(std::string(kSheet).substr(3));  // without the BOM
+    lxw_row_t r = 0;
+    for (std::string line; std::getline(in, line); ++r) {
+      if (r == 2) ++r;  // leave Excel row 3 blank
+      const auto cells = core::split_csv(line);
+      for (std::size_t c = 0; c < cells.size(); ++c) {
+        if (cells[c].empty()) continue;
+        if (r == 1 && c == 6) worksheet_write_number(ws, r, lxw_col_t(c), 45473, date);
+        else worksheet_write_string(ws, r, lxw_col_t(c), cells[c].c_str(), nullptr);
+      }
     }
+    ASSERT_EQ(workbook_close(wb), LXW_NO_ERROR);
   }
+  ledger::Ledger lg(datong(), db.url());
+  const auto rep = lg.import_file(f.string(), "张三");
+  EXPECT_EQ(rep.rows, 9u);
+  EXPECT_EQ(rep.created, 5u);
+  ASSERT_EQ(rep.errors.size(), 4u);
+  EXPECT_EQ(rep.errors[0].where, "台账.xlsx:5");  // DC-03, unknown county (CSV line 4)
+  EXPECT_THAT(rep.errors[0].why, ::testing::HasSubstr("unknown county '某县'"));
+  EXPECT_EQ(rep.errors[1].where, "台账.xlsx:7");
+  EXPECT_EQ(rep.errors[3].where, "台账.xlsx:11");
+  const auto dc01 = lg.find("DC-01");
+  ASSERT_TRUE(dc01);
+  ASSERT_TRUE(dc01->deadline);
+  EXPECT_EQ(core::format_date(*dc01->deadline), "2024-06-30");
+  EXPECT_EQ(dc01->county, "140214");  // 云冈区 by name, as in the CSV import
+}
+
+TEST(Ledger, ABrokenWorkbookIsAnErrorNotAnImport) {
+  TempDb db;
+  ledger::Ledger lg(datong(), db.url());
+  const auto rep = lg.import_sheet("bad.xlsx", std::string("PK\x03\x04", 4) + "not really a zip", "a");
+  EXPECT_EQ(rep.created, 0u);
+  ASSERT_EQ(rep.errors.size(), 1u);
+  EXPECT_EQ(rep.errors[0].where, "bad.xlsx");
+  EXPECT_THAT(rep.errors[0].why, ::testing::HasSubstr("not an XLSX workbook"));
+}
+
+TEST(Ledger, ExcelSerialDays) {
+  // 1900 date system: 1 = 1900-01-01; 61 = 1900-03-01 (after Excel's phantom 1900-02-29);
+  // 45292 = 2024-01-01; 2958465 = 9999-12-31 (Excel's last date).
+  EXPECT_EQ(core::format_date(*ledger::excel_serial_date("1")), "1900-01-01");
+  EXPECT_EQ(core::format_date(*ledger::excel_serial_date("59")), "1900-02-28");
+  EXPECT_EQ(core::format_date(*ledger::excel_serial_date("61")), "1900-03-01");
+  EXPECT_EQ(core::format_date(*ledger::excel_serial_date("45292")), "2024-01-01");
+  EXPECT_EQ(core::format_date(*ledger::excel_serial_date("2958465")), "9999-12-31");
+  EXPECT_FALSE(ledger::excel_serial_date("45292.5"));
+  EXPECT_FALSE(ledger::excel_serial_date("0"));
+  EXPECT_FALSE(ledger::excel_serial_date("2024-01-01"));
 }
 
 }  // namespace
