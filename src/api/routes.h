@@ -12,6 +12,10 @@
 #include <functional>
 #include <optional>
 
+namespace skyriver::alert {
+class WarningDesk;
+}
+
 namespace skyriver::api {
 
 struct AuditRequest {
@@ -29,6 +33,8 @@ struct Context {
   // The eco-compensation statement of a period ("2026Q3") as assess::to_json gives it; throws
   // core::Error for a bad period.
   std::function<nlohmann::json(const std::string& period)> compensation;
+  // Heavy-pollution warnings (alert/warning_desk.h); null when the city has no warning.toml.
+  alert::WarningDesk* warnings = nullptr;
 };
 
 void add_routes(Router& router, Context& ctx);
@@ -41,5 +47,6 @@ void add_site_routes(Router& router, Context& ctx);
 void add_air_routes(Router& router, Context& ctx);
 void add_write_routes(Router& router, Context& ctx);
 void add_water_routes(Router& router, Context& ctx);
+void add_warning_routes(Router& router, Context& ctx);
 
 }  // namespace skyriver::api
