@@ -12,8 +12,15 @@
 #include <functional>
 #include <optional>
 
+namespace skyriver::model {
+struct CityConfig;
+}
 namespace skyriver::alert {
+class AlarmService;
 class WarningDesk;
+}
+namespace skyriver::ledger {
+class Ledger;
 }
 
 namespace skyriver::api {
@@ -35,6 +42,11 @@ struct Context {
   std::function<nlohmann::json(const std::string& period)> compensation;
   // Heavy-pollution warnings (alert/warning_desk.h); null when the city has no warning.toml.
   alert::WarningDesk* warnings = nullptr;
+  // Pollution sources, alarms and the ledger (routes_sources.cpp, routes_ledger.cpp); null = the
+  // routes answer 503.
+  const model::CityConfig* city = nullptr;
+  alert::AlarmService* alarms = nullptr;
+  ledger::Ledger* ledger = nullptr;
 };
 
 void add_routes(Router& router, Context& ctx);
@@ -48,5 +60,7 @@ void add_air_routes(Router& router, Context& ctx);
 void add_write_routes(Router& router, Context& ctx);
 void add_water_routes(Router& router, Context& ctx);
 void add_warning_routes(Router& router, Context& ctx);
+void add_source_routes(Router& router, Context& ctx);
+void add_ledger_routes(Router& router, Context& ctx);
 
 }  // namespace skyriver::api
