@@ -6,6 +6,7 @@
 // (`skyriver import` into the same store), noticed by polling the store's import log every 2 s.
 // The API token for write routes: SKYRIVER_API_TOKEN, else `token` in <config>/server.toml
 // [api] (also `read_token` to close reads).
+#include "alert/warning_service.h"
 #include "alert/alarm_service.h"
 #include "alert/webhook.h"
 #include "assess/compensation.h"
@@ -18,6 +19,7 @@
 #include "core/error.h"
 #include "engine/engine.h"
 #include "engine/load.h"
+#include "forecast/daily.h"
 #include "ingest/import/importer.h"
 #include "ingest/hj212/server.h"
 #include "ledger/ledger.h"
@@ -231,6 +233,12 @@ static skyriver::app::Command serve_command{
                                 {"conflicts", sum.conflicts}, {"rejected", sum.rejected}, {"rejects", rejects},
                                 {"new_hourly_values", fresh}};
         };
+        // Day-1..3 daily AQI forecasts are published on this board (the forecast subscribes to
+        // publish here); the warning desk judges each issue and keeps warnings in the store.
+        forecast::DailyAqiBoard daily_board;
+        auto warnings = alert::start_warnings(o->config, o->db, city, eng, daily_board,
+                                              [&hub](const std::string& e, const std::string& d) { hub.publish(e, d); });
+        ctx.warnings = warnings ? warnings->desk.get() : nullptr;
         // Alarms and the ledger (docs/sources.md): kept in the store's journal, announced live.
         const auto alarm_rules = alert::load_alarm_rules(o->config + "/alarms.toml");
         std::unique_ptr<alert::Webhook> alarm_hooks;  // before the service: outlives its thread

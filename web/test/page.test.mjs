@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { openPage } from './browser.mjs';
 
 const URL = process.env.SKYRIVER_URL;
 const HJ212_PORT = Number(process.env.SKYRIVER_HJ212_PORT || 0);
@@ -18,17 +18,7 @@ const problems = [];  // console errors and page errors, all tests long
 
 before(async () => {
   assert.ok(URL, 'SKYRIVER_URL must point at a running skyriver serve');
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  page = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  page.on('requestfailed', (r) => { if (!r.url().includes('/api/stream')) problems.push(`request failed: ${r.url()}`); });
-  await page.goto(URL);
-  await page.waitForFunction(() => document.body.dataset.ready, null, { timeout: 30000 });
+  ({ browser, page } = await openPage(URL, problems));
 });
 after(async () => { await browser?.close(); });
 
