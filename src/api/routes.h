@@ -22,6 +22,9 @@ class WarningDesk;
 namespace skyriver::ledger {
 class Ledger;
 }
+namespace skyriver::forecast {
+class Forecaster;
+}
 
 namespace skyriver::api {
 
@@ -47,6 +50,8 @@ struct Context {
   const model::CityConfig* city = nullptr;
   alert::AlarmService* alarms = nullptr;
   ledger::Ledger* ledger = nullptr;
+  // The air-quality forecast (routes_forecast.cpp); null = the routes answer 503.
+  forecast::Forecaster* forecaster = nullptr;
 };
 
 void add_routes(Router& router, Context& ctx);
@@ -62,5 +67,6 @@ void add_water_routes(Router& router, Context& ctx);
 void add_warning_routes(Router& router, Context& ctx);
 void add_source_routes(Router& router, Context& ctx);
 void add_ledger_routes(Router& router, Context& ctx);
+void add_forecast_routes(Router& router, Context& ctx);
 
 }  // namespace skyriver::api

@@ -10,8 +10,12 @@
 #include "core/error.h"
 #include "core/text.h"
 #include "forecast/backtest.h"
+#include "engine/load.h"
+#include "forecast/forecaster.h"
 #include "forecast/history_files.h"
+#include "forecast/score.h"
 #include "model/city.h"
+#include "store/store.h"
 
 #include <nlohmann/json.hpp>
 
@@ -149,6 +153,24 @@ int run_backtest_command(const std::string& format, const std::string& pollutant
               << fixed(s.rmse_climatology) << " " << std::setw(11) << fixed(100.0 * (1.0 - s.rmse / best)) << " %"
               << "   (" << a.n << ", " << fixed(a.rmse) << ")  " << fixed(100 * s.coverage, 0) << " %\n";
   }
+  // Next-day daily AQI (CNEMC-style scores) of the pollutant alone, model and baselines.
+  nlohmann::json daily_report;
+  const std::pair<const char*, const std::vector<float>*> daily_sources[] = {
+      {"model", &r.predicted}, {"persistence", &r.persistence}, {"climatology", &r.climatology}};
+  for (const auto& [name, series] : daily_sources) {
+    const auto pairs = next_day_pairs(panel, r, *series, hist.label_offset);
+    if (pairs.empty()) break;
+    const DailyScores d = score_days(pairs);
+    daily_report[name] = to_json(d);
+    if (std::string(name) == "model")
+      std::cout << "  next-day daily " << pollutant << " AQI (each hour forecast 24 h ahead, " << d.days
+                << " site-days), level right / hits-misses-false alarms (TS):\n";
+    std::cout << "  " << std::setw(12) << name << "  level " << fixed(100 * d.level_accuracy(), 1) << " %";
+    for (const auto& t : d.thresholds)
+      std::cout << "   >" << t.above << ": " << t.hits << "-" << t.misses << "-" << t.false_alarms << " ("
+                << fixed(t.ts(), 2) << ")";
+    std::cout << "\n";
+  }
   std::cout << "  predictions: " << out_file << "\n";
 
   if (!report_file.empty()) {
@@ -170,9 +192,73 @@ int run_backtest_command(const std::string& format, const std::string& pollutant
       for (int s = 0; s < r.sites; ++s) h["by_site"][panel.site(s)] = score_json(sc.by_site[hi][s]);
       j["horizons"].push_back(h);
     }
+    if (!daily_report.is_null()) j["next_day_daily_aqi"] = daily_report;
     std::ofstream rep(report_file);
     if (!rep) throw core::Error(report_file, "cannot write");
     rep << j.dump(1) << "\n";
+  }
+  return 0;
+}
+
+// The engine of a store (what `serve` would hold).
+void load_engine(engine::Engine& eng, const model::CityConfig& city, store::Store& db) {
+  engine::set_city(eng, city);
+  const auto report = engine::load(eng, db);
+  std::cerr << "forecast: " << report.values << " hourly values loaded\n";
+}
+
+int run_train(const std::string& config, const std::string& db, const std::string& models) {
+  const auto city = model::load_city(config);
+  auto store = store::Store::open(db);
+  engine::Engine eng;
+  load_engine(eng, city, *store);
+  forecast::ForecasterOptions o;
+  o.models_dir = models.empty() ? forecast::models_dir_for(db) : models;
+  const auto t0 = std::chrono::steady_clock::now();
+  const forecast::ModelSet set = forecast::train_from_engine(eng, o, [](const std::string& l) { std::cerr << "forecast: " << l << "\n"; });
+  set.save(o.models_dir);
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::cout << "model " << set.version << ": " << set.models.size() << " models, trained on "
+            << core::format_iso(set.from) << " .. " << core::format_iso(set.to) << " in " << fixed(secs, 0) << " s, saved in "
+            << o.models_dir << "/" << set.version << "\n";
+  for (const auto& m : set.models)
+    if (m.h_first == 1 || m.h_first == 13 || m.h_first == 49)
+      std::cout << "  " << forecast::var_code(m.var) << " +" << m.h_first << ".." << m.h_last << " h (" << forecast::to_string(m.weather)
+                << "): held-out RMSE " << fixed(m.held_out.rmse) << " (persistence " << fixed(m.held_out.rmse_persistence)
+                << ", climatology " << fixed(m.held_out.rmse_climatology) << ")\n";
+  for (const auto& n : set.notes) std::cout << "  " << n << "\n";
+  return 0;
+}
+
+int run_score(const std::string& config, const std::string& db, const std::string& from, const std::string& to, bool json) {
+  const auto city = model::load_city(config);
+  auto store = store::Store::open(db);
+  engine::Engine eng;
+  load_engine(eng, city, *store);
+  const core::Instant a = parse_label_time("--from", from), b = parse_label_time("--to", to);
+  if (b <= a) throw core::Error("--to", "must be after --from");
+  const auto s = forecast::score_stored(*store, eng, a, b);
+  if (json) {
+    std::cout << forecast::to_json(s).dump(1) << "\n";
+    return 0;
+  }
+  std::cout << s.issues << " issues in [" << from << ", " << to << "): " << s.site_forecasts << " site and " << s.area_forecasts
+            << " area forecasts\n  hourly RMSE / MAE at 1, 6, 24, 48, 72 h (n at 24 h):\n";
+  for (int v = 0; v < forecast::kPollutantCount; ++v) {
+    std::cout << "  " << std::setw(5) << forecast::var_code(v);
+    for (int h : {1, 6, 24, 48, 72}) {
+      const auto& e = s.by_horizon[v][h - 1];
+      std::cout << "  " << std::setw(3) << h << " h " << fixed(e.rmse()) << " / " << fixed(e.mae());
+    }
+    std::cout << "  (n " << s.by_horizon[v][23].n << ")\n";
+  }
+  for (int l = 0; l < 3; ++l) {
+    const auto& d = s.daily[l];
+    std::cout << "  daily AQI, day " << l + 1 << " (" << d.days << " area-days): level right " << fixed(100 * d.level_accuracy())
+              << " %, primary right " << fixed(100 * d.primary_accuracy()) << " % of " << d.primary_days;
+    for (const auto& t : d.thresholds)
+      std::cout << ", >" << t.above << " hits/misses/false " << t.hits << "/" << t.misses << "/" << t.false_alarms;
+    std::cout << "\n";
   }
   return 0;
 }
@@ -182,7 +268,9 @@ int run_backtest_command(const std::string& format, const std::string& pollutant
 static app::Command forecast_command{
     "forecast", "air-quality forecast: backtest, train, score", [](CLI::App& cmd) {
       struct Opts {
-        CLI::App *backtest = nullptr;
+        CLI::App *backtest = nullptr, *train = nullptr, *score = nullptr;
+        std::string db = "var/skyriver.db", models, from, to;
+        bool json = false;
         std::string format = "uci", pollutant = "pm25", met = "none", train_to, test_from, test_to,
                     horizons = "1,24,48,72", out = "preds.csv", config = "config/datong", report;
         int issue_step = 1;
@@ -204,7 +292,19 @@ static app::Command forecast_command{
       b->add_option("--report", o->report, "write the scores (per horizon and site) as JSON");
       b->add_option("--issue-step", o->issue_step, "train on every n-th issue hour (default 1)");
       b->add_option("files", o->files, "observation files")->required();
+      o->train = cmd.add_subcommand("train", "train the forecast models on the store's history and save them");
+      o->train->add_option("--config", o->config, "city configuration folder");
+      o->train->add_option("--db", o->db, "store URL or SQLite file");
+      o->train->add_option("--models", o->models, "models folder (default: models/ beside the store)");
+      o->score = cmd.add_subcommand("score", "score the stored forecasts issued in [--from, --to) against the observations");
+      o->score->add_option("--config", o->config, "city configuration folder");
+      o->score->add_option("--db", o->db, "store URL or SQLite file");
+      o->score->add_option("--from", o->from, "first issue time (YYYY-MM-DD or YYYY-MM-DD HH:MM)")->required();
+      o->score->add_option("--to", o->to, "end of the issue times (exclusive)")->required();
+      o->score->add_flag("--json", o->json, "print JSON");
       return [o]() -> int {
+        if (o->train->parsed()) return run_train(o->config, o->db, o->models);
+        if (o->score->parsed()) return run_score(o->config, o->db, o->from, o->to, o->json);
         if (o->backtest->parsed())
           return run_backtest_command(o->format, o->pollutant, o->met, o->train_to, o->test_from, o->test_to,
                                       o->horizons, o->out, o->config, o->report, std::max(1, o->issue_step),

@@ -20,6 +20,7 @@
 #include "engine/engine.h"
 #include "engine/load.h"
 #include "forecast/daily.h"
+#include "forecast/forecaster.h"
 #include "ingest/import/importer.h"
 #include "ingest/hj212/server.h"
 #include "ledger/ledger.h"
@@ -55,6 +56,8 @@ struct ServeOptions {
   app::Hj212Options hj212;
   int threads = 0;
   double poll = 2;
+  std::string forecast_models;     // default: models/ beside the store (forecast::models_dir_for)
+  int forecast_retrain_days = 7;   // 0 = never train
 };
 
 // The page: --web, else web/ in the working directory, else web/ beside the build folder
@@ -162,6 +165,9 @@ static skyriver::app::Command serve_command{
       cmd.add_option("--web", o->web, "folder of the page (default: ./web)");
       cmd.add_option("--threads", o->threads, "HTTP threads (default: hardware threads, at least 2)")->check(CLI::Range(0, 256));
       cmd.add_option("--poll", o->poll, "seconds between looks at the store's import log")->capture_default_str()->check(CLI::Range(0.1, 3600.0));
+      cmd.add_option("--forecast-models", o->forecast_models, "forecast models folder (default: models/ beside the store)");
+      cmd.add_option("--forecast-retrain-days", o->forecast_retrain_days,
+                     "retrain the forecast after this many days of new data (0 = never train)")->capture_default_str()->check(CLI::Range(0, 3650));
       return [o]() -> int {
         namespace asio = boost::asio;
         const auto city = model::load_city(o->config);
@@ -239,6 +245,24 @@ static skyriver::app::Command serve_command{
         auto warnings = alert::start_warnings(o->config, o->db, city, eng, daily_board,
                                               [&hub](const std::string& e, const std::string& d) { hub.publish(e, d); });
         ctx.warnings = warnings ? warnings->desk.get() : nullptr;
+        // The air-quality forecast (docs/forecast.md): issues whenever the data's latest hour moves,
+        // keeps each issue in the journal and publishes the areas' daily AQI on the board.
+        forecast::ForecasterOptions fo;
+        fo.models_dir = o->forecast_models.empty() ? forecast::models_dir_for(o->db) : o->forecast_models;
+        fo.retrain_days = std::max(1, o->forecast_retrain_days);
+        fo.train = o->forecast_retrain_days > 0;
+        fo.poll_seconds = std::max(o->poll, 30.0);
+        forecast::Forecaster forecaster(eng, o->db, &daily_board, fo);
+        forecaster.on_issue([&hub](const forecast::Issue& i) {
+          hub.publish("forecast", nlohmann::json{{"issued", core::format_iso(i.issued)}, {"model_version", i.model_version}}.dump());
+        });
+        try {
+          forecaster.prime();
+        } catch (const std::exception& e) {
+          std::cerr << "skyriver: forecast: first issue failed: " << e.what() << std::endl;
+        }
+        forecaster.start();
+        ctx.forecaster = &forecaster;
         // Alarms and the ledger (docs/sources.md): kept in the store's journal, announced live.
         const auto alarm_rules = alert::load_alarm_rules(o->config + "/alarms.toml");
         std::unique_ptr<alert::Webhook> alarm_hooks;  // before the service: outlives its thread

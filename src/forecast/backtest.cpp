@@ -2,10 +2,13 @@
 
 #include "core/error.h"
 #include "forecast/model_set.h"
+#include "standards/aqi.h"
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
+#include <map>
 
 namespace skyriver::forecast {
 
@@ -13,6 +16,7 @@ BacktestResult run_backtest(const Panel& panel, const BacktestSpec& spec) {
   if (spec.issue_to <= spec.issue_from) throw core::Error("backtest", "empty test period");
   if (spec.train_end <= 0) throw core::Error("backtest", "no training hours before the test period");
   BacktestResult r;
+  r.var = spec.var;
   r.horizons = spec.horizons;
   r.sites = panel.site_count();
   r.issues = spec.issue_to - spec.issue_from;
@@ -105,6 +109,41 @@ BacktestScores score_backtest(const BacktestResult& r) {
     out.by_horizon_all.push_back(all.score());
     out.by_site.emplace_back();
     for (const auto& a : site) out.by_site.back().push_back(a.score());
+  }
+  return out;
+}
+
+std::vector<DayPair> next_day_pairs(const Panel& panel, const BacktestResult& r, const std::vector<float>& forecast,
+                                    core::Instant label_offset) {
+  std::vector<DayPair> out;
+  const auto hi = std::find(r.horizons.begin(), r.horizons.end(), 24);
+  if (hi == r.horizons.end()) return out;
+  const int var = r.var;
+  if (var != kPm25 && var != kPm10) return out;
+  const auto scale = var == kPm25 ? standards::Scale::pm25_24h : standards::Scale::pm10_24h;
+  const int h = int(hi - r.horizons.begin());
+  for (int s = 0; s < r.sites; ++s) {
+    struct Day {
+      double p = 0, y = 0;
+      int np = 0, ny = 0;
+    };
+    std::map<std::int64_t, Day> days;  // by the label's Beijing day
+    for (int i = 0; i < r.issues; ++i) {
+      const std::size_t c = r.at(h, s, i);
+      const core::Instant label = panel.time(r.issue_from + i + 24) + label_offset;
+      Day& d = days[core::days_from_civil(core::beijing_date(label))];  // the day the file writes
+      if (!std::isnan(forecast[c])) d.p += forecast[c], ++d.np;
+      if (!std::isnan(r.actual[c])) d.y += r.actual[c], ++d.ny;
+    }
+    for (const auto& [day, d] : days) {
+      if (d.np < 20 || d.ny < 20) continue;
+      const core::Date date = core::civil_from_days(day);
+      const auto e = standards::edition_for(date);
+      const auto pf = standards::iaqi(e, scale, d.p / d.np), po = standards::iaqi(e, scale, d.y / d.ny);
+      if (!pf || !po) continue;
+      const std::string code(var_code(var));
+      out.push_back({panel.site(s), date, *pf, *po, *pf > 50 ? code : "", *po > 50 ? code : ""});
+    }
   }
   return out;
 }

@@ -7,6 +7,7 @@
 // with Weather::future, the weather of the hours up to its target).
 #pragma once
 
+#include "forecast/daily_score.h"
 #include "forecast/horizon_model.h"
 
 #include <nlohmann/json_fwd.hpp>
@@ -30,6 +31,7 @@ struct BacktestSpec {
 };
 
 struct BacktestResult {
+  int var = kPm25;
   std::vector<int> horizons;
   int sites = 0, issues = 0;  // issue i is panel hour issue_from + i
   int issue_from = 0;
@@ -58,5 +60,15 @@ struct BacktestScores {
   std::vector<std::vector<Score>> by_site;          // [horizon index][site], common rows
 };
 BacktestScores score_backtest(const BacktestResult& r);
+
+// Next-day daily AQI of the backtest's pollutant alone (its IAQI on the 24-h scale; PM2.5 and
+// PM10 only: the other pollutants' daily AQI needs more than one series): for each site and
+// day D as the files label it, the mean of D's hourly predictions made 24 h ahead (so every
+// hour of D was forecast during D-1) against the mean of the observed hours, both needing 20
+// hours (GB 3095 daily validity). `label_offset` maps a panel hour to its file label. Empty
+// when the backtest has no 24-h horizon or the pollutant is not PM. `forecast` is r.predicted or
+// a baseline of the same shape (r.persistence: the previous day; r.climatology).
+std::vector<DayPair> next_day_pairs(const Panel& panel, const BacktestResult& r, const std::vector<float>& forecast,
+                                    core::Instant label_offset);
 
 }  // namespace skyriver::forecast

@@ -32,10 +32,10 @@ struct BoosterParams {
   double subsample = 0.8;
   double colsample_bytree = 0.8;
   double lambda = 1.0;
-  int max_bin = 256;
+  int max_bin = 64;     // coarse bins: several times faster, no loss seen at these sizes
   int threads = 2;
   int max_rounds = 1500;
-  int early_stop = 50;  // rounds without improvement on the validation set
+  int early_stop = 20;  // rounds without improvement on the validation set
   std::uint64_t seed = 1;
 };
 

@@ -151,7 +151,7 @@ nlohmann::json Climatology::to_json() const {
       for (int m = 1; m <= 12; ++m)
         for (int h = 0; h < 24; ++h) {
           const float x = mean_[cell(int(s), v, m, h)];
-          means.push_back(std::isnan(x) ? nlohmann::json() : nlohmann::json(std::round(x * 100) / 100));
+          means.push_back(std::isnan(x) ? nlohmann::json() : nlohmann::json(x));  // exact: a loaded set predicts as trained
           counts.push_back(count_[cell(int(s), v, m, h)]);
         }
       site[std::string(var_code(v))] = {{"mean", means}, {"count", counts}};

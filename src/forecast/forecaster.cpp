@@ -6,6 +6,7 @@
 #include "store/store.h"
 
 #include <chrono>
+#include <filesystem>
 #include <iostream>
 #include <map>
 
@@ -170,7 +171,13 @@ void Forecaster::start() {
   });
 }
 
-void Forecaster::step() {
+std::string models_dir_for(const std::string& url) {
+  if (url.find("://") != std::string::npos || url.starts_with("postgres")) return "var/models";
+  const std::filesystem::path parent = std::filesystem::path(url).parent_path();
+  return (parent.empty() ? std::filesystem::path("models") : parent / "models").string();
+}
+
+std::optional<core::Instant> Forecaster::issue_if_due() {
   if (!store_) store_ = store::Store::open(url_);
   const auto now = engine_.read([](const engine::Engine& e) { return e.latest_hour("air"); });
   // A saved model set, once.
@@ -190,12 +197,20 @@ void Forecaster::step() {
   if (!now) {
     std::lock_guard lock(mutex_);
     state_ = "waiting for air data";
-    return;
+    return now;
   }
-  auto current = models();
-  // Issue first with what there is, so a forecast (perhaps a fallback) exists at once.
+  const auto current = models();
+  // Issue with what there is, so a forecast (perhaps a fallback) exists at once.
   if (!issued_for_ || *issued_for_ != *now || issued_with_ != (current ? current->version : "")) issue(*now);
+  return now;
+}
 
+void Forecaster::prime() { issue_if_due(); }
+
+void Forecaster::step() {
+  const auto now = issue_if_due();
+  if (!now) return;
+  auto current = models();
   std::string why;
   if (!current) why = "no model yet";
   else if (*now + core::kHour - current->to >= core::Instant(o_.retrain_days) * core::kDay)
@@ -204,6 +219,8 @@ void Forecaster::step() {
           std::to_string(o_.retrain_days) + " days of new data";
   if (why.empty() || !o_.train) return;
   if (current && current->to > *now) return;  // trained on newer data than the engine holds
+  if (tried_training_for_ == *now) return;      // failed on this data already: wait for more
+  tried_training_for_ = *now;
   {
     std::lock_guard lock(mutex_);
     state_ = "training (" + why + ")";

@@ -65,6 +65,10 @@ int apply_weather_forecasts(store::Store& s, const engine::Engine& e, Panel& pan
 nlohmann::json record_body(const PlaceForecast& p, const Issue& issue);
 std::string record_key(const PlaceForecast& p);
 
+// The models folder beside a store: <folder of the SQLite file>/models, or var/models for a
+// server URL.
+std::string models_dir_for(const std::string& store_url);
+
 class Forecaster {
  public:
   using Listener = std::function<void(const Issue&)>;
@@ -72,6 +76,9 @@ class Forecaster {
   ~Forecaster();  // stops the thread
 
   void on_issue(Listener l);
+  // Loads the newest saved model set and issues once, now, on the caller's thread (no
+  // training): `serve` calls it before it answers, so /api/forecast has an issue at once.
+  void prime();
   void start();  // the background thread
   // One step of the thread (tests): load or train when due, issue when the data moved.
   void step();
@@ -82,6 +89,7 @@ class Forecaster {
 
  private:
   void issue(core::Instant latest_hour);
+  std::optional<core::Instant> issue_if_due();  // loads the saved set once; the data's latest hour
   void log(const std::string& line);
 
   engine::Engine& engine_;
@@ -99,6 +107,7 @@ class Forecaster {
   std::optional<core::Instant> issued_for_;  // the data hour of the latest issue
   std::string issued_with_;                  // the model version of the latest issue
   bool tried_saved_ = false;
+  std::optional<core::Instant> tried_training_for_;  // the data hour of the last training run
 
   std::mutex thread_mutex_;
   std::condition_variable cv_;

@@ -16,14 +16,14 @@ namespace fs = std::filesystem;
 BoosterParams params_for(Weather weather, int h_first) {
   BoosterParams p;
   if (h_first <= 3) {  // the last hours say most: deep trees
-    p.max_depth = 7, p.min_child_weight = 20, p.eta = 0.05, p.subsample = 0.8, p.colsample_bytree = 0.8;
+    p.max_depth = 6, p.min_child_weight = 20, p.eta = 0.1, p.subsample = 0.8, p.colsample_bytree = 0.8;
   } else if (h_first <= 24 || weather == Weather::future) {
     p.max_depth = weather == Weather::future ? 6 : 4;
     p.min_child_weight = weather == Weather::future ? 50 : 200;
-    p.eta = weather == Weather::future ? 0.05 : 0.03;
+    p.eta = weather == Weather::future ? 0.1 : 0.06;
     p.subsample = 0.7, p.colsample_bytree = 0.5;
   } else {  // beyond a day without weather: additive stumps on top of the anchor
-    p.max_depth = 1, p.min_child_weight = 500, p.eta = 0.02, p.subsample = 0.7, p.colsample_bytree = 0.7;
+    p.max_depth = 1, p.min_child_weight = 500, p.eta = 0.04, p.subsample = 0.7, p.colsample_bytree = 0.7;
   }
   return p;
 }
@@ -223,6 +223,7 @@ ModelSet train_models(const Panel& panel, const TrainOptions& o) {
                 " h, weather " + std::string(to_string(w)));
         BoosterParams p = params_for(w, b[0]);
         p.threads = o.threads;
+        if (o.max_rounds > 0) p.max_rounds = o.max_rounds, p.early_stop = std::min(p.early_stop, o.max_rounds);
         try {
           s.models.push_back(fit_horizon_model(panel, s.clim, w, var, b[0], b[1], span, p));
         } catch (const core::Error& e) {

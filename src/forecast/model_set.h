@@ -40,6 +40,7 @@ struct TrainOptions {
   int issue_step = 2;             // train on every n-th issue hour
   int threads = 2;
   int min_days = 60;              // fewer days of a pollutant: no model (the fallback serves)
+  int max_rounds = 0;             // cap on boosting rounds (0 = params_for's; tests use a few)
   std::function<void(const std::string&)> log;
 };
 

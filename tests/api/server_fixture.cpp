@@ -47,7 +47,7 @@ Server::Server() {
     setenv("SKYRIVER_API_TOKEN", token_.c_str(), 1);
     const std::string config = src + "/config/datong", web = src + "/web";
     execl(bin.c_str(), bin.c_str(), "serve", "--config", config.c_str(), "--db", db.c_str(), "--port", "0", "--web",
-          web.c_str(), "--poll", "0.5", "--threads", "2", (char*)nullptr);
+          web.c_str(), "--poll", "0.5", "--threads", "2", "--forecast-retrain-days", "0", (char*)nullptr);
     _exit(127);
   }
   close(out[1]);

@@ -84,6 +84,7 @@ TEST(Issue, GapAtIssueTimeIsStatedAndNothingCrashes) {
   to.pollutants = {kPm25};
   to.min_days = 20;
   to.issue_step = 6;
+  to.max_rounds = 20;  // seconds, not minutes: the path is tested, not the skill
   ModelSet ms = train_models(panel, to);
   IssueOptions o;
   o.t = t;
@@ -124,6 +125,7 @@ TEST(ModelSet, SavedAndLoadedPredictsTheSame) {
   to.pollutants = {kPm25};
   to.min_days = 20;
   to.issue_step = 6;
+  to.max_rounds = 20;  // seconds, not minutes: the path is tested, not the skill
   const ModelSet ms = train_models(panel, to);
   const fs::path dir = fs::temp_directory_path() / ("skyriver-models-" + std::to_string(::getpid()));
   ms.save(dir.string());

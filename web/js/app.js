@@ -4,6 +4,7 @@
 // Colours always come from the API (the official AQI / water-class colours), never from here.
 import { t, lang, setLang, apply, paramNames, unitOf } from './i18n.js';
 import { initWarnings, renderWarnings } from './warning.js';
+import { initForecast, renderForecast } from './forecast.js';
 import { outletSeries, initSources, openSource, refreshSources } from './sources.js';
 
 const CITY = '140200';
@@ -283,7 +284,7 @@ async function main() {
     setLang(lang === 'zh' ? 'en' : 'zh');
     const live = document.getElementById('live');
     if (live.classList.contains('on') && !state.lastEvent) document.getElementById('live-text').textContent = t('liveOn');
-    renderLegend(); renderMap(); renderNow(); renderYear(); renderWater(); renderWarnings();
+    renderLegend(); renderMap(); renderNow(); renderYear(); renderWater(); renderWarnings(); renderForecast();
     await renderCalendar();
     await renderCompensation();
     if (state.dayDetail) await showDay(state.dayDetail.date);
@@ -301,6 +302,7 @@ async function main() {
   window.addEventListener('resize', () => Object.values(charts).forEach((c) => c.resize()));
   const live = connectLive();
   await initWarnings(live);
+  await initForecast({ api, state }, live).catch((e) => console.warn(e.message));
   await initSources({ api, state, redrawMap: renderMap }).catch((e) => console.warn(e.message));
   state.ready = true;
   document.body.dataset.ready = 'yes';

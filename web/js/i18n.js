@@ -2,6 +2,9 @@
 // language; apply() rewrites every element carrying data-i18n.
 const texts = {
   zh: {
+    fcTitle: '空气质量预报（未来 72 小时）', fcBand: '10–90% 区间', fcLead: ['明天', '后天', '第三天'], fcModel: '模型',
+    fcFallbackOnly: '暂无模型：气候均值与最新值加权（兜底预报）', fcIssued: '发布', fcWeather: '气象', fcWeatherNone: '未用气象预报',
+    fcWeatherForecast: '已用气象预报', fcNone: '暂无预报',
     warnHistory: '重污染天气预警', warnLevel: '级别', warnNumber: '编号', warnAreas: '范围', warnStart: '启动', warnEnd: '解除', warnSteps: '记录',
     warnInForce: '预警生效中', warnInForceShort: '生效中', warnSince: '自', warnNotice: '预警信息发布单', warnProposal: '预警建议',
     warnFrom: '生效', warnAwaiting: '待值班人员确认发布', warnRules: '分级标准', warnNone: '暂无预警记录',
@@ -26,6 +29,9 @@ const texts = {
       '儿童、老年人和病人应当留在室内，避免体力消耗，一般人群应避免户外活动'],
   },
   en: {
+    fcTitle: 'Air-quality forecast (next 72 h)', fcBand: '10–90 % band', fcLead: ['tomorrow', 'day 2', 'day 3'], fcModel: 'model',
+    fcFallbackOnly: 'no model yet: climatology blended with the latest value (fallback)', fcIssued: 'issued', fcWeather: 'weather',
+    fcWeatherNone: 'no weather forecast used', fcWeatherForecast: 'weather forecast used', fcNone: 'no forecast yet',
     warnHistory: 'Heavy-pollution warnings', warnLevel: 'Level', warnNumber: 'Number', warnAreas: 'Areas', warnStart: 'Start', warnEnd: 'Lifted', warnSteps: 'Steps',
     warnInForce: 'Warning in force', warnInForceShort: 'in force', warnSince: 'since', warnNotice: 'notice', warnProposal: 'Proposed',
     warnFrom: 'from', warnAwaiting: 'awaiting the duty officer', warnRules: 'Rule set', warnNone: 'no warnings yet',

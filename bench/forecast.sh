@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# The forecast's honest backtest (issue 11, docs/forecast.md): PM2.5 on the 12 UCI Beijing sites,
+# trained on the hours labelled before 2016-03-01, every hour of 2016-03-01 .. 2017-03-01 issued
+# at 1/24/48/72 h, without weather (--met none) and with the observed weather standing in for a
+# perfect weather forecast (--met observed). Prints each run's summary (model, persistence and
+# month x hour climatology RMSE per horizon; next-day daily AQI scores), its wall time and peak
+# memory (max RSS), and the machine's load; the JSON reports (per site) stay in OUT_DIR.
+#
+#   bash bench/forecast.sh [BUILD_DIR] [OUT_DIR]     (needs build/skyriver)
+#   ISSUE_STEP=2 (default) trains on every 2nd issue hour; HORIZONS=1,24,48,72 (default)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=${1:-$root/build}
+out=${2:-$(mktemp -d /tmp/skyriver-bench-forecast.XXXXXX)}
+bin=$build/skyriver
+data=${SKYRIVER_SHARED_DIR:-$root/../shared}/data/beijing_prsa
+[ -x "$bin" ] || { echo "build skyriver first ($bin)" >&2; exit 1; }
+[ -d "$data" ] || { echo "no UCI Beijing data at $data (set SKYRIVER_SHARED_DIR)" >&2; exit 1; }
+mkdir -p "$out"
+echo "cores: $(nproc); load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+for met in none observed; do
+  /usr/bin/time -f "%e %M" -o "$out/time_$met.txt" "$bin" forecast backtest --format uci --pollutant pm25 \
+    --met "$met" --train-to 2016-03-01 --test-from 2016-03-01 --test-to 2017-03-01 \
+    --horizons "${HORIZONS:-1,24,48,72}" --issue-step "${ISSUE_STEP:-2}" --config "$root/config/datong" \
+    --out "$out/preds_$met.csv" --report "$out/report_$met.json" "$data"/PRSA_Data_*.csv.gz \
+    2> "$out/log_$met.txt" | tee "$out/summary_$met.txt"
+  read -r secs rss < "$out/time_$met.txt"
+  echo "  --met $met: wall ${secs} s, max RSS $((rss / 1024)) MB, load after: $(cut -d' ' -f1-3 /proc/loadavg)"
+done
+echo "reports: $out"
