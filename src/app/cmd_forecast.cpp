@@ -76,7 +76,7 @@ int run_backtest_command(const std::string& format, const std::string& pollutant
                          const std::string& train_to, const std::string& test_from,
                          const std::string& test_to, const std::string& horizons, const std::string& out_file,
                          const std::string& config, const std::string& report_file, int issue_step,
-                         const std::vector<std::string>& files) {
+                         int max_rounds, const std::vector<std::string>& files) {
   using namespace forecast;
   const auto var = var_of(pollutant);
   if (!var || *var >= kPollutantCount)
@@ -94,6 +94,7 @@ int run_backtest_command(const std::string& format, const std::string& pollutant
   spec.weather = met == "observed" ? Weather::future : Weather::none;
   spec.horizons = parse_horizons(horizons);
   spec.issue_step = issue_step;
+  spec.max_rounds = max_rounds;
 
   const auto started = std::chrono::steady_clock::now();
   const model::CityConfig city = model::load_city(config);
@@ -273,7 +274,7 @@ static app::Command forecast_command{
         bool json = false;
         std::string format = "uci", pollutant = "pm25", met = "none", train_to, test_from, test_to,
                     horizons = "1,24,48,72", out = "preds.csv", config = "config/datong", report;
-        int issue_step = 1;
+        int issue_step = 1, max_rounds = 0;
         std::vector<std::string> files;
       };
       auto o = std::make_shared<Opts>();
@@ -291,6 +292,7 @@ static app::Command forecast_command{
       b->add_option("--config", o->config, "city configuration folder (parameters, sites)");
       b->add_option("--report", o->report, "write the scores (per horizon and site) as JSON");
       b->add_option("--issue-step", o->issue_step, "train on every n-th issue hour (default 1)");
+      b->add_option("--max-rounds", o->max_rounds, "cap on boosting rounds (0 = the tuned settings; for quick runs)");
       b->add_option("files", o->files, "observation files")->required();
       o->train = cmd.add_subcommand("train", "train the forecast models on the store's history and save them");
       o->train->add_option("--config", o->config, "city configuration folder");
@@ -308,7 +310,7 @@ static app::Command forecast_command{
         if (o->backtest->parsed())
           return run_backtest_command(o->format, o->pollutant, o->met, o->train_to, o->test_from, o->test_to,
                                       o->horizons, o->out, o->config, o->report, std::max(1, o->issue_step),
-                                      o->files);
+                                      std::max(0, o->max_rounds), o->files);
         return 0;
       };
     }};

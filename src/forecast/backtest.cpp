@@ -35,6 +35,7 @@ BacktestResult run_backtest(const Panel& panel, const BacktestSpec& spec) {
     if (spec.log) spec.log("training " + std::string(var_code(spec.var)) + " +" + std::to_string(h) + " h");
     BoosterParams params = params_for(spec.weather, h);
     params.threads = spec.params.threads;
+    if (spec.max_rounds > 0) params.max_rounds = spec.max_rounds, params.early_stop = std::min(params.early_stop, spec.max_rounds);
     const HorizonModel m = fit_horizon_model(panel, clim, spec.weather, spec.var, h, h, span, params);
     r.models.push_back(m.card());
     FeatureBuilder fb(panel, clim, spec.weather);

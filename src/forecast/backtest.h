@@ -26,6 +26,7 @@ struct BacktestSpec {
   int issue_from = 0, issue_to = 0;  // test issue hours [issue_from, issue_to)
   int valid_hours = 365 * 24;        // held out at the end of training (tuning, intervals)
   int issue_step = 1;                // training issue hours: every n-th
+  int max_rounds = 0;                // cap on boosting rounds (0 = params_for's; quick test runs)
   BoosterParams params;               // only .threads is read: the rest is params_for(weather, h)
   std::function<void(const std::string&)> log;  // progress lines (may be empty)
 };

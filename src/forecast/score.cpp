@@ -1,5 +1,6 @@
 #include "forecast/score.h"
 
+#include "core/error.h"
 #include "engine/air.h"
 #include "standards/edition.h"
 #include "forecast/forecaster.h"
