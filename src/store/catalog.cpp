@@ -1,6 +1,7 @@
 #include "store/catalog.h"
 
 #include "core/error.h"
+#include "store/sql_common.h"
 
 #include <algorithm>
 #include <chrono>
@@ -14,11 +15,6 @@ constexpr core::Instant kGapPatience = 600;  // seconds a skipped id is looked f
 
 core::Instant now_s() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
-Interval interval_of(std::string_view s, const std::string& where) {
-  if (auto i = parse_interval(s)) return *i;
-  throw core::Error(where, "unknown interval '" + std::string(s) + "' in the series table");
 }
 
 }  // namespace
@@ -73,7 +69,7 @@ void Catalog::read_series(const std::string& where, std::span<const Param> args)
   db_.run("SELECT id, site, parameter, interval, source_kind FROM series" + where, args, [&](const Row& r) {
     if (series_.count(r.i64(0))) return;
     add_series(r.i64(0), SeriesKey{std::string(r.text(1)), std::string(r.text(2)),
-                                   interval_of(r.text(3), db_.where()), std::string(r.text(4))});
+                                   detail::interval_from_db(std::string(r.text(3)), db_.where()), std::string(r.text(4))});
   });
 }
 

@@ -1,6 +1,7 @@
 #include "store/schema.h"
 
 #include "core/error.h"
+#include "store/sql_common.h"
 
 #include <algorithm>
 
@@ -76,9 +77,16 @@ CREATE TABLE IF NOT EXISTS archived_months(
   month INTEGER PRIMARY KEY, name TEXT NOT NULL, at {bigint} NOT NULL);
 )SQL";
 
-Interval interval_of(std::string_view s, const std::string& where) {
-  if (auto i = parse_interval(s)) return *i;
-  throw core::Error(where, "unknown interval '" + std::string(s) + "' in the store");
+// A row of a version-1/2 observations or conflicts table, selected with kOldCols.
+constexpr const char* kOldCols = "site, parameter, time, interval, source_kind, value, unit, flag, source, received_at";
+Observation old_observation(const Row& r, const std::string& where) {
+  Observation o;
+  o.site = r.text(0), o.parameter = r.text(1), o.time = r.i64(2);
+  o.interval = detail::interval_from_db(std::string(r.text(3)), where);
+  o.source_kind = r.text(4), o.value = r.real(5), o.unit = r.text(6);
+  o.flag = r.text(7).empty() ? 'N' : r.text(7)[0];
+  o.source = r.text(8), o.received_at = r.i64(9);
+  return o;
 }
 
 // Version 1/2 observations (renamed *_old) into version 3, a page of rows at a time in the
@@ -86,7 +94,6 @@ Interval interval_of(std::string_view s, const std::string& where) {
 void copy_observations(Backend& db, Catalog& catalog) {
   const auto& d = db.dialect();
   constexpr std::size_t kPage = 50000;
-  const std::string cols = "site, parameter, time, interval, source_kind, value, unit, flag, source, received_at";
   const std::string order = " ORDER BY site, parameter, time, interval, source_kind LIMIT " + std::to_string(kPage);
   const std::string after = " WHERE (site, parameter, time, interval, source_kind) > (" + d.param(1) + "," +
                             d.param(2) + "," + d.param(3) + "," + d.param(4) + "," + d.param(5) + ")";
@@ -103,15 +110,8 @@ void copy_observations(Backend& db, Catalog& catalog) {
               std::string_view(l.source_kind)};
     }
     std::vector<Observation> next;
-    db.run("SELECT " + cols + " FROM observations_old" + (first ? "" : after) + order, args, [&](const Row& r) {
-      Observation o;
-      o.site = r.text(0), o.parameter = r.text(1), o.time = r.i64(2);
-      o.interval = interval_of(r.text(3), db.where());
-      o.source_kind = r.text(4), o.value = r.real(5), o.unit = r.text(6);
-      o.flag = r.text(7).empty() ? 'N' : r.text(7)[0];
-      o.source = r.text(8), o.received_at = r.i64(9);
-      next.push_back(std::move(o));
-    });
+    db.run(std::string("SELECT ") + kOldCols + " FROM observations_old" + (first ? "" : after) + order, args,
+           [&](const Row& r) { next.push_back(old_observation(r, db.where())); });
     if (next.empty()) return;
     page = std::move(next);
     rows.assign(page.size(), StoredRow{});
@@ -129,17 +129,8 @@ void copy_observations(Backend& db, Catalog& catalog) {
 void copy_conflicts(Backend& db, Catalog& catalog) {
   const auto& d = db.dialect();
   std::vector<Observation> all;
-  db.run("SELECT site, parameter, time, interval, source_kind, value, unit, flag, source, received_at FROM "
-         "conflicts_old ORDER BY id",
-         {}, [&](const Row& r) {
-           Observation o;
-           o.site = r.text(0), o.parameter = r.text(1), o.time = r.i64(2);
-           o.interval = interval_of(r.text(3), db.where());
-           o.source_kind = r.text(4), o.value = r.real(5), o.unit = r.text(6);
-           o.flag = r.text(7).empty() ? 'N' : r.text(7)[0];
-           o.source = r.text(8), o.received_at = r.i64(9);
-           all.push_back(std::move(o));
-         });
+  db.run(std::string("SELECT ") + kOldCols + " FROM conflicts_old ORDER BY id", {},
+         [&](const Row& r) { all.push_back(old_observation(r, db.where())); });
   std::vector<StoredRow> rows(all.size());
   catalog.resolve(all, rows, true);
   std::string ins = "INSERT INTO conflicts(series, time, value, flag, unit, source, line, received_at) VALUES(";
