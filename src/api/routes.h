@@ -6,6 +6,8 @@
 #include "api/router.h"
 #include "api/sse.h"
 #include "engine/engine.h"
+#include "report/inputs.h"
+#include "store/store.h"
 
 #include <nlohmann/json.hpp>
 
@@ -29,6 +31,10 @@ struct Context {
   // The eco-compensation statement of a period ("2026Q3") as assess::to_json gives it; throws
   // core::Error for a bad period.
   std::function<nlohmann::json(const std::string& period)> compensation;
+  // Targets, plan and documents (routes_targets.cpp): the configuration folder's contents, and
+  // a way to run a function with the store (serialised with the server's other store users).
+  const report::Inputs* inputs = nullptr;
+  std::function<void(const std::function<void(store::Store&)>&)> with_store;
 };
 
 void add_routes(Router& router, Context& ctx);
@@ -41,5 +47,6 @@ void add_site_routes(Router& router, Context& ctx);
 void add_air_routes(Router& router, Context& ctx);
 void add_write_routes(Router& router, Context& ctx);
 void add_water_routes(Router& router, Context& ctx);
+void add_target_routes(Router& router, Context& ctx);
 
 }  // namespace skyriver::api
