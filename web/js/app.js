@@ -29,7 +29,7 @@ function textColor(hex) { return ['#ffff00', '#00e400'].includes((hex || '').toL
 function mapOption() {
   const air = [], water = [];
   for (const s of state.sites) {
-    if (s.lon === null) continue;
+    if (s.lon === null || (s.kind !== 'air' && s.kind !== 'water')) continue;  // outlets: their own layer (sources.js)
     const l = state.latest.find((x) => x.site === s.id) ?? {};
     const item = { name: s.name, id: s.id, value: [s.lon, s.lat, l.aqi ?? null], itemStyle: { color: l.color ?? '#aaaaaa' }, latest: l };
     (s.kind === 'water' ? water : air).push(item);
@@ -58,7 +58,7 @@ function mapOption() {
 }
 function renderMap() { charts.map.setOption(mapOption(), { replaceMerge: ['series'] }); }
 function zoomTo(urban) {
-  const pts = state.sites.filter((s) => s.lon !== null);
+  const pts = state.sites.filter((s) => s.lon !== null && (s.kind === 'air' || s.kind === 'water'));
   if (urban && pts.length) {
     const lons = pts.map((s) => s.lon), lats = pts.map((s) => s.lat);
     state.center = [(Math.min(...lons) + Math.max(...lons)) / 2, (Math.min(...lats) + Math.max(...lats)) / 2];
