@@ -5,6 +5,7 @@
 // and the store come through Context (set by `skyriver serve`).
 #include "api/routes.h"
 
+#include "assess/plan_store.h"
 #include "assess/target_months.h"
 #include "assess/target_progress.h"
 #include "core/error.h"
@@ -107,8 +108,9 @@ void add_target_routes(Router& router, Context& ctx) {
                });
              });
 
+  // Not cached: water samples and plan entries in the store change it too.
   router.add("GET", "/api/report/{kind}",
-             cached({"The bureau's documents: kind = day (date=YYYY-MM-DD), month (month=YYYY-MM) or year (year=YYYY); "
+             RouteDoc{"The bureau's documents: kind = day (date=YYYY-MM-DD), month (month=YYYY-MM) or year (year=YYYY); "
                      "format json (default) or html (printable on A4)",
                      "targets",
                      {{"kind", "path", "string", "day | month | year", true, {"day", "month", "year"}, "month"},
@@ -116,7 +118,7 @@ void add_target_routes(Router& router, Context& ctx) {
                       {"date", "query", "string", "day YYYY-MM-DD (kind day)", false, {}, "2019-07-15"},
                       {"year", "query", "integer", "year (kind year)", false, {}, "2019"},
                       {"format", "query", "string", "json or html", false, {"json", "html"}, "json"}},
-                     "application/json", {{"type", "object"}, {"required", {"kind", "areas", "notes"}}}}),
+                     "application/json", {{"type", "object"}, {"required", {"kind", "areas", "notes"}}}},
              [&ctx](const Request& req) {
                const auto& in = inputs_of(ctx);
                const std::string kind = req.get("kind");
@@ -150,6 +152,55 @@ void add_target_routes(Router& router, Context& ctx) {
                  return res;
                }
                return ok(r.json);
+             });
+
+  // Not cached: entries change the answer without changing the engine's data version.
+  router.add("GET", "/api/plan",
+             RouteDoc{"The plan's indicator register (表3-1): each indicator's base, 2025 target, the year's value (computed or "
+                     "entered), status (met | not_met | no_target | no_data), trend and the history of entries",
+                     "targets",
+                     {{"year", "query", "integer", "year (default: the year of the latest data)", false, {}, "2019"}},
+                     "application/json", {{"type", "object"}, {"required", {"year", "indicators"}}}},
+             [&ctx](const Request& req) {
+               const auto& in = inputs_of(ctx);
+               if (!in.plan) throw ApiError(404, "not_found", "no plan register (plan_indicators.toml) in this configuration");
+               return with_store(ctx, [&](store::Store* db) {
+                 const auto entries = db ? assess::plan_entries(*db) : std::vector<assess::PlanEntry>{};
+                 return ctx.engine.read([&](const engine::Engine& e) {
+                   const int year = req.has("year") ? std::stoi(req.get("year")) : month_param(Request{}, e).first;
+                   json list = json::array();
+                   for (const auto& s : assess::plan_status(*in.plan, year, entries, assess::platform_values(e, in.city, db, in.water_rules)))
+                     list.push_back(assess::to_json(s));
+                   return ok({{"year", year}, {"indicators", list}});
+                 });
+               });
+             });
+
+  router.add("POST", "/api/plan/entries",
+             {"Enter a value (or the target assigned for the year) of a plan indicator: body JSON {indicator, year, value?, "
+              "target?, note?, who?}. Kept in the store's journal with who and when; a correction is a new entry, nothing "
+              "is overwritten.",
+              "write", {}, "application/json", {{"type", "object"}, {"required", {"id", "indicator", "year", "who", "at"}}}, true,
+              "application/json"},
+             [&ctx](const Request& req) {
+               const auto& in = inputs_of(ctx);
+               if (!in.plan) throw ApiError(404, "not_found", "no plan register (plan_indicators.toml) in this configuration");
+               if (!ctx.with_store) throw ApiError(503, "no_store", "this server has no store to keep entries in");
+               const json body = json::parse(req.body, nullptr, false);
+               if (body.is_discarded()) throw bad_parameter("body", "is not JSON");
+               assess::PlanEntry e;
+               try {
+                 e = assess::validate_plan_entry(*in.plan, body);
+               } catch (const core::Error& err) {
+                 throw bad_parameter(err.where(), err.why());
+               }
+               if (body.contains("who") && body["who"].is_string()) e.who = body["who"].get<std::string>();
+               ctx.with_store([&](store::Store& db) { e = assess::add_plan_entry(db, e); });
+               json j = assess::plan_entry_body(e);
+               j["id"] = e.id;
+               j["who"] = e.who;
+               j["at"] = core::format_iso(e.at);
+               return ok(j);
              });
 }
 

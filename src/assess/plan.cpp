@@ -221,7 +221,8 @@ nlohmann::json to_json(const PlanStatus& s) {
   const PlanIndicator& i = *s.indicator;
   auto opt = [](std::optional<double> v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); };
   nlohmann::json trend = nlohmann::json::array(), history = nlohmann::json::array();
-  for (const auto& p : s.trend) trend.push_back({{"year", p.year}, {"value", p.value}, {"origin", p.origin}});
+  for (const auto& p : s.trend)
+    trend.push_back({{"year", p.year}, {"value", standards::round_half_even(p.value, 2)}, {"origin", p.origin}});
   for (const auto& e : s.history)
     history.push_back({{"id", e.id}, {"year", e.year}, {"value", opt(e.value)}, {"target", opt(e.target)},
                        {"note", e.note}, {"who", e.who}, {"at", core::format_iso(e.at)}});
@@ -239,7 +240,7 @@ nlohmann::json to_json(const PlanStatus& s) {
           {"target_text", i.target_text},
           {"computed", i.computed.empty() ? nlohmann::json(nullptr) : nlohmann::json(i.computed)},
           {"year", s.year},
-          {"value", opt(s.value)},
+          {"value", s.value ? nlohmann::json(standards::round_half_even(*s.value, 2)) : nlohmann::json(nullptr)},
           {"origin", s.origin},
           {"target", opt(s.target)},
           {"status", s.status},

@@ -20,7 +20,10 @@ Figure air_figure(const st::PeriodSummary& s, const Indicator& ind) {
     f.complete = s.complete;
     f.days = s.conc_days[unsigned(st::Pollutant::pm25)];
   } else if (c == "good_ratio" || c == "heavy_days") {
-    f.value = c == "good_ratio" ? s.good_ratio : (s.valid_days ? double(s.heavy_days) : st::kMissing);
+    // The ratio from the counts, not the summary's 2-decimal ratio: rounding it again to the
+    // indicator's one decimal would round twice (93.548 -> 93.55 -> 93.6 instead of 93.5).
+    const double ratio = s.valid_days ? 100.0 * s.good_days / s.valid_days : st::kMissing;
+    f.value = c == "good_ratio" ? ratio : (s.valid_days ? double(s.heavy_days) : st::kMissing);
     f.complete = s.days_complete;
     f.days = s.valid_days;
   } else if (auto p = st::pollutant_from_code(c)) {

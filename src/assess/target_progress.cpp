@@ -91,6 +91,7 @@ Allowance remaining_allowance(const Indicator& ind, const Target& annual, std::s
     good += s == st::DayStatus::good;
     heavy += (d.aqi.aqi ? *d.aqi.aqi : d.aqi.max_iaqi) > 200;
   }
+  if (valid == 0) return a;  // nothing measured so far (no station): no allowance to speak of
   if (c == "good_ratio") {
     const int n = valid + remaining_days;
     const int need = int(std::ceil(*annual.value * n / 100.0 - 1e-9));

@@ -3,6 +3,7 @@
 
 #include "assess/compensation_report.h"
 #include "assess/compensation_store.h"
+#include "assess/plan_store.h"
 #include "assess/target_progress.h"
 #include "assess/water_period_store.h"
 #include "core/error.h"
@@ -123,13 +124,14 @@ json side_json(const AreaProgress& a, bool ytd) {
 
 // Notes on figures below their data minimum and areas without data, for one side.
 void minimum_notes(const std::vector<AreaProgress>& areas, bool ytd, const std::string& label, std::vector<std::string>& notes) {
+  std::vector<std::string> empty;
   for (const auto& a : areas) {
     const st::PeriodSummary& s = ytd ? a.ytd_summary : a.month_summary;
     bool any = false;
     for (const auto& p : a.items)
       if (p.indicator->air && !std::isnan((ytd ? p.ytd : p.month).value)) any = true;
     if (!any) {
-      notes.push_back(fmt::format("{}（{}）{}：无空气质量监测数据，不参与排名。", a.name, a.code, label));
+      empty.push_back(fmt::format("{}（{}）", a.name, a.code));
       continue;
     }
     std::vector<std::string> parts;
@@ -142,6 +144,8 @@ void minimum_notes(const std::vector<AreaProgress>& areas, bool ytd, const std::
       notes.push_back(fmt::format("{}（{}）{}：以下数值未达到数据有效性要求（应有有效日数 {} 天，GB 3095 表4、HJ 663），仅供参考，不参与排名：{}。",
                                   a.name, a.code, label, s.required_days, fmt::join(parts, "，")));
   }
+  if (!empty.empty())
+    notes.push_back(fmt::format("{}{}：无空气质量监测数据（未设国控站点或站点未运行），不参与排名。", fmt::join(empty, "、"), label));
 }
 
 void target_notes(const std::vector<AreaProgress>& areas, std::vector<std::string>& notes) {
@@ -240,7 +244,8 @@ Table figures_table(const std::vector<AreaProgress>& areas, bool ytd, const std:
   return t;
 }
 
-// Targets table: PM2.5, good-day ratio and composite against the side's targets.
+// Targets table: PM2.5, good-day ratio, O3 and composite against the side's targets; the gap
+// cell is green when the target is met and red when not.
 Table targets_table(const std::vector<AreaProgress>& areas, bool ytd, const std::string& title, const std::string& sheet) {
   Table t;
   t.title = title, t.sheet = sheet;
@@ -248,19 +253,20 @@ Table targets_table(const std::vector<AreaProgress>& areas, bool ytd, const std:
   const char* codes[] = {"pm25", "good_ratio", "o3_8h", "composite"};
   for (const char* c : codes) {
     const std::string n(short_name(c));
-    t.head.insert(t.head.end(), {n, n + "目标", n + "差距", n + "评价"});
+    t.head.insert(t.head.end(), {n, n + "目标", n + "差距"});
   }
-  if (ytd) t.head.insert(t.head.end(), {"余下日均 PM2.5 须低于", "尚可超标（非优良）天数"});
+  if (ytd) t.head.insert(t.head.end(), {"余下日均PM2.5须低于", "尚可非优良天数"});
   for (const auto& a : areas) {
     std::vector<Cell> row{Cell::of_text(a.name)};
     for (const char* c : codes) {
       const IndicatorProgress& p = *a.item(c);
-      const int d = c == std::string_view("good_ratio") ? 1 : p.indicator->decimals;
+      const int d = p.indicator->decimals;
       row.push_back(figure_cell(p, ytd));
       row.push_back(target_cell(ytd ? p.year_target : p.month_target, d));
       const double gap = ytd ? p.ytd_gap : p.month_gap;
-      row.push_back(Cell::of_number(std::isnan(gap) ? std::nullopt : std::optional<double>(st::round_half_even(gap, d)), d));
-      row.push_back(met_cell(ytd ? p.ytd_met : p.month_met));
+      const auto met = ytd ? p.ytd_met : p.month_met;
+      row.push_back(Cell::of_number(std::isnan(gap) ? std::nullopt : std::optional<double>(st::round_half_even(gap, d)), d,
+                                    !met ? "" : *met ? "good" : "bad"));
     }
     if (ytd) {
       const auto& pm = a.item("pm25")->allowance;
@@ -271,8 +277,8 @@ Table targets_table(const std::vector<AreaProgress>& areas, bool ytd, const std:
     }
     t.rows.push_back(std::move(row));
   }
-  t.note = "差距 = 实际值 − 目标值；目标后标 * 者为默认值或待确认；“待定”为规划未给出数值、待市里下达。" +
-           std::string(ytd ? "余下额度假定年内余下各日均为有效日（见 docs/targets.md）；负值表示年度目标已无法完成。" : "");
+  t.note = "差距 = 实际值 − 目标值，绿色为达标、红色为未达标；目标后标 * 者为默认值或待确认；“待定”为规划未给出数值、待市里下达。" +
+           std::string(ytd ? "余下额度假定年内余下各日均为有效日（见 docs/targets.md）；红色负值表示年度目标已无法完成。" : "");
   return t;
 }
 
@@ -291,7 +297,7 @@ Table water_table(const st::CityWater& w) {
       row.push_back(Cell::of_text(""));
     } else {
       for (int i = 0; i < 4; ++i) row.push_back(Cell::of_text("—"));
-      row.push_back(Cell::of_text(s.excluded.empty() ? "无监测数据" : s.excluded, "incomplete"));
+      row.push_back(Cell::of_text("本期无有效样本，未评价", "incomplete"));  // the reason in English is in the JSON
     }
     t.rows.push_back(std::move(row));
   }
@@ -386,7 +392,7 @@ Report month_report(const Sources& s, int year, int month) {
   r.json["daily_aqi"] = chart_json(days);
   if (water.month)
     for (const auto& sec : water.month->sections)
-      if (!sec.eval) notes.push_back(fmt::format("断面 {}（{}）本月{}，未评价。", sec.name, sec.id, sec.excluded.empty() ? "无监测数据" : sec.excluded));
+      if (!sec.eval) notes.push_back(fmt::format("断面 {}（{}）本月无有效样本，未评价。", sec.name, sec.id));
   r.json["notes"] = notes;
 
   Document& d = r.doc;
@@ -542,21 +548,14 @@ Report year_report(const Sources& s, int year) {
   if (water.ytd) d.tables.push_back(water_table(*water.ytd));
   json plan = nullptr;
   if (s.plan) {
-    auto computed = [&](const std::string& kind, int y) -> std::optional<double> {
-      if (y != year) return std::nullopt;
-      const AreaProgress& city = areas.front();
-      if (kind == "air.good_ratio" && city.ytd_summary.days_complete) return city.ytd_summary.good_ratio;
-      if (kind == "air.pm25" && city.item("pm25")->ytd.complete) return city.item("pm25")->ytd.value;
-      const auto& w = kind == "water.good_share" ? city.item("water_good_share")->ytd : city.item("water_worse_v_share")->ytd;
-      if (kind.rfind("water.", 0) == 0 && !std::isnan(w.value)) return w.value;
-      return std::nullopt;
-    };
+    const assess::ComputeFn computed = assess::platform_values(s.engine, s.city, s.store, s.water_rules);
     plan = json::array();
     Table pt;
     pt.title = fmt::format("规划指标（表3-1）{}年情况", year);
     pt.sheet = "plan";
     pt.head = {"序号", "指标", "单位", "2020年", "2025年目标", year == 0 ? "" : fmt::format("{}年", year), "来源", "状态", "属性", "责任部门"};
-    for (const auto& st : assess::plan_status(*s.plan, year, s.plan_entries, computed)) {
+    const auto entries = s.store ? assess::plan_entries(*s.store) : std::vector<assess::PlanEntry>{};
+    for (const auto& st : assess::plan_status(*s.plan, year, entries, computed)) {
       plan.push_back(assess::to_json(st));
       const auto& i = *st.indicator;
       const char* status = st.status == "met" ? "达标" : st.status == "not_met" ? "未达标" : st.status == "no_target" ? "目标待下达" : "无数据";

@@ -42,8 +42,7 @@ struct Sources {
   store::Store* store = nullptr;                  // water sections, compensation, plan entries
   const assess::Rules* compensation = nullptr;    // quarter-end months
   standards::EvaluationRules water_rules = standards::default_rules();
-  const assess::PlanConfig* plan = nullptr;       // annual report
-  std::vector<assess::PlanEntry> plan_entries;
+  const assess::PlanConfig* plan = nullptr;       // annual report (entries from the store)
 };
 
 struct Report {

@@ -36,7 +36,9 @@ table { width: 100%; border-collapse: collapse; font-size: 9pt; page-break-insid
 tr { page-break-inside: avoid; }
 th, td { border: 1px solid #9aa7b2; padding: 1mm 1.4mm; text-align: center; }
 th { background: #eef2f5; font-weight: 600; }
-td:first-child, th:first-child { text-align: left; }
+td:first-child, th:first-child { text-align: left; white-space: nowrap; }
+table.wide { font-size: 7.5pt; }
+table.wide th, table.wide td { padding: 0.6mm 0.8mm; }
 td.bad { color: #c0392b; font-weight: 600; }
 td.good { color: #1e8449; }
 td.incomplete { color: #8a6d3b; background: #fcf8e3; }
@@ -86,7 +88,7 @@ void chart_svg(const Document& d, std::ostream& out) {
 }  // namespace
 
 void write_html(const Document& d, std::ostream& out) {
-  out << "<!doctype html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<title>" << esc(d.title) << " " << esc(d.subtitle)
+  out << "<!doctype html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<link rel=\"icon\" href=\"data:,\">\n<title>" << esc(d.title) << " " << esc(d.subtitle)
       << "</title>\n<style>" << kStyle << "</style>\n</head>\n<body>\n<header>\n";
   if (!d.issuer.empty()) out << "<div class=\"meta\">" << esc(d.issuer) << "</div>\n";
   out << "<h1>" << esc(d.title) << "</h1>\n<div class=\"sub\">" << esc(d.subtitle) << "</div>\n";
@@ -95,7 +97,8 @@ void write_html(const Document& d, std::ostream& out) {
   bool chart_done = d.chart.empty();
   for (std::size_t t = 0; t < d.tables.size(); ++t) {
     const Table& tb = d.tables[t];
-    out << "<section>\n<h2>" << esc(tb.title) << "</h2>\n<table>\n<thead><tr>";
+    // Wide tables get a smaller type so that they fit the 180 mm of an A4 page.
+    out << "<section>\n<h2>" << esc(tb.title) << "</h2>\n<table" << (tb.head.size() > 10 ? " class=\"wide\"" : "") << ">\n<thead><tr>";
     for (const auto& h : tb.head) out << "<th>" << esc(h) << "</th>";
     out << "</tr></thead>\n<tbody>\n";
     for (const auto& row : tb.rows) {

@@ -273,6 +273,12 @@ void run_case(const std::string& args, const std::string& expected, const std::s
     auto want = kv(x, 0);
     EXPECT_EQ(std::to_string(c.required), want.at("required")) << where;
     EXPECT_EQ(c.complete ? "true" : "false", want.at("complete")) << where;
+  } else if (kind == "rank") {
+    auto v = list(a.at(1));
+    const auto r = rank_ascending(v);
+    std::string got;
+    for (std::size_t i = 0; i < r.size(); ++i) got += (i ? "," : "") + std::to_string(r[i]);
+    EXPECT_EQ(got, x.at(0)) << where;
   } else if (kind == "good_ratio") {
     EXPECT_EQ(fmt(good_day_ratio(int(num(a.at(1))), int(num(a.at(2))))), x.at(0)) << where;
   } else {
