@@ -233,8 +233,11 @@ struct Eval {
     if (!info.quality_params.empty() && !info.quality_params.count(o.parameter)) return;
     SeriesState& s = st.series[o.site + '\x1f' + o.parameter + '\x1f' + std::string(store::to_string(o.interval))];
     if (o.time <= s.last_time) return;
-    s.last_time = o.time;
     const core::Instant period = period_of(o.interval);
+    // Runs (constant, zero) are of consecutive values: a gap in the data ends them.
+    const bool contiguous = s.last_time != kNever && o.time == s.last_time + period;
+    s.last_time = o.time;
+    if (!contiguous) s.in_zero = false, s.run_value = kNaN;
     const double v = o.value;
     const model::PollutantLimit* lim = info.outlet ? info.outlet->limit(o.parameter) : nullptr;
     if (o.flag == 'T' || (lim && lim->range && v > *lim->range)) {

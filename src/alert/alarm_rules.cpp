@@ -127,8 +127,8 @@ AlarmRules load_alarm_rules(const std::string& path) {
   if (auto* t = rd.table("webhook", {"urls"})) {
     rd.get(t, "webhook", "urls", r.webhooks);
     for (const auto& u : r.webhooks)
-      if (u.rfind("http://", 0) != 0 && u.rfind("https://", 0) != 0)
-        rd.problems.push_back(rd.file + ": webhook.urls: '" + u + "' is not an http(s) URL");
+      if (u.rfind("http://", 0) != 0)
+        rd.problems.push_back(rd.file + ": webhook.urls: '" + u + "' is not a plain http:// URL");
   }
   if (!rd.problems.empty()) {
     std::string why;

@@ -168,6 +168,19 @@ TEST(AlarmEngine, DataQualityConstantZeroRange) {
   EXPECT_THAT(dq, ::testing::UnorderedElementsAre("range nox", "zero smoke", "constant o2"));
 }
 
+TEST(AlarmEngine, ConstantRunsDoNotSpanAGap) {
+  alert::AlarmEngine e(datong(), {});
+  // SO2 18 at hours 0-2 and again at 8-10: six equal values, but over a 5-hour gap (no data in
+  // hours 3-7): neither run reaches constant_hours = 6. (Found by the simulated plant: its SO2
+  // was 18 before and after the silence.)
+  std::vector<alert::AlarmChange> all;
+  for (int h : {0, 1, 2, 8, 9, 10}) {
+    auto c = e.observe(std::vector{obs(kPower, "so2", h, 18)}, 100);
+    all.insert(all.end(), c.begin(), c.end());
+  }
+  for (const auto& c : all) EXPECT_NE(c.alarm.kind, "data_quality") << c.alarm.rule;
+}
+
 TEST(AlarmEngine, WaterClassDropOfTwoWithinFourHours) {
   alert::AlarmEngine e(datong(), {});
   // NH3-N 0.4 mg/L is class II (<= 0.5), 1.8 is class V (<= 2.0) (GB 3838-2002 Table 1): a drop

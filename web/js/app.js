@@ -3,6 +3,7 @@
 // station opens its panel. The live stream (/api/stream) refreshes the state within seconds.
 // Colours always come from the API (the official AQI / water-class colours), never from here.
 import { t, lang, setLang, apply, paramNames, unitOf } from './i18n.js';
+import { outletSeries, initSources, openSource, refreshSources } from './sources.js';
 import { setContext, meets, initTargets, refreshTargets, rankingRange, renderYearTargets, renderCountyView } from './targets.js';
 
 const CITY = '140200';
@@ -54,6 +55,7 @@ function mapOption() {
         itemStyle: { borderColor: '#333', borderWidth: 1 }, label: { show: state.zoom > 4, formatter: (p) => p.name, position: 'right', fontSize: 11 } },
       { name: 'water', type: 'scatter', coordinateSystem: 'geo', data: water, symbol: 'triangle', symbolSize: 16, zlevel: 2,
         itemStyle: { borderColor: '#333', borderWidth: 1 } },
+      ...outletSeries(state),
     ],
   };
 }
@@ -273,7 +275,7 @@ async function main() {
   echarts.registerMap('datong', geo);
   Object.assign(state, { sites, areas, levels });
   renderLegend();
-  charts.map.on('click', (p) => { if (p.seriesType === 'scatter') openSite(p.data.id); });
+  charts.map.on('click', (p) => { if (p.seriesType === 'scatter') (p.seriesName === 'outlets' ? openSource : openSite)(p.data.id); });
   charts.calendar.on('click', (p) => { if (p.data?.value) showDay(p.data.value[0]); });
   document.getElementById('panel-close').onclick = () => { document.getElementById('panel').hidden = true; };
   document.getElementById('zoom-urban').onclick = () => zoomTo(true);
@@ -290,6 +292,7 @@ async function main() {
     await renderCompensation();
     if (state.dayDetail) await showDay(state.dayDetail.date);
     if (!document.getElementById('panel').hidden) await openSite(document.getElementById('panel').dataset.site);
+    await refreshSources();
   };
   await refreshState();
   const calArea = document.getElementById('cal-area');
@@ -302,6 +305,7 @@ async function main() {
   if (state.health.now) await showDay(state.health.now.slice(0, 10)).catch(() => {});
   window.addEventListener('resize', () => Object.values(charts).forEach((c) => c.resize()));
   connectLive();
+  await initSources({ api, state, redrawMap: renderMap }).catch((e) => console.warn(e.message));
   state.ready = true;
   document.body.dataset.ready = 'yes';
 }
