@@ -17,6 +17,7 @@
 //     decimal, half to even; composite = sum C_i / S_i (35 70 60 40 4 160), two decimals;
 //   - a month's figure is complete with >= 27 valid days (February 25).
 #include "../support/run_cli.h"
+#include "sample_store.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -214,32 +215,9 @@ Month reckon(const std::vector<Day>& days, int first, int last) {
   return m;
 }
 
-// The sample imported once into a scratch store for this test program.
-struct Store {
-  std::string dir, db;
-  Store() {
-    dir = (std::filesystem::temp_directory_path() / ("skyriver-report-test-" + std::to_string(::getpid()))).string();
-    std::filesystem::create_directories(dir);
-    db = dir + "/store.db";
-    const auto r = skyriver::test::run_cli("import --format cnemc --no-progress --config " + std::string(SKYRIVER_SOURCE_DIR) +
-                                           "/config/datong --db " + db + " " + SKYRIVER_SOURCE_DIR +
-                                           "/data/datong/china_sites_2019_datong_sample.csv.gz");
-    ok = r.status == 0 && r.out.find("rejected 0") != std::string::npos;
-    log = r.out;
-  }
-  ~Store() { std::filesystem::remove_all(dir); }
-  bool ok = false;
-  std::string log;
-};
-
-Store& store() {
-  static Store s;
-  return s;
-}
-
 json bulletin(const std::string& month) {
   const auto r = skyriver::test::run_cli("report month --config " + std::string(SKYRIVER_SOURCE_DIR) + "/config/datong --db " +
-                                         store().db + " --month " + month + " --json");
+                                         skyriver::test::sample_store().db + " --month " + month + " --json");
   EXPECT_EQ(r.status, 0) << r.out;
   return json::parse(r.out, nullptr, false);
 }
@@ -268,7 +246,7 @@ void expect_figures(const json& a, const Month& m, int min_days, const std::stri
 }  // namespace
 
 TEST(DatongSample, JulyBulletinEqualsTheRawFileReckonedIndependently) {
-  ASSERT_TRUE(store().ok) << store().log;
+  ASSERT_TRUE(skyriver::test::sample_store().ok) << skyriver::test::sample_store().log;
   const json j = bulletin("2019-07");
   ASSERT_TRUE(j.is_object());
   EXPECT_EQ(j["month"], "2019-07");
@@ -295,7 +273,7 @@ TEST(DatongSample, JulyBulletinEqualsTheRawFileReckonedIndependently) {
 }
 
 TEST(DatongSample, SeptemberIsBelowTheDataMinimumAndSaysSo) {
-  ASSERT_TRUE(store().ok) << store().log;
+  ASSERT_TRUE(skyriver::test::sample_store().ok) << skyriver::test::sample_store().log;
   const json j = bulletin("2019-09");
   const Month sep = reckon(sample_days(), 243, 272);  // 2019-09-01 .. 09-30
   EXPECT_LT(sep.n[0], 27);  // the sample misses days in September
