@@ -22,7 +22,4 @@ std::string html_escape(std::string_view s);
 std::optional<double> parse_number(std::string_view s);
 std::optional<long long> parse_integer(std::string_view s);
 
-// Text made safe inside HTML elements and attribute values (& < > ").
-std::string html_escape(std::string_view s);
-
 }  // namespace skyriver::core
