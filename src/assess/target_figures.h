@@ -14,6 +14,7 @@ struct Figure {
   bool complete = false;               // reaches the data minimum
   int days = 0;                        // daily values behind it (valid days for the day counts)
   int required = 0;                    // the period's data minimum in days
+  unsigned short_months = 0;           // months below their minimum (standards::Coverage)
 };
 
 Figure air_figure(const standards::PeriodSummary& s, const Indicator& ind);

@@ -213,7 +213,11 @@ json num(double v, int decimals) {
 }
 
 json figure_json(const Figure& f, const Indicator& ind) {
-  return {{"value", num(f.value, ind.decimals)}, {"complete", f.complete}, {"days", f.days}, {"required", f.required}};
+  json months = json::array();  // the months below their data minimum
+  for (int m = 1; m <= 12; ++m)
+    if (f.short_months & (1u << (m - 1))) months.push_back(m);
+  return {{"value", num(f.value, ind.decimals)}, {"complete", f.complete}, {"days", f.days}, {"required", f.required},
+          {"short_months", months}};
 }
 
 }  // namespace

@@ -138,10 +138,16 @@ void minimum_notes(const std::vector<AreaProgress>& areas, bool ytd, const std::
     for (const auto& p : a.items) {
       const assess::Figure& f = ytd ? p.ytd : p.month;
       if (!p.indicator->air || std::isnan(f.value) || f.complete) continue;
-      parts.push_back(fmt::format("{} {} 天", short_name(p.indicator->code), f.days));
+      std::vector<std::string> months;
+      for (int m = 1; m <= 12; ++m)
+        if (f.short_months & (1u << (m - 1))) months.push_back(std::to_string(m));
+      parts.push_back(months.empty() ? fmt::format("{} 有效 {} 天", short_name(p.indicator->code), f.days)
+                                     : fmt::format("{} 有效 {} 天（{}月不足）", short_name(p.indicator->code), f.days,
+                                                   fmt::join(months, "、")));
     }
     if (!parts.empty())
-      notes.push_back(fmt::format("{}（{}）{}：以下数值未达到数据有效性要求（应有有效日数 {} 天，GB 3095 表4、HJ 663），仅供参考，不参与排名：{}。",
+      notes.push_back(fmt::format("{}（{}）{}：以下数值未达到数据有效性要求（每月有效日数不少于 27 天、2月不少于 25 天、"
+                                  "全年不少于 324 天，本期应有 {} 天；GB 3095 表4、HJ 663），仅供参考，不参与排名：{}。",
                                   a.name, a.code, label, s.required_days, fmt::join(parts, "，")));
   }
   if (!empty.empty())

@@ -71,6 +71,7 @@ PeriodSummary summarize_period(std::span<const DailyRecord> days, const Composit
   const Coverage dc = covered([](const DailyRecord& d) { return day_status(d.values, d.aqi) != DayStatus::invalid; });
   s.required_days = dc.required;
   s.days_complete = dc.complete;
+  s.days_short_months = dc.short_months;
 
   s.conc.fill(kMissing);
   struct Field {
@@ -87,7 +88,9 @@ PeriodSummary summarize_period(std::span<const DailyRecord> days, const Composit
   s.complete = !days.empty();
   for (const Field& f : fields) {
     const unsigned i = unsigned(f.p);
-    s.conc_complete[i] = covered([&](const DailyRecord& d) { return !std::isnan(d.values.*f.f); }).complete;
+    const Coverage cc = covered([&](const DailyRecord& d) { return !std::isnan(d.values.*f.f); });
+    s.conc_complete[i] = cc.complete;
+    s.conc_short_months[i] = cc.short_months;
     s.complete = s.complete && s.conc_complete[i];
     std::span<double> v = collect(f.f, f.pm);
     const MeanCount mc = mean_of(v);

@@ -58,8 +58,10 @@ struct PeriodSummary {
   std::array<double, kPollutantCount> conc{};  // C_i, dust days removed for PM; o3 slot NaN
   std::array<int, kPollutantCount> conc_days{};  // daily values behind each C_i
   std::array<bool, kPollutantCount> conc_complete{};  // C_i reaches the data minimum
+  std::array<unsigned, kPollutantCount> conc_short_months{};  // Coverage::short_months of each C_i
   int required_days = 0;        // the period's data minimum in days (data_minimum.h)
   bool days_complete = false;   // valid_days reaches it (the good-day ratio is complete)
+  unsigned days_short_months = 0;  // Coverage::short_months of the valid days
   CompositeIndex composite;
   bool complete = false;        // all six C_i complete: the composite index may be ranked
 };

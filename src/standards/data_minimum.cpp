@@ -36,7 +36,10 @@ Coverage coverage(core::Date first, std::span<const double> daily) {
       c.required += need;
       c.valid += valid;
       year_valid_days += valid;
-      if (valid < need) c.complete = false;
+      if (valid < need) {
+        c.complete = false;
+        c.short_months |= 1u << (month - 1);
+      }
     }
     if (whole_year) {
       // 11 months at 27 + February 25 = 322 < 324: the year rule adds 2 to what is shown.

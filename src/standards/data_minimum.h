@@ -24,6 +24,9 @@ struct Coverage {
   int valid = 0;      // days with a valid value
   int required = 0;   // sum of the months' (and whole years') minima: the number to show
   bool complete = false;  // every month part (and whole year) meets its minimum
+  // Months whose part falls short of its minimum: bit (month - 1); a period over several years
+  // folds them onto the same twelve bits (the notes of a document name the months).
+  unsigned short_months = 0;
 };
 
 // daily[i] is the value of day first + i (NaN = no valid value).

@@ -283,3 +283,26 @@ TEST(DatongSample, SeptemberIsBelowTheDataMinimumAndSaysSo) {
   for (const auto& n : j["notes"]) noted = noted || n.get<std::string>().find("平城区（140213）2019年9月") != std::string::npos;
   EXPECT_TRUE(noted) << j["notes"].dump();
 }
+
+TEST(DatongSample, YearToDateNoteNamesTheMonthsBelowTheMinimum) {
+  ASSERT_TRUE(skyriver::test::sample_store().ok) << skyriver::test::sample_store().log;
+  const json j = bulletin("2019-07");
+  // January..July reckoned month by month from the raw file: the months whose PM2.5 has fewer
+  // valid days than GB 3095 Table 4 asks (27, February 25).
+  static const int start[] = {0, 31, 59, 90, 120, 151, 181, 212};
+  std::string months;
+  int valid = 0;
+  for (int m = 1; m <= 7; ++m) {
+    const Month got = reckon(sample_days(), start[m - 1], start[m] - 1);
+    valid += got.n[0];
+    if (got.n[0] < (m == 2 ? 25 : 27)) months += (months.empty() ? "" : "、") + std::to_string(m);
+  }
+  ASSERT_FALSE(months.empty());  // the sample's year to date is incomplete (June at least)
+  const std::string want = "PM2.5 有效 " + std::to_string(valid) + " 天（" + months + "月不足）";
+  bool noted = false;
+  for (const auto& n : j["notes"]) {
+    const std::string s = n.get<std::string>();
+    noted = noted || (s.find("大同市（140200）2019年1-7月") != std::string::npos && s.find(want) != std::string::npos);
+  }
+  EXPECT_TRUE(noted) << want << "\n" << j["notes"].dump();
+}

@@ -268,6 +268,12 @@ void run_case(const std::string& args, const std::string& expected, const std::s
     auto want = kv(x, 0);
     EXPECT_EQ(std::to_string(c.required), want.at("required")) << where;
     EXPECT_EQ(c.complete ? "true" : "false", want.at("complete")) << where;
+    if (want.count("short")) {  // the months below their minimum, e.g. short=6,8 (none: short=-)
+      std::string got;
+      for (int m = 1; m <= 12; ++m)
+        if (c.short_months & (1u << (m - 1))) got += (got.empty() ? "" : ",") + std::to_string(m);
+      EXPECT_EQ(got.empty() ? "-" : got, want.at("short")) << where;
+    }
   } else if (kind == "rank") {
     auto v = list(a.at(1));
     const auto r = rank_ascending(v);
