@@ -11,6 +11,7 @@
 #include "store/store.h"
 
 #include <benchmark/benchmark.h>
+#include <spdlog/sinks/null_sink.h>
 
 #include <boost/asio.hpp>
 
@@ -146,9 +147,7 @@ struct ServerRig {
   std::vector<SimStation> stations;
   model::CityConfig city;
   std::unique_ptr<store::Store> store;
-  boost::asio::io_context io;
   std::unique_ptr<Server> server;
-  std::thread thread;
   explicit ServerRig(int n) {
     fs::remove_all(dir);
     fs::create_directories(dir);
@@ -161,14 +160,11 @@ struct ServerRig {
     opt.address = "127.0.0.1";
     opt.port = 0;
     opt.archive_dir = (dir / "raw").string();
-    opt.log = [](std::string_view, const std::string&) {};
-    server = std::make_unique<Server>(io, *store, city, opt);
-    thread = std::thread([this] { io.run(); });
+    opt.log = std::make_shared<spdlog::logger>("bench", std::make_shared<spdlog::sinks::null_sink_mt>());
+    server = std::make_unique<Server>(*store, city, opt);
   }
   ~ServerRig() {
     server->stop();
-    io.stop();
-    thread.join();
     server.reset();
     store.reset();
     fs::remove_all(dir);

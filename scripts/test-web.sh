@@ -28,7 +28,8 @@ for _ in $(seq 1 100); do grep -q "serving http" "$work/serve.log" && break; sle
 url=$(grep -o 'http://[0-9.]*:[0-9]*/' "$work/serve.log" | head -n1 || true)
 hj=$(grep -o 'tcp://[0-9.]*:[0-9]*' "$work/serve.log" | head -n1 | sed 's/.*://' || true)
 [ -n "$url" ] || { echo "skyriver serve did not start:"; cat "$work/serve.log"; exit 1; }
-echo "skyriver: page tests against $url (HJ 212 port ${hj:-none})"
+[ -n "$hj" ] || { echo "no HJ 212 port (tcp://...) in the serve log:"; cat "$work/serve.log"; exit 1; }
+echo "skyriver: page tests against $url (HJ 212 port $hj)"
 
 mkdir -p "$root/test-artifacts/web"
 status=0

@@ -4,6 +4,8 @@
 
 namespace skyriver::hj212 {
 
+bool is_secret_command(std::string_view cn) { return cn == "1072" || edition2025::carries_secret(cn); }
+
 bool is_data_command(std::string_view cn, Edition e) {
   if (cn == "2011" || cn == "2051" || cn == "2061" || cn == "2031") return true;
   return e == Edition::hj2025 && edition2025::is_data_command(cn);
@@ -23,8 +25,9 @@ const DecodedView& Decoder::decode(std::string_view text, std::string_view where
     try {
       f = parse_frame(text, where);
     } catch (const Rejected& r) {
-      // A CRC error still names its QN/MN if the segment parses: the answer can echo them.
-      if (r.reason() == "crc" && text.size() >= 10) {
+      // A CRC or length error still names its QN/MN if the segment parses: the answer can echo
+      // them (the segment is what lies between the length field and the CRC either way).
+      if ((r.reason() == "crc" || r.reason() == "length") && text.size() >= 10) {
         std::string_view t = text;
         if (t.substr(t.size() - 2) == "\r\n") t.remove_suffix(2);
         try {

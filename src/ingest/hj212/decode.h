@@ -24,7 +24,7 @@ struct Decoded {
   QnRtn qnrtn = QnRtn::ready;
   std::string message;  // when !ok: where + why
   bool length_variant = false;
-  std::optional<Packet> packet;  // set when the header parsed (even if the CRC failed)
+  std::optional<Packet> packet;  // set when the header parsed (even if the CRC or length failed)
   std::optional<DataBlock> data;  // set for ok data commands (2xxx with DataTime/readings)
 };
 
@@ -52,6 +52,10 @@ class Decoder {
  private:
   DecodedView v_;
 };
+
+// Whether a frame of this CN carries a secret in its CP (1072 NewPW, 2025 1014 key): such
+// frames are archived with the CP redacted (archive.h redact_frame) and their CP never shown.
+bool is_secret_command(std::string_view cn);
 
 // Whether CN carries observations: 2011 2051 2061 2031 (+ the 2025 data commands).
 bool is_data_command(std::string_view cn, Edition e);

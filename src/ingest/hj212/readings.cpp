@@ -76,6 +76,19 @@ std::optional<double> DataView::value(const ReadingView& r, std::string_view suf
   return std::nullopt;
 }
 
+namespace {
+
+bool has_suffix(const DataView& d, std::uint32_t ri, std::string_view suffix) {
+  const ReadingView& r = d.readings[ri];
+  if (suffix == "Flag") return r.flag.has_value();
+  if (suffix == "SampleTime") return r.sample_time.has_value();
+  for (std::uint32_t i = r.first; i < r.end; ++i)
+    if (d.values[i].reading == ri && d.values[i].suffix == suffix) return true;
+  return false;
+}
+
+}  // namespace
+
 void read_fields(std::span<const FieldView> cp, std::string_view where, DataView& d) {
   d.data_time.reset();
   d.readings.clear();
@@ -114,6 +127,10 @@ void read_fields(std::span<const FieldView> cp, std::string_view where, DataView
     }
     seen |= bit;
     last_bit = bit;
+    // A code whose suffix is already filled (a34004-Avg twice in one frame) starts a second
+    // reading of that code: both reach the store, which records the second as a conflict if it
+    // differs; nothing is dropped silently.
+    if (ri < d.readings.size() && has_suffix(d, ri, suffix)) ri = static_cast<std::uint32_t>(d.readings.size());
     if (ri == d.readings.size()) {
       ReadingView nr;
       nr.code = sent;

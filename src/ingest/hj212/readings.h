@@ -8,7 +8,8 @@
 // DataTime is Beijing time YYYYMMDDhhmmss; for 2051/2061/2031 it is the START of the period,
 // for 2011 the sampling instant. 17 digits (with milliseconds, seen from 2005-era devices)
 // are accepted and the milliseconds dropped. A numeric suffix with a non-number, an unknown
-// data flag or a bad time is a rejection naming the field.
+// data flag or a bad time is a rejection naming the field. A code whose suffix comes twice in
+// one frame (a34004-Avg twice) gives two readings of that code, in frame order.
 //
 // Two forms, one logic: read_fields fills a DataView of views into the frame (no allocation
 // per field once its vectors are warm: the ingest path); read_data returns an owning DataBlock
