@@ -5,12 +5,10 @@
 #include "assess/target_progress.h"
 #include "engine/engine.h"
 #include "model/city.h"
+#include "targets_text.h"
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <fstream>
-#include <unistd.h>
 
 using namespace skyriver;
 using engine::Engine;
@@ -25,20 +23,7 @@ void fill(std::vector<engine::Update>& out, const std::string& site, core::Date 
     for (int p = 0; p < 6; ++p) out.push_back({site, kSix[p], t0 + h * core::kHour, v[p]});
 }
 
-const model::CityConfig& city() {
-  static const model::CityConfig c = model::load_city(std::string(SKYRIVER_SOURCE_DIR) + "/config/datong");
-  return c;
-}
-
-assess::Targets targets(const std::string& text) {
-  const auto dir = std::filesystem::temp_directory_path() / ("skyriver-progress-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  const std::string file = (dir / "targets.toml").string();
-  std::ofstream(file) << text;
-  auto t = assess::load_targets(file, city());
-  std::filesystem::remove_all(dir);
-  return t;
-}
+assess::Targets targets(const std::string& text) { return test::targets_from_text(text); }
 
 // 平城区 (X1): July 2018 PM2.5 50, PM10 80; July 2019 PM2.5 40, PM10 70; SO2 12, NO2 30, CO 1.0,
 // O3 100 both years. 云冈区 (Y1): July 2019 PM2.5 20, PM10 40, SO2 6, NO2 20, CO 0.5, O3 80.

@@ -3,29 +3,15 @@
 #include "assess/target_months.h"
 #include "engine/engine.h"
 #include "model/city.h"
+#include "targets_text.h"
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <fstream>
-#include <unistd.h>
 
 using namespace skyriver;
 
 namespace {
-const model::CityConfig& city() {
-  static const model::CityConfig c = model::load_city(std::string(SKYRIVER_SOURCE_DIR) + "/config/datong");
-  return c;
-}
-assess::Targets targets(const std::string& text) {
-  const auto dir = std::filesystem::temp_directory_path() / ("skyriver-months-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  const std::string file = (dir / "targets.toml").string();
-  std::ofstream(file) << text;
-  auto t = assess::load_targets(file, city());
-  std::filesystem::remove_all(dir);
-  return t;
-}
+assess::Targets targets(const std::string& text) { return test::targets_from_text(text); }
 // 2017 and 2018: PM2.5 60 µg/m³ every hour of January-March and October-December, 30 in
 // April-September, at one station of 平城区.
 void two_years(engine::Engine& e) {

@@ -4,35 +4,24 @@
 #include "assess/targets.h"
 #include "core/error.h"
 #include "model/city.h"
+#include "targets_text.h"
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <fstream>
 
 using namespace skyriver;
 
 namespace {
 const std::string kConfig = std::string(SKYRIVER_SOURCE_DIR) + "/config/datong";
+const model::CityConfig& city() { return test::datong_city(); }
 
-const model::CityConfig& city() {
-  static const model::CityConfig c = model::load_city(kConfig);
-  return c;
-}
-
-// Writes `text` to a scratch targets file and loads it; returns the error text ("" if none).
+// Loads `text` as a targets file; returns the error text ("" if none).
 std::string error_of(const std::string& text) {
-  const auto dir = std::filesystem::temp_directory_path() / ("skyriver-targets-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  const std::string file = (dir / "targets.toml").string();
-  std::ofstream(file) << text;
   try {
-    assess::load_targets(file, city());
+    test::targets_from_text(text);
   } catch (const core::Error& e) {
-    std::filesystem::remove_all(dir);
     return e.what();
   }
-  std::filesystem::remove_all(dir);
   return "";
 }
 }  // namespace
