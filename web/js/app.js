@@ -240,9 +240,10 @@ async function refreshState() {
     state.yearRange = { from: `${year}-01-01`, to };
     state.year = await api(`/api/summary?area=${CITY}&from=${year}-01-01&to=${to}`).catch(() => null);
     if (state.year) state.year.to_date = health.now.slice(0, 10);
-    await refreshTargets();
   }
   renderMap(); renderNow(); renderYear(); renderWater();
+  // Targets after the live parts: a new year's targets must not hold back the map.
+  if (health.now) { await refreshTargets(); renderYear(); }
 }
 function connectLive() {
   const live = document.getElementById('live'), text = document.getElementById('live-text');

@@ -77,7 +77,12 @@ const ROWS = ['composite', 'pm25', 'pm10', 'o3_8h', 'good_ratio', 'heavy_days'];
 function figure(f, d) {
   if (!f || f.value === null) return '—';
   const text = ctx.fmt(f.value, d);
-  return f.complete ? text : `<span class="incomplete" title="${ctx.esc(t('belowMinimum'))}">${text}</span>`;
+  if (f.complete) return text;
+  // Valid days against the minimum, and the months that fall short (a year-to-date total can
+  // exceed the minimum and still miss it: every month must meet its own).
+  const months = (f.short_months ?? []).length ? ` · ${t('shortMonths')} ${f.short_months.join(', ')}` : '';
+  const title = `${t('belowMinimum')} · ${t('validDays')} ${f.days} / ${f.required}${months}`;
+  return `<span class="incomplete" title="${ctx.esc(title)}">${text}</span>`;
 }
 function tgt(tg, d) {
   if (!tg) return '—';

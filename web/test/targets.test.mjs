@@ -56,6 +56,9 @@ test('the county view shows the month and the year against target', async () => 
   assert.equal(await cell('pm25', 6), '< 30*');       // the annual target, to be confirmed
   // Jan-Jul is below the data minimum (June has < 27 valid days): shown shaded, not ranked.
   assert.equal(await page.$eval('#county-progress tr[data-indicator="pm25"] td:nth-child(5) span', (e) => e.className), 'incomplete');
+  // Its tooltip: valid days against the minimum (187 = 5 x 27 + 25 + 27), and June, the month
+  // that falls short (the notes' months are checked against the raw file in tests/report).
+  assert.match(await page.$eval('#county-progress tr[data-indicator="pm25"] td:nth-child(5) span', (e) => e.title), / 206 \/ 187 .* 6$/);
   assert.equal(await cell('composite', 9), '—');
   assert.match(await page.getAttribute('#cp-report', 'href'), /\/api\/report\/month\?month=2019-07&format=html/);
   await page.locator('#county-progress').screenshot({ path: `${ART}/county-view.png` });
