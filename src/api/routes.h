@@ -6,6 +6,8 @@
 #include "api/router.h"
 #include "api/sse.h"
 #include "engine/engine.h"
+#include "report/inputs.h"
+#include "store/store.h"
 
 #include <nlohmann/json.hpp>
 
@@ -52,6 +54,10 @@ struct Context {
   ledger::Ledger* ledger = nullptr;
   // The air-quality forecast (routes_forecast.cpp); null = the routes answer 503.
   forecast::Forecaster* forecaster = nullptr;
+  // Targets, plan and documents (routes_targets.cpp): the configuration folder's contents, and
+  // a way to run a function with the store (serialised with the server's other store users).
+  const report::Inputs* inputs = nullptr;
+  std::function<void(const std::function<void(store::Store&)>&)> with_store;
 };
 
 void add_routes(Router& router, Context& ctx);
@@ -68,5 +74,6 @@ void add_warning_routes(Router& router, Context& ctx);
 void add_source_routes(Router& router, Context& ctx);
 void add_ledger_routes(Router& router, Context& ctx);
 void add_forecast_routes(Router& router, Context& ctx);
+void add_target_routes(Router& router, Context& ctx);
 
 }  // namespace skyriver::api

@@ -25,6 +25,7 @@
 #include "ingest/hj212/server.h"
 #include "ledger/ledger.h"
 #include "model/city.h"
+#include "report/inputs.h"
 #include "store/store.h"
 
 #include <boost/asio/signal_set.hpp>
@@ -210,6 +211,14 @@ static skyriver::app::Command serve_command{
             return assess::to_json(assess::compensate(*rules, period, samples));
           };
         }
+        // Targets, plan register and documents (routes_targets.cpp): the configuration's files, and
+        // the store (water samples, compensation, plan entries) under the one store lock.
+        const report::Inputs inputs = report::load_inputs(o->config);
+        ctx.inputs = &inputs;
+        ctx.with_store = [&](const std::function<void(store::Store&)>& f) {
+          std::lock_guard lock(store_mutex);
+          f(*store);
+        };
         ctx.import_file = [&](const std::string& format, const std::string& name, const std::string& body) {
           // The importer reads files: the upload goes to a private temporary file first.
           const bool gz = body.size() > 2 && static_cast<unsigned char>(body[0]) == 0x1f && static_cast<unsigned char>(body[1]) == 0x8b;
