@@ -21,7 +21,7 @@ static engine::Target target_of(const engine::Engine& e, const Request& req) {
   const std::string name = req.has("site") ? "site" : "area";
   const std::string& id = req.get(name);
   if (name == "site" ? !e.site(id) : !e.area(id))
-    throw ApiError(404, "not_found", "parameter '" + name + "': no " + name + " '" + id + "'", name);
+    throw ApiError(404, "not_found", "parameter '" + name + "': no " + name + " " + in_quotes(id), name);
   return engine::air_target(e, id);
 }
 
