@@ -13,6 +13,7 @@
 #include <boost/beast/http.hpp>
 
 #include <chrono>
+#include <limits>
 
 namespace skyriver::api {
 
@@ -95,9 +96,22 @@ awaitable<void> write_response(beast::tcp_stream& stream, Response res, unsigned
   }
 }
 
-// Streams events to one client until it goes away (or stops reading for `timeout`).
-awaitable<void> serve_events(beast::tcp_stream& stream, std::shared_ptr<Subscriber> sub, unsigned version,
+// Reads (and drops) what a stream's client sends until it closes, then says so and wakes the
+// stream. A plain coroutine, not a lambda: its arguments live in its own frame.
+awaitable<void> watch_close(tcp::socket& socket, std::weak_ptr<Subscriber> sub, std::shared_ptr<bool> gone) {
+  char sink[512];
+  boost::system::error_code ec;
+  while (!ec) co_await socket.async_read_some(asio::buffer(sink), asio::redirect_error(use_awaitable, ec));
+  *gone = true;
+  if (auto s = sub.lock()) s->timer.cancel();
+}
+
+// Streams events to one client until it goes away (or stops reading for `timeout`). False
+// (nothing written) when the hub holds `max` streams already.
+awaitable<bool> serve_events(beast::tcp_stream& stream, SseHub& hub, std::size_t max, unsigned version,
                              std::chrono::seconds timeout) {
+  const std::shared_ptr<Subscriber> sub = hub.try_subscribe(co_await asio::this_coro::executor, max);
+  if (!sub) co_return false;
   http::response<http::empty_body> head{http::status::ok, version};
   head.set(http::field::server, "skyriver");
   head.set(http::field::content_type, "text/event-stream; charset=utf-8");
@@ -108,8 +122,13 @@ awaitable<void> serve_events(beast::tcp_stream& stream, std::shared_ptr<Subscrib
   http::response_serializer<http::empty_body> sr{head};
   stream.expires_after(timeout);
   co_await http::async_write_header(stream, sr, use_awaitable);
+  // A stream's client sends nothing more: a read that ends means it went away. Noticed at once,
+  // so that its place under max_streams is free again.
+  auto gone = std::make_shared<bool>(false);
+  asio::co_spawn(co_await asio::this_coro::executor, watch_close(stream.socket(), sub, gone), asio::detached);
   std::string batch = "retry: 2000\nevent: hello\ndata: {}\n\n";
   for (;;) {
+    if (*gone) co_return true;
     if (batch.empty()) {
       std::lock_guard lock(sub->mutex);
       for (auto& e : sub->queue) batch += e;
@@ -178,7 +197,9 @@ class Connection {
     for (;;) {
       http::request_parser<http::empty_body> head;
       head.header_limit(16 * 1024);
-      head.body_limit(boost::none);  // each route's limit is checked below, before any body is read
+      // Each route's limit is checked below, before any body is read (not boost::none: Beast 1.74
+      // compares the length with an empty optional and refuses every body).
+      head.body_limit(std::numeric_limits<std::uint64_t>::max());
       stream.expires_after(o.idle_timeout);
       boost::system::error_code ec;
       co_await http::async_read_header(stream, buffer, head, asio::redirect_error(use_awaitable, ec));
@@ -195,8 +216,10 @@ class Connection {
       Request req;
       const Route* route = nullptr;
       std::optional<Response> refusal;
-      if (!request_of(h, req)) refusal = json_error(400, "bad_request", "malformed percent-encoding in the request target");
-      else refusal = refusal_of(server.router_, req, route);
+      const bool target_ok = request_of(h, req);
+      const bool events = target_ok && req.method == "GET" && req.path == "/api/stream";  // the live stream, not a route
+      if (!target_ok) refusal = json_error(400, "bad_request", "malformed percent-encoding in the request target");
+      else if (!events) refusal = refusal_of(server.router_, req, route);
       const bool upload = route && route->doc.upload;
       const std::size_t limit = upload ? o.upload_limit : o.body_limit;
       if (!refusal && head.content_length() && *head.content_length() > limit)
@@ -211,16 +234,12 @@ class Connection {
         co_return;
       }
 
-      if (req.method == "GET" && req.path == "/api/stream") {
-        auto sub = server.hub_.try_subscribe(co_await asio::this_coro::executor, o.max_streams);
-        if (!sub) {
-          Response busy = json_error(503, "too_many_streams", "the server holds its maximum of " + std::to_string(o.max_streams) +
-                                                                  " live streams; try again later");
-          busy.headers.emplace_back("Retry-After", "10");
-          co_await write_response(stream, std::move(busy), version, false, false, o.request_timeout);
-          co_return;
-        }
-        co_await serve_events(stream, std::move(sub), version, o.request_timeout);
+      if (events) {
+        if (co_await serve_events(stream, server.hub_, o.max_streams, version, o.request_timeout)) co_return;
+        Response busy = json_error(503, "too_many_streams", "the server holds its maximum of " + std::to_string(o.max_streams) +
+                                                                " live streams; try again later");
+        busy.headers.emplace_back("Retry-After", "10");
+        co_await write_response(stream, std::move(busy), version, false, false, o.request_timeout);
         co_return;
       }
 
@@ -278,54 +297,51 @@ class Connection {
   }
 };
 
-void HttpServer::start() {
-  asio::co_spawn(
-      io_,
-      [this]() -> awaitable<void> {
-        asio::steady_timer backoff(io_);
-        std::chrono::milliseconds wait{0};
-        std::size_t failures = 0;
-        for (;;) {
-          boost::system::error_code ec;
-          tcp::socket socket =
-              co_await acceptor_.async_accept(asio::make_strand(io_), asio::redirect_error(use_awaitable, ec));
-          if (ec) {
-            if (ec == asio::error::operation_aborted) co_return;
-            // E.g. too many open files: the pending connection stays queued, so retrying at once
-            // would spin. Wait (10 ms doubling to 1 s), say so once, and serve the open ones.
-            if (failures++ == 0)
-              spdlog::warn("http: cannot accept connections: {}; retrying with back-off (logged again only when it recovers)",
-                           ec.message());
-            wait = std::min(std::max(wait * 2, std::chrono::milliseconds(10)), std::chrono::milliseconds(1000));
-            backoff.expires_after(wait);
-            co_await backoff.async_wait(asio::redirect_error(use_awaitable, ec));
-            continue;
-          }
-          if (failures) {
-            spdlog::info("http: accepting connections again after {} failed attempts", failures);
-            failures = 0;
-            wait = std::chrono::milliseconds(0);
-          }
-          if (connections_.load() >= options_.max_connections) {
-            // Over the cap: a short answer written without waiting (it fits the socket buffer), then close.
-            static const std::string kBusy = [] {
-              const std::string body =
-                  R"({"error":{"code":"too_many_connections","message":"the server is at its connection limit; retry"}})";
-              return "HTTP/1.1 503 Service Unavailable\r\nServer: skyriver\r\nContent-Type: application/json; charset=utf-8\r\n"
-                     "Retry-After: 1\r\nConnection: close\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
-            }();
-            socket.non_blocking(true, ec);
-            socket.write_some(asio::buffer(kBusy), ec);
-            socket.shutdown(tcp::socket::shutdown_send, ec);
-            socket.close(ec);
-            continue;
-          }
-          ++connections_;
-          auto ex = socket.get_executor();
-          asio::co_spawn(ex, Connection::run(std::move(socket), *this), asio::detached);
-        }
-      },
-      asio::detached);
+void HttpServer::start() { asio::co_spawn(io_, accept_loop(), asio::detached); }
+
+awaitable<void> HttpServer::accept_loop() {
+  asio::steady_timer backoff(io_);
+  std::chrono::milliseconds wait{0};
+  std::size_t failures = 0;
+  for (;;) {
+    boost::system::error_code ec;
+    tcp::socket socket = co_await acceptor_.async_accept(asio::make_strand(io_), asio::redirect_error(use_awaitable, ec));
+    if (ec) {
+      if (ec == asio::error::operation_aborted) co_return;
+      // E.g. too many open files: the pending connection stays queued, so retrying at once
+      // would spin. Wait (10 ms doubling to 1 s), say so once, and serve the open ones.
+      if (failures++ == 0)
+        spdlog::warn("http: cannot accept connections: {}; retrying with back-off (logged again only when it recovers)",
+                     ec.message());
+      wait = std::min(std::max(wait * 2, std::chrono::milliseconds(10)), std::chrono::milliseconds(1000));
+      backoff.expires_after(wait);
+      co_await backoff.async_wait(asio::redirect_error(use_awaitable, ec));
+      continue;
+    }
+    if (failures) {
+      spdlog::info("http: accepting connections again after {} failed attempts", failures);
+      failures = 0;
+      wait = std::chrono::milliseconds(0);
+    }
+    if (connections_.load() >= options_.max_connections) {
+      // Over the cap: a short answer written without waiting (it fits the socket buffer), then close.
+      static const std::string kBusy = [] {
+        const std::string body =
+            R"({"error":{"code":"too_many_connections","message":"the server is at its connection limit; retry"}})";
+        return "HTTP/1.1 503 Service Unavailable\r\nServer: skyriver\r\nContent-Type: application/json; charset=utf-8\r\n"
+               "Retry-After: 1\r\nConnection: close\r\nContent-Length: " +
+               std::to_string(body.size()) + "\r\n\r\n" + body;
+      }();
+      socket.non_blocking(true, ec);
+      socket.write_some(asio::buffer(kBusy), ec);
+      socket.shutdown(tcp::socket::shutdown_send, ec);
+      socket.close(ec);
+      continue;
+    }
+    ++connections_;
+    auto ex = socket.get_executor();
+    asio::co_spawn(ex, Connection::run(std::move(socket), *this), asio::detached);
+  }
 }
 
 }  // namespace skyriver::api

@@ -25,6 +25,7 @@
 #include "api/sse.h"
 #include "api/static_files.h"
 
+#include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
@@ -60,6 +61,7 @@ class HttpServer {
 
  private:
   friend class Connection;
+  boost::asio::awaitable<void> accept_loop();
   boost::asio::io_context& io_;
   const Router& router_;
   SseHub& hub_;

@@ -113,7 +113,7 @@ TEST(FrontDoor, HeadAnswersTheLengthOfTheGet) {
     const auto head = s.request("HEAD", target, "");
     EXPECT_EQ(head.status, 200) << target;
     EXPECT_TRUE(head.body.empty()) << target;
-    EXPECT_EQ(head.headers["content-length"], std::to_string(full.body.size())) << target;
+    EXPECT_EQ(head.headers.at("content-length"), std::to_string(full.body.size())) << target;
   }
 }
 

@@ -19,15 +19,15 @@ namespace {
 
 const std::string kCity = std::string(SKYRIVER_SOURCE_DIR) + "/config/datong";
 
-// `rows` CNEMC rows for two Datong stations (both cells filled): 2 values per row, labels 1..24
-// of consecutive days from 2015-01-01.
+// `rows` CNEMC rows for two Datong stations (both cells filled): 2 values per row, hour labels
+// 0..23 of consecutive days from 2015-01-01.
 std::string cnemc_text(int rows, const std::string& eol = "\n") {
   std::string t = "date,hour,type,1724A,1723A" + eol;
   for (int i = 0; i < rows; ++i) {
     const core::Date d = core::add_days({2015, 1, 1}, i / 24);
     char date[16];
     std::snprintf(date, sizeof date, "%04d%02d%02d", d.year, d.month, d.day);
-    t += std::string(date) + "," + std::to_string(1 + i % 24) + ",PM2.5," + std::to_string(10 + i % 50) + "," +
+    t += std::string(date) + "," + std::to_string(i % 24) + ",PM2.5," + std::to_string(10 + i % 50) + "," +
          std::to_string(20 + i % 50) + eol;
   }
   return t;
