@@ -12,6 +12,16 @@
 #include <functional>
 #include <optional>
 
+namespace skyriver::model {
+struct CityConfig;
+}
+namespace skyriver::alert {
+class AlarmService;
+}
+namespace skyriver::ledger {
+class Ledger;
+}
+
 namespace skyriver::api {
 
 struct AuditRequest {
@@ -31,6 +41,11 @@ struct Context {
   // The eco-compensation statement of a period ("2026Q3") as assess::to_json gives it; throws
   // core::Error for a bad period.
   std::function<nlohmann::json(const std::string& period)> compensation;
+  // Pollution sources, alarms and the ledger (routes_sources.cpp, routes_ledger.cpp); null = the
+  // routes answer 503.
+  const model::CityConfig* city = nullptr;
+  alert::AlarmService* alarms = nullptr;
+  ledger::Ledger* ledger = nullptr;
 };
 
 void add_routes(Router& router, Context& ctx);
@@ -43,5 +58,7 @@ void add_site_routes(Router& router, Context& ctx);
 void add_air_routes(Router& router, Context& ctx);
 void add_write_routes(Router& router, Context& ctx);
 void add_water_routes(Router& router, Context& ctx);
+void add_source_routes(Router& router, Context& ctx);
+void add_ledger_routes(Router& router, Context& ctx);
 
 }  // namespace skyriver::api

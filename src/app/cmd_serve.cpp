@@ -8,6 +8,8 @@
 // import began), never by re-reading the whole store.
 // The API token for write routes: SKYRIVER_API_TOKEN, else `token` in <config>/server.toml
 // [api] (also `read_token` to close reads). Operational messages go to the log (core/log.h).
+#include "alert/alarm_service.h"
+#include "alert/webhook.h"
 #include "assess/compensation.h"
 #include "assess/compensation_report.h"
 #include "assess/compensation_store.h"
@@ -20,6 +22,7 @@
 #include "engine/load.h"
 #include "ingest/import/importer.h"
 #include "ingest/hj212/server.h"
+#include "ledger/ledger.h"
 #include "model/city.h"
 #include "store/store.h"
 
@@ -269,6 +272,30 @@ static skyriver::app::Command serve_command{
                                 {"conflicts", sum.conflicts}, {"rejected", sum.rejected}, {"rejects", rejects},
                                 {"new_hourly_values", fresh}};
         };
+        // Alarms and the ledger (docs/sources.md): kept in the store's journal, announced live.
+        const auto alarm_rules = alert::load_alarm_rules(o->config + "/alarms.toml");
+        std::unique_ptr<alert::Webhook> alarm_hooks;  // before the service: outlives its thread
+        if (!alarm_rules.webhooks.empty()) alarm_hooks = std::make_unique<alert::Webhook>(alarm_rules.webhooks);
+        alert::AlarmService alarms(city, alarm_rules, o->db);
+        ledger::Ledger ledger(city, o->db);
+        ctx.city = &city;
+        ctx.alarms = &alarms;
+        ctx.ledger = &ledger;
+        alarms.add_listener([&hub](const alert::AlarmChange& c) {
+          auto j = alert::to_json(c.alarm);
+          j["change"] = c.change;
+          hub.publish("alarm", j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+        });
+        // Webhooks hear of every change but the hourly "updated" (a longer exceedance).
+        alarms.add_listener([&alarm_hooks](const alert::AlarmChange& c) {
+          if (alarm_hooks && c.change != "updated") alarm_hooks->post("alarm." + c.change, alert::to_json(c.alarm));
+        });
+        ledger.on_change([&hub](const ledger::Task& t, const std::string& change) {
+          hub.publish("task", nlohmann::json{{"id", t.id}, {"change", change}, {"state", t.state}}.dump());
+        });
+        const auto rec = alarms.recover(eng.latest_hour());
+        spdlog::info("alarms: {} restored, {} hourly values replayed, {} new", rec.restored, rec.replayed, rec.changes);
+        alarms.start(o->poll);
         api::add_routes(router, ctx);
         api::StaticFiles files(find_web(o->web));
         eng.subscribe([&hub](const std::vector<engine::Update>& batch) { hub.publish("data", batch_json(batch).dump()); });
@@ -300,8 +327,9 @@ static skyriver::app::Command serve_command{
           hj212::ServerOptions ho;
           ho.address = o->address;
           ho.port = static_cast<std::uint16_t>(o->hj212_port);
-          hj = std::make_unique<hj212::Server>(io, *hj_store, city, ho, [&eng](std::span<const store::Observation> obs) {
+          hj = std::make_unique<hj212::Server>(io, *hj_store, city, ho, [&eng, &alarms](std::span<const store::Observation> obs) {
             eng.put(engine::updates_of(obs), true);
+            alarms.observe(obs);
           });
           spdlog::info("HJ 212 on tcp://{}:{}", o->address, hj->port());
         }

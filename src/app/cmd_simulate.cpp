@@ -68,7 +68,7 @@ static skyriver::app::Command simulate_command{
     "simulate", "send simulated HJ 212 traffic to an ingest server", [](CLI::App& cmd) {
       struct Opts {
         std::string parameters = "config/datong/parameters.toml";
-        std::string replay, config = "config/datong";
+        std::string replay, config = "config/datong", profile, outlet;
         std::string host = "127.0.0.1", editions = "2017", begin = "2024-01-01", write_config, area = "140213";
         int port = 9212, stations = 10, hours = 24, timeout_ms = 5000, deadline_s = 120;
         double rate = 0;
@@ -90,7 +90,11 @@ static skyriver::app::Command simulate_command{
       cmd.add_option("--area", o->area, "area id for --write-config");
       cmd.add_option("--parameters", o->parameters, "parameter table: the old codes 2005 stations send");
       cmd.add_option("--replay", o->replay, "national hourly CSV (CNEMC layout) to replay as HJ 212 frames");
-      cmd.add_option("--config", o->config, "city configuration for --replay (sites with mn/password)");
+      cmd.add_option("--config", o->config, "city configuration for --replay and --profile (sites with mn/password)");
+      cmd.add_option("--profile", o->profile, "plant: one outlet that exceeds for 3 h, goes offline for 4 h and comes back "
+                                             "(16 hours from --begin; needs --outlet)")
+          ->check(CLI::IsMember({"plant"}));
+      cmd.add_option("--outlet", o->outlet, "the configured outlet (site id) the plant profile sends as");
       return [o]() -> int {
         using namespace skyriver;
         const auto stations = hj212::make_sim_stations(o->stations, o->editions);
@@ -118,6 +122,15 @@ static skyriver::app::Command simulate_command{
         so.ack_timeout = std::chrono::milliseconds(o->timeout_ms);
         so.deadline = std::chrono::milliseconds(o->deadline_s * 1000LL);
         model::CityConfig city;
+        if (!o->profile.empty()) {
+          city = model::load_city(o->config);
+          const model::Site* site = city.site(o->outlet);
+          if (!site || site->kind != model::kOutlet || site->mn.empty())
+            throw core::Error("--outlet " + o->outlet, "not a configured outlet with an MN in " + o->config);
+          hj212::SimStation st{site->id, site->mn, site->password, site->kind, hj212::Edition::hj2017};
+          so.stations = {st};
+          so.frames = {hj212::plant_frames(st, so.begin, {})};
+        }
         if (!o->replay.empty()) {
           city = model::load_city(o->config);
           replay_national(o->replay, city, *o, so);

@@ -1,6 +1,7 @@
 #include "model/city.h"
 
 #include "core/error.h"
+#include "model/toml_read.h"
 
 #include <toml.hpp>
 
@@ -12,57 +13,11 @@
 namespace skyriver::model {
 namespace {
 
-// Collects every problem found while loading, as "file: key: reason".
-struct Problems {
-  std::vector<std::string> list;
-  void add(const std::string& file, const std::string& key, const std::string& why) {
-    list.push_back(file + ": " + key + ": " + why);
-  }
-};
-
-std::optional<toml::value> parse_file(const std::filesystem::path& path, Problems& pr,
-                                      bool required) {
-  const std::string name = path.filename().string();
-  if (!std::filesystem::exists(path)) {
-    if (required) pr.add(name, "-", "file missing");
-    return std::nullopt;
-  }
-  try {
-    return toml::parse(path.string());
-  } catch (const std::exception& e) {
-    pr.add(name, "-", std::string("not valid TOML: ") + e.what());
-    return std::nullopt;
-  }
-}
-
-// Reads an optional typed field; a field of the wrong type is a problem, not a crash.
-template <class T>
-std::optional<T> field(const toml::value& t, const std::string& key, const std::string& file,
-                       const std::string& where, Problems& pr) {
-  if (!t.is_table() || !t.contains(key)) return std::nullopt;
-  try {
-    const toml::value& v = t.at(key);
-    if constexpr (std::is_same_v<T, double>) {
-      if (v.is_integer()) return static_cast<double>(v.as_integer());
-    }
-    return toml::get<T>(v);
-  } catch (const std::exception&) {
-    pr.add(file, where + "." + key, "wrong type");
-    return std::nullopt;
-  }
-}
-
-std::string text(const toml::value& t, const std::string& key, const std::string& file,
-                 const std::string& where, Problems& pr, bool required) {
-  auto v = field<std::string>(t, key, file, where, pr);
-  if (!v && required) pr.add(file, where + "." + key, "missing");
-  return v.value_or("");
-}
-
-const toml::array* array_of(const toml::value& doc, const std::string& key) {
-  if (!doc.is_table() || !doc.contains(key) || !doc.at(key).is_array()) return nullptr;
-  return &doc.at(key).as_array();
-}
+using detail::Problems;
+using detail::parse_file;
+using detail::field;
+using detail::text;
+using detail::array_of;
 
 void read_parameters(const toml::value& doc, const std::string& file, ParameterRegistry& reg,
                      Problems& pr) {
@@ -134,16 +89,7 @@ void read_sites(const toml::value& doc, const std::string& file, const std::stri
     s.mn = text(t, "mn", file, where, pr, false);
     s.password = text(t, "password", file, where, pr, false);
     s.edition = static_cast<int>(field<std::int64_t>(t, "edition", file, where, pr).value_or(0));
-    if (s.edition != 0 && s.edition != 2017 && s.edition != 2025)
-      pr.add(file, where + ".edition", "must be 2017 or 2025");
-    if (s.kind != kAir && s.kind != kWater && s.kind != kOutlet)
-      pr.add(file, where + ".kind", "unknown kind '" + s.kind + "' (air, water, outlet)");
-    if (s.lon && (!std::isfinite(*s.lon) || *s.lon < -180 || *s.lon > 180))
-      pr.add(file, where + ".lon", "out of range");
-    if (s.lat && (!std::isfinite(*s.lat) || *s.lat < -90 || *s.lat > 90))
-      pr.add(file, where + ".lat", "out of range");
-    if (s.lon.has_value() != s.lat.has_value())
-      pr.add(file, where, "lon and lat must be given together");
+    detail::check_site(s, file, where, pr);
     if (t.contains("attributes")) {
       if (!t.at("attributes").is_table()) {
         pr.add(file, where + ".attributes", "must be a table");
@@ -170,6 +116,19 @@ void read_sites(const toml::value& doc, const std::string& file, const std::stri
 }
 
 }  // namespace
+
+void detail::check_site(const Site& s, const std::string& file, const std::string& where, Problems& pr) {
+  if (s.edition != 0 && s.edition != 2017 && s.edition != 2025)
+    pr.add(file, where + ".edition", "must be 2017 or 2025");
+  if (s.kind != kAir && s.kind != kWater && s.kind != kOutlet)
+    pr.add(file, where + ".kind", "unknown kind '" + s.kind + "' (air, water, outlet)");
+  if (s.lon && (!std::isfinite(*s.lon) || *s.lon < -180 || *s.lon > 180))
+    pr.add(file, where + ".lon", "out of range");
+  if (s.lat && (!std::isfinite(*s.lat) || *s.lat < -90 || *s.lat > 90))
+    pr.add(file, where + ".lat", "out of range");
+  if (s.lon.has_value() != s.lat.has_value())
+    pr.add(file, where, "lon and lat must be given together");
+}
 
 ParameterRegistry load_parameters(const std::string& toml_file) {
   Problems pr;
@@ -243,6 +202,13 @@ CityConfig load_city(const std::string& dir) {
   for (const auto& [name, kind] : files)
     if (auto doc = parse_file(fs::path(dir) / name, pr, false))
       read_sites(*doc, name, kind, c.sites, site_files, pr);
+  // sources.toml (optional): enterprises; their outlets join the sites as kind "outlet".
+  if (auto doc = parse_file(fs::path(dir) / "sources.toml", pr, false)) {
+    const std::size_t before = c.sites.size();
+    c.sources = detail::read_sources(*doc, "sources.toml", c.sites, pr);
+    site_files.resize(before, "");
+    site_files.resize(c.sites.size(), "sources.toml");
+  }
 
   std::map<std::string, std::string> seen_id, seen_mn;
   for (std::size_t i = 0; i < c.sites.size(); ++i) {
@@ -260,6 +226,23 @@ CityConfig load_city(const std::string& dir) {
       if (auto [it, fresh] = seen_mn.emplace(s.mn, s.id); !fresh)
         pr.add(file, "site " + s.id + ".mn", "MN " + s.mn + " already used by site " + it->second);
   }
+
+  for (const auto& e : c.sources.enterprises)
+    if (!e.area.empty() && !area_ids.count(e.area))
+      pr.add("sources.toml", "enterprise " + e.id + ".area", "unknown area '" + e.area + "'");
+  for (const auto& o : c.sources.outlets)
+    for (const auto& l : o.limits) {
+      const Parameter* p = c.parameters.find(l.parameter);
+      const std::string where = "outlet " + o.site + ".limits " + l.parameter;
+      if (!p) {
+        if (!l.parameter.empty()) pr.add("sources.toml", where, "unknown parameter '" + l.parameter + "'");
+        continue;
+      }
+      const std::string& unit = ParameterRegistry::stored_unit(*p, kOutlet);
+      const char* want = o.medium == "water" ? "mg/L" : "mg/m3";
+      if (unit != want)
+        pr.add("sources.toml", where, "stored in '" + unit + "', not " + want + " as a " + o.medium + " limit must be");
+    }
 
   if (!pr.list.empty()) {
     std::string why = std::to_string(pr.list.size()) + " problem(s) in the city configuration:";

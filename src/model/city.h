@@ -3,6 +3,8 @@
 //   city.toml        the city and its districts / counties (areas)
 //   parameters.toml  the parameter table (codes, names, units, HJ 212 codes, conversions)
 //   air_stations.toml, water_sections.toml, outlets.toml (optional): the sites
+//   sources.toml (optional): enterprises and their outlets with limits (model/sources.h); each
+//                    outlet is also a site of kind "outlet" (MN and password for HJ 212)
 //   other *.toml files belong to other parts of the platform and are not read here.
 //
 // load_city() validates every reference (site → area, area → parent, duplicate ids, unknown
@@ -13,6 +15,7 @@
 
 #include "model/parameter.h"
 #include "model/site.h"
+#include "model/sources.h"
 
 #include <string>
 #include <string_view>
@@ -26,6 +29,7 @@ struct CityConfig {
   std::vector<Area> areas;  // city first, then districts and counties
   std::vector<Site> sites;
   ParameterRegistry parameters;
+  Sources sources;  // empty without sources.toml
   // city.toml [data] source_priority: which source an hour shows when several hold it, most
   // trusted first (engine::SourceRule; empty = the engine's default).
   std::vector<std::string> source_priority;

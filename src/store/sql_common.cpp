@@ -31,6 +31,10 @@ Where where_clause(const Query& q, std::string (*ph)(int n), const std::string& 
     w.args.push_back(std::to_string(q.to));
     conds.push_back(time_col + " < " + ph(static_cast<int>(w.args.size())));
   }
+  if (q.received_from != std::numeric_limits<core::Instant>::min()) {
+    w.args.push_back(std::to_string(q.received_from));
+    conds.push_back("received_at >= " + ph(static_cast<int>(w.args.size())));
+  }
   for (std::size_t i = 0; i < conds.size(); ++i) w.sql += (i ? " AND " : " WHERE ") + conds[i];
   return w;
 }
@@ -76,6 +80,45 @@ std::map<std::string, std::string> decode_attributes(const std::string& s) {
 Interval interval_from_db(const std::string& s, const std::string& where) {
   if (auto i = parse_interval(s)) return *i;
   throw core::Error(where, "unknown interval '" + s + "' in the store");
+}
+
+}  // namespace skyriver::store::detail
+
+namespace skyriver::store::detail {
+
+std::string schema_v2(const std::string& id_type) {
+  return "CREATE TABLE IF NOT EXISTS records(id " + id_type +
+         " PRIMARY KEY, kind TEXT NOT NULL, key TEXT NOT NULL, at BIGINT NOT NULL, "
+         "who TEXT NOT NULL, body TEXT NOT NULL);\n"
+         "CREATE INDEX IF NOT EXISTS records_key ON records(kind, key, id);\n"
+         "CREATE INDEX IF NOT EXISTS records_at ON records(kind, at);\n"
+         "CREATE INDEX IF NOT EXISTS observations_received ON observations(received_at);\n";
+}
+
+Where records_clause(const RecordQuery& q, std::string (*ph)(int n)) {
+  if (q.kind.empty()) throw core::Error("records", "a records query needs a kind");
+  Where w;
+  auto arg = [&](std::string v) {
+    w.args.push_back(std::move(v));
+    return ph(static_cast<int>(w.args.size()));
+  };
+  std::string cond = " WHERE kind = " + arg(q.kind);
+  if (q.key) cond += " AND key = " + arg(*q.key);
+  if (!q.key_prefix.empty()) {  // substr, not LIKE: prefixes may hold % or _
+    std::size_t chars = 0;  // both backends count characters, not bytes
+    for (unsigned char c : q.key_prefix) chars += (c & 0xC0) != 0x80;
+    cond += " AND substr(key, 1, " + std::to_string(chars) + ") = " + arg(q.key_prefix);
+  }
+  if (q.after_id > 0) cond += " AND id > " + arg(std::to_string(q.after_id));
+  if (q.from != std::numeric_limits<core::Instant>::min()) cond += " AND at >= " + arg(std::to_string(q.from));
+  if (q.to != std::numeric_limits<core::Instant>::max()) cond += " AND at < " + arg(std::to_string(q.to));
+  if (q.latest_per_key)
+    w.sql = " WHERE id IN (SELECT max(id) FROM records" + cond + " GROUP BY key)";
+  else
+    w.sql = cond;
+  w.sql += q.newest_first ? " ORDER BY id DESC" : " ORDER BY id";
+  if (q.limit > 0) w.sql += " LIMIT " + std::to_string(q.limit);
+  return w;
 }
 
 }  // namespace skyriver::store::detail

@@ -10,15 +10,24 @@
 
 namespace skyriver::store::detail {
 
-inline constexpr int kSchemaVersion = 1;
+// 1: observations, conflicts, marks, imports. 2: + records journal, received_at index.
+inline constexpr int kSchemaVersion = 2;
+
+// Version 1 -> 2, the same text for both backends (the id column type differs: `id_type`).
+std::string schema_v2(const std::string& id_type);
+
 
 // A WHERE clause (starting with " WHERE", or empty) over the columns site, parameter, interval,
-// time, source_kind, with placeholders made by `ph(n)` for the n-th (1-based) parameter, and
+// time, source_kind, received_at, with placeholders made by `ph(n)` for the n-th (1-based) parameter, and
 // the values to bind, all as text.
 struct Where {
   std::string sql;
   std::vector<std::string> args;
 };
+
+// The WHERE / ORDER BY / LIMIT of a records query over table `records`, and its values.
+inline constexpr const char* kRecordCols = "id, kind, key, at, who, body";
+Where records_clause(const RecordQuery& q, std::string (*ph)(int n));
 Where where_clause(const Query& q, std::string (*ph)(int n), const std::string& time_col = "time");
 
 // Attributes as "key=value" lines; '\\', '\n' and '=' in keys escaped with a backslash.

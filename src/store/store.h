@@ -13,6 +13,12 @@
 // - Audit marks (invalid, dust, ...) sit beside observations; they never alter them.
 // - Missing values are not observations: callers do not write NaN (write() rejects it).
 // - Times are core::Instant (UTC seconds); an hourly value is keyed by its hour's start.
+// - Records (append/records) are the platform's own append-only journal of documents: forecast
+//   runs, warnings and each step of their life, alarms, tasks, plan entries, quarantined
+//   values. A change to a thing is a new record with the same (kind, key), so its history with
+//   who and when is never lost; its current state is the latest record of the key.
+// - Durability: a write or append that returned has been committed and synced to disk (SQLite
+//   synchronous=FULL; PostgreSQL's own commit), so an acknowledgement may follow it.
 // - Every method throws core::Error(where, why) on failure (where = the store URL or table).
 // - A Store object is used by one thread at a time (open one per thread if needed).
 #pragma once
@@ -52,8 +58,13 @@ struct Observation {
 
 struct WriteResult {
   std::size_t inserted = 0, duplicates = 0, conflicts = 0;
+  // One letter per input row, in input order: 'i' inserted, 'd' duplicate (same value and flag
+  // already stored, or the same conflicting value recorded before), 'c' a new conflict.
+  // Only 'i' rows are part of the record: pass on nothing else as data.
+  std::string outcome;
   WriteResult& operator+=(const WriteResult& o) {
     inserted += o.inserted, duplicates += o.duplicates, conflicts += o.conflicts;
+    outcome += o.outcome;
     return *this;
   }
 };
@@ -64,6 +75,8 @@ struct Query {
   std::optional<Interval> interval;
   core::Instant from = std::numeric_limits<core::Instant>::min();
   core::Instant to = std::numeric_limits<core::Instant>::max();
+  // Only observations received at or after this instant (incremental reads).
+  core::Instant received_from = std::numeric_limits<core::Instant>::min();
 };
 
 // A value that arrived for an existing key with a different value or flag.
@@ -110,6 +123,29 @@ struct Stats {
   std::vector<ParameterCount> by_parameter;
 };
 
+// One entry of the records journal (see the contract above).
+struct Record {
+  std::int64_t id = 0;    // assigned by append(); increases with every append
+  std::string kind;       // "forecast", "warning", "alarm", "task", "plan_entry", "quarantine", ...
+  std::string key;        // the thing's id within its kind ("" allowed)
+  core::Instant at = 0;   // when it happened; 0 on append means now
+  std::string who;        // the person, or "system"
+  std::string body;       // JSON text (the store does not parse it)
+};
+
+// Which records to read. `kind` is required.
+struct RecordQuery {
+  std::string kind;
+  std::optional<std::string> key;  // exactly this key
+  std::string key_prefix;          // keys starting with this ("" = any)
+  std::int64_t after_id = 0;       // only ids > after_id (follow the journal)
+  core::Instant from = std::numeric_limits<core::Instant>::min();  // at in [from, to)
+  core::Instant to = std::numeric_limits<core::Instant>::max();
+  bool latest_per_key = false;     // only the newest record of each key (after the other filters)
+  bool newest_first = false;       // order by id descending (default ascending)
+  std::size_t limit = 0;           // 0 = no limit
+};
+
 class Store {
  public:
   // url: "" → "var/skyriver.db" (folder created); "postgresql://..." or "postgres://..." →
@@ -152,6 +188,12 @@ class Store {
   virtual std::vector<ImportRecord> imports() = 0;        // ordered by id
 
   virtual Stats stats() = 0;
+
+  // Records journal: append() is one transaction (the batch form sets each record's id and,
+  // where 0, its `at`); records() in id order (or newest first).
+  virtual std::int64_t append(const Record& r) = 0;
+  virtual void append(std::span<Record> batch) = 0;
+  virtual std::vector<Record> records(const RecordQuery& q) = 0;
 };
 
 }  // namespace skyriver::store

@@ -10,6 +10,8 @@
 #include "core/text.h"
 
 #include <gtest/gtest.h>
+
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include <fstream>
@@ -207,6 +209,13 @@ TEST_P(Api, EveryDocumentedRouteAnswersAsDocumented) {
   auto& s = srv();
   auto doc = get_json("/api/openapi.json");
   ASSERT_EQ(doc["openapi"], "3.0.3");
+  // Journal documents (alarms, tasks) have no fixed id: their routes get one of this store's.
+  std::map<std::string, std::string> live;
+  if (auto a = get_json("/api/alarms?limit=1"); !a["alarms"].empty()) live["/api/alarms/{id}"] = a["alarms"][0]["id"];
+  auto made = s.request("POST", "/api/tasks", R"({"type":"complaint","title":"例","county":"140213","source":"12369"})",
+                        {{"Authorization", "Bearer " + s.token()}});
+  ASSERT_EQ(made.status, 200) << made.body;
+  live["/api/tasks/{id}"] = json::parse(made.body)["id"];
   int routes = 0;
   for (auto& [path, ops] : doc["paths"].items()) {
     for (auto& [method, op] : ops.items()) {
@@ -215,7 +224,8 @@ TEST_P(Api, EveryDocumentedRouteAnswersAsDocumented) {
         const std::string name = p["name"], example = p.value("example", "");
         if (p["in"] == "path") {
           ASSERT_FALSE(example.empty()) << path << " " << name;
-          target.replace(target.find("{" + name + "}"), name.size() + 2, example);
+          const std::string value = live.count(path) && name == "id" ? live[path] : example;
+          target.replace(target.find("{" + name + "}"), name.size() + 2, value);
         } else if (p["required"].get<bool>() || (name == "site" && !op["summary"].get<std::string>().empty() && false)) {
           query += (query.empty() ? "?" : "&") + name + "=" + example;
         }
@@ -229,6 +239,7 @@ TEST_P(Api, EveryDocumentedRouteAnswersAsDocumented) {
         ASSERT_EQ(r.status, 200) << method << " " << target + query << ": " << r.body;
         const std::string ct = op["responses"]["200"]["content"].begin().key();
         EXPECT_NE(r.content_type.find(ct), std::string::npos) << path;
+        if (ct.find("json") == std::string::npos) continue;  // a file (XLSX export): its test checks it
         auto body = json::parse(r.body);
         auto schema = op["responses"]["200"]["content"][ct]["schema"];
         if (schema.value("type", "") == "array") {

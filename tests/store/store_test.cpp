@@ -48,12 +48,12 @@ const core::Instant t0 = core::from_beijing({{2019, 1, 1}, 0, 0, 0});
 
 TEST_P(StoreTest, CreatesSchemaAndReportsBackend) {
   EXPECT_EQ(db_->backend(), GetParam());
-  EXPECT_EQ(db_->schema_version(), 1);
+  EXPECT_EQ(db_->schema_version(), 2);  // 1 + records journal
   // Reopening an existing store keeps the schema and its content.
   std::vector<Observation> b{obs("1723A", "pm25", t0, 35)};
   db_->write(b);
   auto again = store::Store::open(url_);
-  EXPECT_EQ(again->schema_version(), 1);
+  EXPECT_EQ(again->schema_version(), 2);
   EXPECT_EQ(again->count({}), 1u);
 }
 
@@ -290,6 +290,87 @@ TEST(StoreOpen, BadUrlsNameThePlace) {
     EXPECT_THAT(e.why(), ::testing::HasSubstr("cannot connect"));
   }
   EXPECT_THROW(store::Store::open("/proc/no/such/dir/x.db"), core::Error);
+}
+
+TEST_P(StoreTest, OutcomeSaysWhichRowsWereStored) {
+  // Row by row: new, same again (duplicate), new key, different value (conflict), the same
+  // conflict again (recorded before: duplicate), a key repeated inside the batch.
+  std::vector<Observation> b{obs("A", "pm25", t0, 10), obs("A", "pm25", t0, 10),
+                             obs("A", "pm25", t0 + 3600, 11), obs("A", "pm25", t0, 12),
+                             obs("A", "pm25", t0, 12)};
+  auto r = db_->write(b);
+  EXPECT_EQ(r.outcome, "idicd");
+  EXPECT_EQ(r.inserted, 2u);
+  EXPECT_EQ(r.conflicts, 1u);
+  EXPECT_EQ(r.duplicates, 2u);
+  std::vector<Observation> again{obs("A", "pm25", t0 + 7200, 1), obs("A", "pm25", t0 + 3600, 11)};
+  EXPECT_EQ(db_->write(again).outcome, "id");
+}
+
+TEST_P(StoreTest, ReceivedFromReadsOnlyNewerArrivals) {
+  Observation old_one = obs("A", "pm25", t0, 10), new_one = obs("B", "pm25", t0, 20);
+  old_one.received_at = 1000;
+  new_one.received_at = 2000;
+  std::vector<Observation> b{old_one, new_one};
+  db_->write(b);
+  store::Query q;
+  q.received_from = 2000;
+  EXPECT_EQ(db_->count(q), 1u);
+  std::vector<std::string> sites;
+  db_->scan(q, [&](const Observation& o) { sites.push_back(o.site); });
+  EXPECT_THAT(sites, ::testing::ElementsAre("B"));
+}
+
+TEST_P(StoreTest, RecordsJournalKeepsEveryVersion) {
+  using store::Record;
+  std::vector<Record> b{{0, "warning", "2019-001", 100, "duty", R"({"level":"yellow"})"},
+                        {0, "warning", "2019-002", 150, "duty", R"({"level":"orange"})"},
+                        {0, "warning", "2019-001", 200, "chief", R"({"level":"orange"})"},
+                        {0, "alarm", "x%_1", 0, "system", "{}"}};
+  db_->append(b);
+  EXPECT_LT(b[0].id, b[1].id);
+  EXPECT_LT(b[1].id, b[2].id);
+  EXPECT_GT(b[3].at, 1700000000);  // 0 means now
+
+  store::RecordQuery q;
+  q.kind = "warning";
+  auto all = db_->records(q);
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[2].who, "chief");
+  EXPECT_EQ(all[2].body, R"({"level":"orange"})");
+  EXPECT_EQ(all[2].at, 200);
+
+  q.key = "2019-001";
+  EXPECT_EQ(db_->records(q).size(), 2u);  // history of one warning
+  q.key.reset();
+  q.latest_per_key = true;
+  auto latest = db_->records(q);
+  ASSERT_EQ(latest.size(), 2u);
+  EXPECT_EQ(latest[0].key, "2019-002");  // id order: the newest of 001 came last
+  EXPECT_EQ(latest[1].who, "chief");
+
+  store::RecordQuery follow;
+  follow.kind = "warning";
+  follow.after_id = b[1].id;
+  EXPECT_EQ(db_->records(follow).size(), 1u);
+  follow = {};
+  follow.kind = "warning";
+  follow.from = 150;
+  follow.to = 200;
+  EXPECT_EQ(db_->records(follow).size(), 1u);
+  follow = {};
+  follow.kind = "warning";
+  follow.newest_first = true;
+  follow.limit = 1;
+  EXPECT_EQ(db_->records(follow).at(0).id, b[2].id);
+
+  store::RecordQuery prefix;
+  prefix.kind = "alarm";
+  prefix.key_prefix = "x%";  // taken literally, not as a pattern
+  EXPECT_EQ(db_->records(prefix).size(), 1u);
+  prefix.key_prefix = "x_";
+  EXPECT_EQ(db_->records(prefix).size(), 0u);
+  EXPECT_THROW(db_->records(store::RecordQuery{}), core::Error);  // kind is required
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::Values("sqlite", "postgresql"),

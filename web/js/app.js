@@ -3,6 +3,7 @@
 // station opens its panel. The live stream (/api/stream) refreshes the state within seconds.
 // Colours always come from the API (the official AQI / water-class colours), never from here.
 import { t, lang, setLang, apply, paramNames, unitOf } from './i18n.js';
+import { outletSeries, initSources, openSource, refreshSources } from './sources.js';
 
 const CITY = '140200';
 const state = { sites: [], areas: [], latest: [], now: null, year: null, levels: [], ready: false, events: 0, lastEvent: null };
@@ -29,7 +30,7 @@ function textColor(hex) { return ['#ffff00', '#00e400'].includes((hex || '').toL
 function mapOption() {
   const air = [], water = [];
   for (const s of state.sites) {
-    if (s.lon === null) continue;
+    if (s.lon === null || (s.kind !== 'air' && s.kind !== 'water')) continue;  // outlets: their own layer (sources.js)
     const l = state.latest.find((x) => x.site === s.id) ?? {};
     const item = { name: s.name, id: s.id, value: [s.lon, s.lat, l.aqi ?? null], itemStyle: { color: l.color ?? '#aaaaaa' }, latest: l };
     (s.kind === 'water' ? water : air).push(item);
@@ -53,12 +54,13 @@ function mapOption() {
         itemStyle: { borderColor: '#333', borderWidth: 1 }, label: { show: state.zoom > 4, formatter: (p) => p.name, position: 'right', fontSize: 11 } },
       { name: 'water', type: 'scatter', coordinateSystem: 'geo', data: water, symbol: 'triangle', symbolSize: 16, zlevel: 2,
         itemStyle: { borderColor: '#333', borderWidth: 1 } },
+      ...outletSeries(state),
     ],
   };
 }
 function renderMap() { charts.map.setOption(mapOption(), { replaceMerge: ['series'] }); }
 function zoomTo(urban) {
-  const pts = state.sites.filter((s) => s.lon !== null);
+  const pts = state.sites.filter((s) => s.lon !== null && (s.kind === 'air' || s.kind === 'water'));
   if (urban && pts.length) {
     const lons = pts.map((s) => s.lon), lats = pts.map((s) => s.lat);
     state.center = [(Math.min(...lons) + Math.max(...lons)) / 2, (Math.min(...lats) + Math.max(...lats)) / 2];
@@ -268,7 +270,7 @@ async function main() {
   echarts.registerMap('datong', geo);
   Object.assign(state, { sites, areas, levels });
   renderLegend();
-  charts.map.on('click', (p) => { if (p.seriesType === 'scatter') openSite(p.data.id); });
+  charts.map.on('click', (p) => { if (p.seriesType === 'scatter') (p.seriesName === 'outlets' ? openSource : openSite)(p.data.id); });
   charts.calendar.on('click', (p) => { if (p.data?.value) showDay(p.data.value[0]); });
   document.getElementById('panel-close').onclick = () => { document.getElementById('panel').hidden = true; };
   document.getElementById('zoom-urban').onclick = () => zoomTo(true);
@@ -284,6 +286,7 @@ async function main() {
     await renderCompensation();
     if (state.dayDetail) await showDay(state.dayDetail.date);
     if (!document.getElementById('panel').hidden) await openSite(document.getElementById('panel').dataset.site);
+    await refreshSources();
   };
   await refreshState();
   const calArea = document.getElementById('cal-area');
@@ -295,6 +298,7 @@ async function main() {
   if (state.health.now) await showDay(state.health.now.slice(0, 10)).catch(() => {});
   window.addEventListener('resize', () => Object.values(charts).forEach((c) => c.resize()));
   connectLive();
+  await initSources({ api, state, redrawMap: renderMap }).catch((e) => console.warn(e.message));
   state.ready = true;
   document.body.dataset.ready = 'yes';
 }

@@ -95,7 +95,8 @@ std::string data_frame(const SimStation& st, const std::string& cn, core::Instan
 
 std::string upload_frame(const SimStation& st, const std::string& cn, core::Instant data_time, core::Instant qn_time,
                          const std::vector<std::pair<std::string, double>>& values,
-                         const model::ParameterRegistry* registry) {
+                         const model::ParameterRegistry* registry,
+                         const std::vector<std::pair<std::string, double>>& zs) {
   const char* suffix = cn == "2011" ? "Rtd" : "Avg";
   std::string seg;
   if (st.edition != Edition::hj2005) seg += "QN=" + format_qn(qn_time, 0) + ";";
@@ -106,10 +107,34 @@ std::string upload_frame(const SimStation& st, const std::string& cn, core::Inst
     char buf[32];
     auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);  // shortest text that reads back as v
     const std::string c = sent_code(st, code, registry);
-    seg += ";" + c + "-" + suffix + "=" + std::string(buf, ec == std::errc() ? end : buf) + "," + c + "-Flag=N";
+    seg += ";" + c + "-" + suffix + "=" + std::string(buf, ec == std::errc() ? end : buf);
+    for (const auto& [zcode, zv] : zs)
+      if (zcode == code) {
+        auto [zend, zec] = std::to_chars(buf, buf + sizeof buf, zv);
+        seg += "," + c + "-Zs" + suffix + "=" + std::string(buf, zec == std::errc() ? zend : buf);
+      }
+    seg += "," + c + "-Flag=N";
   }
   seg += "&&";
   return encode_frame(seg);
+}
+
+std::vector<std::string> plant_frames(const SimStation& st, core::Instant begin, const PlantProfile& p) {
+  std::vector<std::string> out;
+  auto round1 = [](double v) { return std::round(v * 10) / 10; };
+  for (int h = 0; h < p.hours; ++h) {
+    if (h >= p.offline_from && h < p.offline_from + p.offline_hours) continue;
+    const bool exceed = h >= p.exceed_from && h < p.exceed_from + p.exceed_hours;
+    const double o2 = round1(7.0 + 0.1 * (h % 4));
+    const double smoke = round1(3.0 + 0.1 * (h % 7)), so2 = exceed ? 56.0 + h % 3 : 14.0 + h % 5, nox = 30.0 + h % 6;
+    const double f = (21.0 - p.ref_o2) / (21.0 - o2);  // HJ 212-2017 App. D eq. (28)
+    const core::Instant t = begin + h * core::kHour;
+    out.push_back(upload_frame(st, "2061", t, t + core::kHour,
+                               {{"a34013", smoke}, {"a21026", so2}, {"a21002", nox}, {"a19001", o2},
+                                {"a00000", 500.0 + h}, {"a01012", 50.0 + h % 3}},
+                               nullptr, {{"a34013", round1(smoke * f)}, {"a21026", round1(so2 * f)}, {"a21002", round1(nox * f)}}));
+  }
+  return out;
 }
 
 const std::vector<SimCode>& sim_codes(const std::string& kind) {

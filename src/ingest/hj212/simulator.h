@@ -67,9 +67,23 @@ std::vector<std::string> sim_frames(const SimStation& st, core::Instant begin, i
                                      const model::ParameterRegistry* registry = nullptr);
 // One upload frame (Flag A bit set) of `cn` for DataTime with (2017 code, value) pairs, flag N;
 // QN = qn_time. 2005 stations get no QN and old codes (from the registry when given).
+// `zs`: converted (折算) values sent as <code>-ZsAvg beside the value of the same code.
 std::string upload_frame(const SimStation& st, const std::string& cn, core::Instant data_time, core::Instant qn_time,
                          const std::vector<std::pair<std::string, double>>& values,
-                         const model::ParameterRegistry* registry = nullptr);
+                         const model::ParameterRegistry* registry = nullptr,
+                         const std::vector<std::pair<std::string, double>>& zs = {});
+
+// A simulated plant (one flue-gas outlet, `skyriver simulate --profile plant`): hourly frames
+// (2061) of smoke, SO2, NOx (each with its ZsAvg at ref_o2), O2, flow and gas temperature for
+// `hours` hours from `begin`; SO2 is far over an ultra-low limit (about 60 mg/m3 converted) for
+// `exceed_hours` hours from hour `exceed_from`, and the plant sends nothing for `offline_hours`
+// hours from hour `offline_from`. Normal hours stay well inside the ultra-low limits (PM 10,
+// SO2 35, NOx 50) and vary from hour to hour.
+struct PlantProfile {
+  int hours = 16, exceed_from = 6, exceed_hours = 3, offline_from = 10, offline_hours = 4;
+  double ref_o2 = 6;
+};
+std::vector<std::string> plant_frames(const SimStation& st, core::Instant begin, const PlantProfile& p);
 // The value a station reports for a 2017 code at a time (already rounded as sent).
 double sim_value(const SimStation& st, const std::string& code, core::Instant t);
 // The 2017 codes a station of this kind reports; `zs` codes also send a converted value.

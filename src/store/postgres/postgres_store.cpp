@@ -153,6 +153,11 @@ void PostgresStore::migrate() {
       exec("INSERT INTO schema_version(version) VALUES(1)");
       version_ = 1;
     }
+    if (version_ < 2) {
+      exec(detail::schema_v2("BIGSERIAL"));
+      exec("INSERT INTO schema_version(version) VALUES(2)");
+      version_ = 2;
+    }
     exec("COMMIT");
   } catch (...) {
     PQclear(PQexec(conn_, "ROLLBACK"));
@@ -202,25 +207,42 @@ WriteResult PostgresStore::write_batch(std::span<const Observation> batch, Impor
       throw core::Error(where_, std::string("COPY failed: ") + PQerrorMessage(conn_));
     Result copied(PQgetResult(conn_));
     while (PGresult* extra = PQgetResult(conn_)) PQclear(extra);
-    // First occurrence of each key in the batch wins, as it would row by row.
-    r.inserted = exec("INSERT INTO observations SELECT site, parameter, time, interval, "
-                      "source_kind, value, unit, flag, source, received_at FROM incoming "
-                      "ORDER BY seq ON CONFLICT DO NOTHING")
-                     .affected();
+    // First occurrence of each key in the batch wins, as it would row by row. The seq of every
+    // inserted row comes back for WriteResult::outcome.
+    std::string outcome(batch.size(), 'd');
+    auto mark = [&](const Result& res, char letter) {
+      for (int i = 0; i < res.rows(); ++i) {
+        const auto seq = static_cast<std::size_t>(res.i64(i, 0));
+        if (seq < outcome.size()) outcome[seq] = letter;
+      }
+      return static_cast<std::size_t>(res.rows());
+    };
+    r.inserted = mark(exec("WITH ins AS (INSERT INTO observations SELECT site, parameter, time, "
+                           "interval, source_kind, value, unit, flag, source, received_at FROM "
+                           "incoming ORDER BY seq ON CONFLICT DO NOTHING RETURNING site, parameter, "
+                           "time, interval, source_kind) SELECT min(i.seq) FROM incoming i JOIN ins "
+                           "USING (site, parameter, time, interval, source_kind) GROUP BY i.site, "
+                           "i.parameter, i.time, i.interval, i.source_kind"),
+                      'i');
     // Rows not inserted: differing value or flag → conflicts (each distinct one recorded once).
     // The temporary table has no statistics: force the index lookup per incoming row rather
     // than a hash join over the whole observations table.
     if (r.inserted < batch.size()) {
       exec("SET LOCAL enable_hashjoin = off");
       exec("SET LOCAL enable_mergejoin = off");
-      r.conflicts = exec("INSERT INTO conflicts(site, parameter, time, interval, source_kind, "
-                       "value, unit, flag, source, received_at) SELECT i.site, i.parameter, "
-                       "i.time, i.interval, i.source_kind, i.value, i.unit, i.flag, i.source, "
-                       "i.received_at FROM incoming i JOIN observations o USING (site, "
-                       "parameter, time, interval, source_kind) WHERE o.value <> i.value OR "
-                       "o.flag <> i.flag ORDER BY i.seq ON CONFLICT DO NOTHING")
-                      .affected();
+      r.conflicts = mark(
+          exec("WITH c AS (INSERT INTO conflicts(site, parameter, time, interval, source_kind, "
+               "value, unit, flag, source, received_at) SELECT i.site, i.parameter, i.time, "
+               "i.interval, i.source_kind, i.value, i.unit, i.flag, i.source, i.received_at FROM "
+               "incoming i JOIN observations o USING (site, parameter, time, interval, "
+               "source_kind) WHERE o.value <> i.value OR o.flag <> i.flag ORDER BY i.seq ON "
+               "CONFLICT DO NOTHING RETURNING site, parameter, time, interval, source_kind, value, "
+               "flag) SELECT min(i.seq) FROM incoming i JOIN c USING (site, parameter, time, "
+               "interval, source_kind, value, flag) GROUP BY i.site, i.parameter, i.time, "
+               "i.interval, i.source_kind, i.value, i.flag"),
+          'c');
     }
+    r.outcome = std::move(outcome);
     r.duplicates = batch.size() - r.inserted - r.conflicts;
     if (log) {
       ImportRecord next = *log;
@@ -292,7 +314,7 @@ std::size_t PostgresStore::count(const Query& q) {
 std::vector<Conflict> PostgresStore::conflicts(const Query& q) {
   auto w = detail::where_clause(q, dollar, "c.time");
   std::string where = w.sql;
-  for (const char* col : {"site", "parameter", "source_kind", "interval"}) {
+  for (const char* col : {"site", "parameter", "source_kind", "interval", "received_at"}) {
     const std::string bare = std::string(" ") + col + " ", qual = std::string(" c.") + col + " ";
     for (auto p = where.find(bare); p != std::string::npos; p = where.find(bare, p + qual.size()))
       where.replace(p, bare.size(), qual);
@@ -516,6 +538,38 @@ Stats PostgresStore::stats() {
     s.by_parameter.push_back(std::move(c));
   }
   return s;
+}
+
+std::int64_t PostgresStore::append(const Record& r) {
+  Record copy = r;
+  append(std::span<Record>(&copy, 1));
+  return copy.id;
+}
+
+void PostgresStore::append(std::span<Record> batch) {
+  exec("BEGIN");
+  try {
+    for (Record& r : batch) {
+      if (r.kind.empty()) throw core::Error(where_, "a record needs a kind");
+      if (!r.at) r.at = std::time(nullptr);
+      r.id = exec("INSERT INTO records(kind, key, at, who, body) VALUES($1,$2,$3,$4,$5) RETURNING id",
+                  {r.kind, r.key, std::to_string(r.at), r.who, r.body})
+                 .i64(0, 0);
+    }
+    exec("COMMIT");
+  } catch (...) {
+    PQclear(PQexec(conn_, "ROLLBACK"));
+    throw;
+  }
+}
+
+std::vector<Record> PostgresStore::records(const RecordQuery& q) {
+  auto w = detail::records_clause(q, dollar);
+  auto r = exec(std::string("SELECT ") + detail::kRecordCols + " FROM records" + w.sql, w.args);
+  std::vector<Record> out;
+  for (int i = 0; i < r.rows(); ++i)
+    out.push_back(Record{r.i64(i, 0), r.text(i, 1), r.text(i, 2), r.i64(i, 3), r.text(i, 4), r.text(i, 5)});
+  return out;
 }
 
 }  // namespace skyriver::store

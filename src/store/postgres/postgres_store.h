@@ -35,6 +35,9 @@ class PostgresStore final : public Store {
   void update_import(const ImportRecord& r) override;
   std::vector<ImportRecord> imports() override;
   Stats stats() override;
+  std::int64_t append(const Record& r) override;
+  void append(std::span<Record> batch) override;
+  std::vector<Record> records(const RecordQuery& q) override;
 
  private:
   WriteResult write_batch(std::span<const Observation> batch, ImportRecord* log);

@@ -86,6 +86,7 @@ class SqliteStore::Stmt {
   }
   std::int64_t col_i64(int i) { return sqlite3_column_int64(st_, i); }
   double col_real(int i) { return sqlite3_column_double(st_, i); }
+  sqlite3_stmt* get() { return st_; }
   std::optional<double> col_opt(int i) {
     if (sqlite3_column_type(st_, i) == SQLITE_NULL) return std::nullopt;
     return col_real(i);
@@ -106,7 +107,9 @@ SqliteStore::SqliteStore(const std::string& path) : path_(path) {
   }
   sqlite3_busy_timeout(db_, 30000);
   exec("PRAGMA journal_mode=WAL");
-  exec("PRAGMA synchronous=NORMAL");
+  // FULL: a commit is on disk (WAL fsync'ed) before write() returns, so a caller may
+  // acknowledge it (HJ 212's 9014); with group commits this costs one fsync per batch.
+  exec("PRAGMA synchronous=FULL");
   // National files arrive hour by hour across ~1 600 stations, i.e. scattered over the key
   // order: a larger page cache keeps the B-tree's inner pages in memory.
   exec("PRAGMA cache_size=-65536");
@@ -162,6 +165,11 @@ void SqliteStore::migrate() {
       exec("INSERT INTO schema_version(version) VALUES(1)");
       version_ = 1;
     }
+    if (version_ < 2) {
+      exec(detail::schema_v2("INTEGER"));
+      exec("INSERT INTO schema_version(version) VALUES(2)");
+      version_ = 2;
+    }
     exec("COMMIT");
   } catch (...) {
     sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
@@ -179,6 +187,7 @@ WriteResult SqliteStore::write(std::span<const Observation> batch, ImportRecord&
 
 WriteResult SqliteStore::write_batch(std::span<const Observation> batch, ImportRecord* log) {
   WriteResult r;
+  r.outcome.reserve(batch.size());
   exec("BEGIN IMMEDIATE");
   try {
     for (const Observation& o : batch) {
@@ -203,6 +212,7 @@ WriteResult SqliteStore::write_batch(std::span<const Observation> batch, ImportR
       if (sqlite3_step(insert_) != SQLITE_DONE) fail("insert");
       if (sqlite3_changes(db_) == 1) {
         ++r.inserted;
+        r.outcome += 'i';
         continue;
       }
       // The key exists: same value and flag is a duplicate, anything else a conflict.
@@ -220,12 +230,14 @@ WriteResult SqliteStore::write_batch(std::span<const Observation> batch, ImportR
       sqlite3_reset(existing_);
       if (same) {
         ++r.duplicates;
+        r.outcome += 'd';
         continue;
       }
       bind_row(conflict_);
       if (sqlite3_step(conflict_) != SQLITE_DONE) fail("insert conflict");
-      if (sqlite3_changes(db_) == 1) ++r.conflicts;
-      else ++r.duplicates;  // the same conflicting value was recorded before
+      const bool recorded = sqlite3_changes(db_) == 1;  // else recorded before: a duplicate
+      ++(recorded ? r.conflicts : r.duplicates);
+      r.outcome += recorded ? 'c' : 'd';
     }
     sqlite3_reset(insert_);
     sqlite3_reset(conflict_);
@@ -287,7 +299,7 @@ std::vector<Conflict> SqliteStore::conflicts(const Query& q) {
   auto w = detail::where_clause(q, qmark, "c.time");
   // Column names are qualified for the join: rewrite the bare names the clause uses.
   std::string where = w.sql;
-  for (const char* col : {"site", "parameter", "source_kind", "interval"}) {
+  for (const char* col : {"site", "parameter", "source_kind", "interval", "received_at"}) {
     const std::string bare = std::string(" ") + col + " ", qual = std::string(" c.") + col + " ";
     for (auto p = where.find(bare); p != std::string::npos; p = where.find(bare, p + qual.size()))
       where.replace(p, bare.size(), qual);
@@ -524,6 +536,44 @@ Stats SqliteStore::stats() {
     s.by_parameter.push_back(std::move(c));
   }
   return s;
+}
+
+static Record read_record(auto& st) {
+  return Record{st.col_i64(0), st.col_text(1), st.col_text(2), st.col_i64(3), st.col_text(4), st.col_text(5)};
+}
+
+std::int64_t SqliteStore::append(const Record& r) {
+  Record copy = r;
+  append(std::span<Record>(&copy, 1));
+  return copy.id;
+}
+
+void SqliteStore::append(std::span<Record> batch) {
+  exec("BEGIN IMMEDIATE");
+  try {
+    Stmt st(*this, "INSERT INTO records(kind, key, at, who, body) VALUES(?,?,?,?,?)");
+    for (Record& r : batch) {
+      if (r.kind.empty()) throw core::Error(path_, "a record needs a kind");
+      if (!r.at) r.at = std::time(nullptr);
+      sqlite3_reset(st.get());
+      st.text(1, r.kind).text(2, r.key).i64(3, r.at).text(4, r.who).text(5, r.body);
+      st.step();
+      r.id = sqlite3_last_insert_rowid(db_);
+    }
+    exec("COMMIT");
+  } catch (...) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+}
+
+std::vector<Record> SqliteStore::records(const RecordQuery& q) {
+  auto w = detail::records_clause(q, qmark);
+  Stmt st(*this, std::string("SELECT ") + detail::kRecordCols + " FROM records" + w.sql);
+  st.args(w.args);
+  std::vector<Record> out;
+  while (st.step()) out.push_back(read_record(st));
+  return out;
 }
 
 }  // namespace skyriver::store

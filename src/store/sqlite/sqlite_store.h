@@ -1,6 +1,5 @@
-// The SQLite store: one file in WAL mode (synchronous=NORMAL: a killed process never leaves a
-// half-written transaction; the last commits may be lost only on power failure). See store.h
-// for the contract.
+// The SQLite store: one file in WAL mode with synchronous=FULL (a returned commit survives a
+// killed process and a power cut). See store.h for the contract.
 #pragma once
 
 #include "store/store.h"
@@ -34,6 +33,9 @@ class SqliteStore final : public Store {
   void update_import(const ImportRecord& r) override;
   std::vector<ImportRecord> imports() override;
   Stats stats() override;
+  std::int64_t append(const Record& r) override;
+  void append(std::span<Record> batch) override;
+  std::vector<Record> records(const RecordQuery& q) override;
 
  private:
   WriteResult write_batch(std::span<const Observation> batch, ImportRecord* log);

@@ -1,0 +1,177 @@
+// Ledger (台账) routes: tasks, cases and complaints (ledger/ledger.h): list, one with its
+// history, create, update (state steps, notes, evidence), import of an XLSX or CSV sheet, XLSX export and
+// the statistics. Write routes need the API token; the acting person is the body's "user".
+#include "api/routes.h"
+#include "core/error.h"
+#include "ledger/ledger.h"
+
+#include <set>
+
+namespace skyriver::api {
+
+using nlohmann::json;
+
+namespace {
+
+ledger::Ledger& ledger_of(const Context& ctx) {
+  if (!ctx.ledger) throw ApiError(503, "no_ledger", "this server keeps no ledger (no store)");
+  return *ctx.ledger;
+}
+
+json parse_body(const Request& req) {
+  json b = json::parse(req.body, nullptr, false);
+  if (b.is_discarded() || !b.is_object()) throw bad_parameter("body", "is not a JSON object");
+  return b;
+}
+
+std::string who_of(const json& b) {
+  if (!b.contains("user")) return "api";
+  if (!b["user"].is_string() || b["user"].get<std::string>().empty()) throw bad_parameter("user", "must be a name");
+  return b["user"].get<std::string>();
+}
+
+Response json_response(const json& j) {
+  Response r;
+  r.body = j.dump(-1, ' ', false, json::error_handler_t::replace);
+  return r;
+}
+
+}  // namespace
+
+void add_ledger_routes(Router& router, Context& ctx) {
+  router.add("GET", "/api/tasks",
+             {"The ledger: rectification tasks, enforcement cases and complaints, with filters; each with its "
+              "overdue flag (deadline passed, not in its final state).",
+              "ledger",
+              {{"type", "query", "string", "entry type", false, {"rectification", "case", "complaint"}, "rectification"},
+               {"state", "query", "string", "state", false, {}, "open"},
+               {"county", "query", "string", "county (area id)", false, {}, "140214"},
+               {"batch", "query", "string", "inspection batch", false, {}, ""},
+               {"department", "query", "string", "responsible department", false, {}, ""},
+               {"alarm", "query", "string", "opened from this alarm", false, {}, ""},
+               {"overdue", "query", "string", "only overdue (true) or not overdue (false)", false, {"true", "false"}, "true"},
+               {"limit", "query", "integer", "at most this many", false, {}, "100"}},
+              "application/json", {{"type", "object"}, {"required", {"count", "tasks"}}}},
+             [&ctx](const Request& req) {
+               auto& lg = ledger_of(ctx);
+               ledger::TaskFilter f;
+               f.type = req.get("type");
+               f.state = req.get("state");
+               f.county = req.get("county");
+               f.batch = req.get("batch");
+               f.department = req.get("department");
+               f.alarm = req.get("alarm");
+               if (req.has("overdue")) f.overdue = req.get("overdue") == "true";
+               if (req.has("limit")) f.limit = std::stoul(req.get("limit"));
+               const auto today = ledger::today_beijing();
+               json a = json::array();
+               for (const auto& t : lg.list(f, today)) a.push_back(ledger::to_json(t, today));
+               return json_response({{"count", a.size()}, {"tasks", a}});
+             });
+
+  router.add("GET", "/api/tasks/stats",
+             {"Ledger statistics: rectification tasks by batch (total, closed, closed share, overdue), cases "
+              "(decided, closed, penalties), complaints (concluded and feedback rates, by source), per county.",
+              "ledger", {}, "application/json",
+              {{"type", "object"}, {"required", {"rectification", "by_batch", "cases", "complaints", "by_county"}}}},
+             [&ctx](const Request&) { return json_response(ledger_of(ctx).stats(ledger::today_beijing())); });
+
+  router.add("GET", "/api/tasks/export.xlsx",
+             {"The ledger as an Excel workbook (sheets: tasks, statistics).", "ledger", {},
+              "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", {{"type", "string"}, {"format", "binary"}}},
+             [&ctx](const Request&) {
+               Response r;
+               r.content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+               r.headers.push_back({"Content-Disposition", "attachment; filename=\"ledger.xlsx\""});
+               r.body = ledger_of(ctx).export_xlsx(ledger::today_beijing());
+               return r;
+             });
+
+  router.add("GET", "/api/tasks/{id}",
+             {"One ledger entry and its history (every change, who and when).", "ledger",
+              {{"id", "path", "string", "task id", true, {}, "T000001"}}, "application/json",
+              {{"type", "object"}, {"required", {"task", "history"}}}},
+             [&ctx](const Request& req) {
+               auto& lg = ledger_of(ctx);
+               auto t = lg.find(req.get("id"));
+               if (!t) throw ApiError(404, "not_found", "parameter 'id': no task '" + req.get("id") + "'", "id");
+               json h = json::array();
+               for (const auto& rec : lg.history(t->id))
+                 h.push_back({{"record", rec.id}, {"at", core::format_iso(rec.at)}, {"who", rec.who}, {"task", json::parse(rec.body)}});
+               return json_response({{"task", ledger::to_json(*t, ledger::today_beijing())}, {"history", h}});
+             });
+
+  router.add("POST", "/api/tasks",
+             {"Create a ledger entry. Body: JSON {type, title, county, batch?, department?, deadline?, state?, "
+              "case_no?, penalty_yuan?, source?, received?, note?, site?, enterprise?, user?}.",
+              "ledger", {}, "application/json", {{"type", "object"}}, true, "application/json"},
+             [&ctx](const Request& req) {
+               auto& lg = ledger_of(ctx);
+               json b = parse_body(req);
+               const std::string who = who_of(b);
+               b.erase("user");
+               std::string note;
+               if (b.contains("note")) {
+                 if (!b["note"].is_string()) throw bad_parameter("note", "must be text");
+                 note = b["note"].get<std::string>();
+                 b.erase("note");
+               }
+               static const std::set<std::string> keys{"id", "type", "batch", "title", "county", "department", "deadline",
+                                                       "state", "case_no", "penalty_yuan", "filed", "decided", "closed_on",
+                                                       "source", "received", "concluded", "feedback", "site", "enterprise",
+                                                       "evidence"};
+               for (const auto& [k, v] : b.items())
+                 if (!keys.count(k)) throw bad_parameter(k, "is not a field of a ledger entry");
+               if (!b.contains("type")) throw bad_parameter("type", "is required");
+               if (!b.contains("id")) b["id"] = "";
+               ledger::Task t;
+               try {
+                 t = ledger::task_from_json(b);
+               } catch (const core::Error& e) {
+                 throw bad_parameter("body", e.why());
+               }
+               if (!note.empty()) t.notes.push_back({0, "", note});
+               try {
+                 return json_response(ledger::to_json(lg.create(t, who), ledger::today_beijing()));
+               } catch (const core::Error& e) {
+                 throw ApiError(400, "bad_request", e.what());
+               }
+             });
+
+  router.add("POST", "/api/tasks/import",
+             {"Import a ledger sheet: an XLSX workbook (its first worksheet) or CSV (UTF-8); header of English or "
+              "Chinese column names, see docs/sources.md. Bad rows are reported as file:row and skipped; good rows "
+              "are stored.",
+              "ledger",
+              {{"name", "query", "string", "the file's name (used in row errors)", false, {}, "ledger.csv"},
+               {"user", "query", "string", "who imports", false, {}, "张三"}},
+              "application/json", {{"type", "object"}, {"required", {"rows", "created", "errors"}}}, true, "text/csv"},
+             [&ctx](const Request& req) {
+               auto& lg = ledger_of(ctx);
+               if (req.body.empty()) throw bad_parameter("body", "is empty: send the sheet (XLSX or CSV)");
+               const std::string name = req.has("name") ? req.get("name") : "upload.csv";
+               auto rep = lg.import_sheet(name, req.body, req.has("user") ? req.get("user") : "api");
+               json errs = json::array();
+               for (const auto& e : rep.errors) errs.push_back({{"where", e.where}, {"why", e.why}});
+               return json_response({{"rows", rep.rows}, {"created", rep.created}, {"errors", errs}});
+             });
+
+  router.add("POST", "/api/tasks/{id}",
+             {"Change a ledger entry: a state step, a progress note, an evidence file, a deadline, ... "
+              "Body: JSON {state?, note?, evidence?, deadline?, penalty_yuan?, feedback?, ..., user?}.",
+              "ledger", {{"id", "path", "string", "task id", true, {}, "T000001"}}, "application/json",
+              {{"type", "object"}}, true, "application/json"},
+             [&ctx](const Request& req) {
+               auto& lg = ledger_of(ctx);
+               const json b = parse_body(req);
+               if (!lg.find(req.get("id"))) throw ApiError(404, "not_found", "parameter 'id': no task '" + req.get("id") + "'", "id");
+               try {
+                 return json_response(ledger::to_json(lg.update(req.get("id"), b, who_of(b)), ledger::today_beijing()));
+               } catch (const core::Error& e) {
+                 throw ApiError(409, "conflict", e.what());
+               }
+             });
+
+}
+
+}  // namespace skyriver::api
