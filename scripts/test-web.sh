@@ -26,6 +26,7 @@ for _ in $(seq 1 100); do grep -q "serving http" "$work/serve.log" && break; sle
 url=$(grep -o 'http://[0-9.]*:[0-9]*/' "$work/serve.log" | head -n1 || true)
 hj=$(grep -o 'tcp://[0-9.]*:[0-9]*' "$work/serve.log" | head -n1 | sed 's/.*://' || true)
 [ -n "$url" ] || { echo "skyriver serve did not start:"; cat "$work/serve.log"; exit 1; }
+[ -n "$hj" ] || { echo "skyriver serve: no HJ 212 port in its log (started with --hj212-port 0):"; cat "$work/serve.log"; exit 1; }
 echo "skyriver: page tests against $url (HJ 212 port ${hj:-none})"
 
 mkdir -p "$root/test-artifacts/web"

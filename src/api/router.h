@@ -58,6 +58,7 @@ struct RouteDoc {
   std::string request_content_type;  // for write routes with a body
   bool cached = false;  // answers are kept until the data version changes (see Router::set_version)
   bool upload = false;  // the body is a file: up to ServerOptions::upload_limit, streamed to disk (Request::body_file)
+  std::size_t body_limit = 0;  // bytes of body held in memory (0: ServerOptions::body_limit, for JSON)
 };
 
 inline RouteDoc cached(RouteDoc d) {
@@ -67,6 +68,12 @@ inline RouteDoc cached(RouteDoc d) {
 
 inline RouteDoc upload(RouteDoc d) {
   d.upload = true;
+  return d;
+}
+
+// A write route whose body is a document larger than JSON (e.g. a spreadsheet), kept in memory.
+inline RouteDoc with_body_limit(RouteDoc d, std::size_t bytes) {
+  d.body_limit = bytes;
   return d;
 }
 

@@ -221,7 +221,7 @@ class Connection {
       if (!target_ok) refusal = json_error(400, "bad_request", "malformed percent-encoding in the request target");
       else if (!events) refusal = refusal_of(server.router_, req, route);
       const bool upload = route && route->doc.upload;
-      const std::size_t limit = upload ? o.upload_limit : o.body_limit;
+      const std::size_t limit = upload ? o.upload_limit : route && route->doc.body_limit ? route->doc.body_limit : o.body_limit;
       if (!refusal && head.content_length() && *head.content_length() > limit)
         refusal = json_error(413, "too_large", "the body announced (" + std::to_string(*head.content_length()) +
                                                    " bytes) is over this route's limit of " + std::to_string(limit) + " bytes");

@@ -64,7 +64,10 @@ static app::Command db_command{"db", "create the store and show what it holds", 
                   << c.incoming.value << " (" << c.incoming.flag << ", " << c.incoming.source
                   << ")\n";
     } else if (opts->quarantine->parsed()) {
-      // TODO(journal): list db->records({kind "quarantine"}).
+      store::RecordQuery q;
+      q.kind = "quarantine";
+      for (const auto& r : db->records(q))
+        std::cout << r.id << " " << core::format_beijing(r.at) << " " << r.who << " " << r.key << " " << r.body << "\n";
     } else if (opts->imports->parsed()) {
       for (const auto& r : db->imports())
         std::cout << r.id << " " << r.source_kind << " " << r.status << " "

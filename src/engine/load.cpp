@@ -68,6 +68,7 @@ LoadReport load(Engine& e, store::Store& s) {
 std::size_t refresh(Engine& e, store::Store& s, core::Instant received_from) {
   store::Query q;
   q.interval = store::Interval::hour;
+  q.received_from = received_from;
   std::size_t changed = 0;
   std::vector<Update> batch;
   auto flush = [&] {
@@ -77,7 +78,6 @@ std::size_t refresh(Engine& e, store::Store& s, core::Instant received_from) {
   };
   // No engine lock is held while the store is read: readers and writers go on meanwhile.
   s.scan(q, [&](const store::Observation& o) {
-    if (o.received_at < received_from) return;
     batch.push_back({o.site, o.parameter, o.time, o.value, o.flag, o.source_kind});
     if (batch.size() >= 1 << 14) flush();
   });

@@ -8,6 +8,7 @@
 #include "core/error.h"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 #include <zlib.h>
 
 #include <fstream>
@@ -139,6 +140,17 @@ TEST_P(ImportEdges, RowsFromTheFutureAreRefusedAndQuarantined) {
   store::Query q;
   q.from = core::beijing_midnight({2020, 1, 1}) + 2 * core::kHour;
   EXPECT_EQ(db_->count(q), 0u);
+  // Each refused value is kept aside in the journal with its reason and where it came from.
+  store::RecordQuery rq;
+  rq.kind = "quarantine";
+  const auto kept = db_->records(rq);
+  ASSERT_EQ(kept.size(), 4u);
+  EXPECT_EQ(kept[0].key, "1724A/pm25/2020-01-01T02:00:00+08:00");
+  const auto body = nlohmann::json::parse(kept[0].body);
+  EXPECT_EQ(body["value"], 33);
+  EXPECT_EQ(body["source"], "china_sites_future.csv:4");
+  EXPECT_NE(body["reason"].get<std::string>().find("ahead of the clock"), std::string::npos);
+  EXPECT_EQ(nlohmann::json::parse(kept[3].body)["time"], "2099-01-01T00:00:00+08:00");  // label 1 = hour starting 00:00
   // --strict: a future row is a bad row, nothing is stored.
   const auto strict = run(write("china_sites_future2.csv", "date,hour,type,1724A\n20191230,5,PM2.5,30\n20990101,1,PM2.5,35\n"), true);
   EXPECT_TRUE(strict.stored_nothing_strict);

@@ -38,12 +38,6 @@ namespace {
 
 constexpr std::size_t kRejectsShown = 20;
 
-struct Quarantined {
-  std::string key, body;
-};
-
-// TODO(journal): Store::append of kind "quarantine" once the records journal is on main.
-void write_quarantine(store::Store&, const std::vector<Quarantined>&) {}
 
 // Collects a file's values into batches and writes each in one transaction (write mode), or
 // only counts and collects rejects (check mode, the first pass of --strict).
@@ -120,7 +114,7 @@ class StoreSink final : public Sink {
                         {"interval", std::string(store::to_string(o.interval))}, {"value", o.value},
                         {"unit", o.unit}, {"flag", std::string(1, o.flag)}, {"source_kind", o.source_kind},
                         {"source", o.source}, {"reason", why}, {"import", rec_.id}};
-    quarantine_.push_back({o.site + "/" + o.parameter + "/" + core::format_iso(o.time),
+    quarantine_.push_back({0, "quarantine", o.site + "/" + o.parameter + "/" + core::format_iso(o.time), 0, "import",
                            body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)});
   }
   void skipped_type() override { ++sum_.skipped_types; }
@@ -157,7 +151,7 @@ class StoreSink final : public Sink {
       pending_sites_.clear();
     }
     if (!quarantine_.empty()) {
-      write_quarantine(db_, quarantine_);
+      db_.append(quarantine_);
       quarantine_.clear();
     }
     if (batch_.empty()) return;
@@ -178,7 +172,7 @@ class StoreSink final : public Sink {
   std::vector<store::Observation> batch_;
   std::vector<model::Area> pending_areas_;
   std::vector<model::Site> pending_sites_;
-  std::vector<Quarantined> quarantine_;
+  std::vector<store::Record> quarantine_;
   core::Instant now_ = 0;
   std::string last_future_row_;
   std::chrono::steady_clock::time_point last_draw_{};
