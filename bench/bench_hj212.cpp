@@ -11,6 +11,7 @@
 #include "store/store.h"
 
 #include <benchmark/benchmark.h>
+#include <spdlog/sinks/null_sink.h>
 
 #include <boost/asio.hpp>
 
@@ -31,6 +32,84 @@ const std::string kFrame =
     "##0280QN=20240101010000000;ST=22;CN=2061;PW=123456;MN=010000A8900016F000169DC0;Flag=4;CP=&&DataTime="
     "20240101000000;a34004-Avg=80,a34004-Flag=N;a34002-Avg=120,a34002-Flag=N;a21026-Avg=15,a21026-Flag=N;a21004-"
     "Avg=40,a21004-Flag=N;a21005-Avg=1.2,a21005-Flag=N;a05024-Avg=60,a05024-Flag=N&&8F81\r\n";
+
+// The data frames among the public sample packets (../shared/data/hj212, PROVENANCE.md §4):
+// those that decode with observations (CRC right, data command).
+const std::vector<std::string>& sample_data_frames() {
+  static const std::vector<std::string> frames = [] {
+    std::vector<std::string> out;
+    std::ifstream in(SKYRIVER_SHARED_DIR "/data/hj212/hj212_packets.txt");
+    Decoder dec;
+    for (std::string line; std::getline(in, line);) {
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      line += "\r\n";
+      if (dec.decode(line, "sample").has_data && dec.decode(line, "sample").ok) out.push_back(line);
+    }
+    if (out.empty()) throw std::runtime_error("no sample data frames under " SKYRIVER_SHARED_DIR);
+    return out;
+  }();
+  return frames;
+}
+
+// The ingest path: views into the frame, one warm Decoder (no allocation per frame).
+void BM_DecodeSamples(benchmark::State& state) {
+  const auto& frames = sample_data_frames();
+  Decoder dec;
+  std::size_t i = 0, bytes = 0, values = 0;
+  for (auto _ : state) {
+    const std::string& f = frames[i++ % frames.size()];
+    const DecodedView& d = dec.decode(f, "bench");
+    values += d.data.values.size();
+    bytes += f.size();
+    benchmark::DoNotOptimize(d);
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.SetBytesProcessed(static_cast<std::int64_t>(bytes));
+  state.counters["frames"] = static_cast<double>(frames.size());
+  state.counters["values_per_frame"] = static_cast<double>(values) / static_cast<double>(state.iterations());
+}
+BENCHMARK(BM_DecodeSamples);
+
+// The same frames through the owning form (Packet + DataBlock with std::string fields).
+void BM_DecodeSamplesOwning(benchmark::State& state) {
+  const auto& frames = sample_data_frames();
+  std::size_t i = 0;
+  for (auto _ : state) {
+    auto d = decode_frame(frames[i++ % frames.size()], "bench");
+    benchmark::DoNotOptimize(d);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_DecodeSamplesOwning);
+
+// Peer: the bitwise CRC loop of HJ 212-2017 Appendix A over the same frames' segments (what
+// the CRC alone cost before the table).
+void BM_PeerCrcBitwise(benchmark::State& state) {
+  const auto& frames = sample_data_frames();
+  std::size_t i = 0;
+  for (auto _ : state) {
+    const std::string& f = frames[i++ % frames.size()];
+    std::uint16_t crc = 0xFFFF;
+    for (std::size_t k = 6; k + 6 < f.size(); ++k) {
+      crc = static_cast<std::uint16_t>((crc >> 8) ^ static_cast<unsigned char>(f[k]));
+      for (int b = 0; b < 8; ++b) crc = (crc & 1) ? static_cast<std::uint16_t>((crc >> 1) ^ 0xA001) : crc >> 1;
+    }
+    benchmark::DoNotOptimize(crc);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_PeerCrcBitwise);
+
+void BM_CrcTable(benchmark::State& state) {
+  const auto& frames = sample_data_frames();
+  std::size_t i = 0;
+  for (auto _ : state) {
+    const std::string& f = frames[i++ % frames.size()];
+    benchmark::DoNotOptimize(crc16(std::string_view(f).substr(6, f.size() - 12)));
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_CrcTable);
 
 void BM_DecodeFrame(benchmark::State& state) {
   for (auto _ : state) {
@@ -68,9 +147,7 @@ struct ServerRig {
   std::vector<SimStation> stations;
   model::CityConfig city;
   std::unique_ptr<store::Store> store;
-  boost::asio::io_context io;
   std::unique_ptr<Server> server;
-  std::thread thread;
   explicit ServerRig(int n) {
     fs::remove_all(dir);
     fs::create_directories(dir);
@@ -83,14 +160,11 @@ struct ServerRig {
     opt.address = "127.0.0.1";
     opt.port = 0;
     opt.archive_dir = (dir / "raw").string();
-    opt.log = [](std::string_view, const std::string&) {};
-    server = std::make_unique<Server>(io, *store, city, opt);
-    thread = std::thread([this] { io.run(); });
+    opt.log = std::make_shared<spdlog::logger>("bench", std::make_shared<spdlog::sinks::null_sink_mt>());
+    server = std::make_unique<Server>(*store, city, opt);
   }
   ~ServerRig() {
     server->stop();
-    io.stop();
-    thread.join();
     server.reset();
     store.reset();
     fs::remove_all(dir);

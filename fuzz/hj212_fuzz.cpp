@@ -25,7 +25,7 @@ static void check_one(std::string_view text) {
       e.packet->edition != d.packet->edition || e.packet->cp.size() != d.packet->cp.size())
     std::abort();  // re-encoding an accepted packet must give an equivalent accepted packet
   // 2025 key exchange: the redacted form keeps no byte of the CP (no key reaches disk or log).
-  if (edition2025::carries_secret(d.packet->cn)) {
+  if (is_secret_command(d.packet->cn)) {
     const std::string red = redact_frame(text);
     for (const auto& g : d.packet->cp)
       for (const auto& f : g)

@@ -1,31 +1,73 @@
 #!/usr/bin/env bash
-# Fuzzes the HJ 212 codec (2005/2017/2025 paths) for a bounded time with AddressSanitizer and
-# UBSan. Builds the fuzzer directly with clang++ into build-fuzz/ (no CMake needed).
-# Exits non-zero on any crash, leak or sanitizer report. FUZZ_SECONDS overrides the 60 s.
+# Fuzzes the HJ 212 ingest for a bounded time with AddressSanitizer and UBSan, two targets:
+#   hj212_fuzz          the codec (2005/2017/2025 frames, re-encoding, redaction)
+#   hj212_session_fuzz  the server's session logic: bytes -> frames -> dispatcher (auth, data,
+#                       split packets, times, 2025), with its invariants (fuzz/*.cpp headers)
+# Builds them directly with clang++ into build-fuzz/ (objects rebuilt only when their source or
+# a header changed; no CMake needed). FUZZ_SECONDS (default 60) is shared: half each.
+# Exits non-zero on any crash, leak, invariant violation or sanitizer report.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 out="$root/build-fuzz"
-mkdir -p "$out/corpus"
+mkdir -p "$out/obj" "$out/corpus" "$out/corpus-session"
 seconds=${FUZZ_SECONDS:-60}
-srcs=(core/time.cpp core/text.cpp
-      ingest/hj212/crc.cpp ingest/hj212/frame.cpp ingest/hj212/packet.cpp ingest/hj212/edition.cpp
-      ingest/hj212/edition2025.cpp ingest/hj212/readings.cpp
-      ingest/hj212/decode.cpp ingest/hj212/answers.cpp ingest/hj212/splitter.cpp
-      ingest/hj212/archive.cpp)
-paths=()
-for s in "${srcs[@]}"; do paths+=("$root/src/$s"); done
-newest=$(ls -t "${paths[@]}" "$root/fuzz/hj212_fuzz.cpp" | head -1)
-if [ ! -x "$out/hj212_fuzz" ] || [ "$newest" -nt "$out/hj212_fuzz" ]; then
-  clang++ -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-    -I"$root/src" "${paths[@]}" "$root/fuzz/hj212_fuzz.cpp" -lfmt -lz -o "$out/hj212_fuzz"
-fi
-# Seed: the kept corpus plus the conformance vectors and public samples, one frame per file.
+half=$(( (seconds + 1) / 2 ))
+flags=(-std=c++20 -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined
+       -DSPDLOG_COMPILED_LIB -DSPDLOG_FMT_EXTERNAL "-DSKYRIVER_SOURCE_DIR=\"$root\"" -I"$root/src")
+codec=(core/time.cpp core/text.cpp
+       ingest/hj212/crc.cpp ingest/hj212/frame.cpp ingest/hj212/packet.cpp ingest/hj212/edition.cpp
+       ingest/hj212/edition2025.cpp ingest/hj212/readings.cpp
+       ingest/hj212/decode.cpp ingest/hj212/answers.cpp ingest/hj212/splitter.cpp
+       ingest/hj212/archive.cpp)
+session=("${codec[@]}" model/city.cpp model/parameter.cpp model/toml_read.cpp model/sources.cpp
+         ingest/hj212/observations.cpp ingest/hj212/dispatch.cpp ingest/hj212/session.cpp)
+newest_header=$(ls -t "$root"/src/core/*.h "$root"/src/model/*.h "$root"/src/store/store.h "$root"/src/ingest/hj212/*.h | head -1)
+
+# obj SRC: the object of src/SRC (compiled for fuzzing), rebuilt when stale.
+obj() {
+  local src="$root/src/$1" o="$out/obj/${1//\//_}.o"
+  if [ ! -f "$o" ] || [ "$src" -nt "$o" ] || [ "$newest_header" -nt "$o" ]; then
+    clang++ "${flags[@]}" -fsanitize=fuzzer-no-link -c "$src" -o "$o"
+  fi
+  echo "$o"
+}
+# link NAME SOURCES...: build-fuzz/NAME from fuzz/NAME.cpp and the objects of SOURCES.
+link() {
+  local name=$1; shift
+  local objs=() s
+  for s in "$@"; do objs+=("$(obj "$s")"); done
+  local bin="$out/$name" main="$root/fuzz/$name.cpp"
+  local stale=0
+  [ -x "$bin" ] || stale=1
+  for f in "$main" "${objs[@]}"; do [ "$f" -nt "$bin" ] && stale=1; done
+  if [ $stale = 1 ]; then
+    clang++ "${flags[@]}" -fsanitize=fuzzer "$main" "${objs[@]}" -lspdlog -lfmt -lz -o "$bin"
+  fi
+}
+link hj212_fuzz "${codec[@]}"
+link hj212_session_fuzz "${session[@]}"
+
+# Seeds: the kept corpora plus the conformance vectors and public samples, one frame per file
+# (for the session fuzzer with a leading chunking byte).
 i=0
 while IFS= read -r line; do
   case "$line" in ''|'#'*) continue ;; esac
-  printf '%s\r\n' "${line##*	}" > "$out/corpus/vec$i"; i=$((i + 1))
+  printf '%s\r\n' "${line##*	}" > "$out/corpus/vec$i"
+  printf '\001%s\r\n' "${line##*	}" > "$out/corpus-session/vec$i"
+  i=$((i + 1))
 done < "$root/tests/conformance/hj212/frames.txt"
-UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-  "$out/hj212_fuzz" -max_total_time="$seconds" -max_len=4096 -timeout=10 -print_final_stats=1 \
-  -artifact_prefix="$out/" "$out/corpus" "$root/fuzz/corpus/hj212" 2>&1 | tail -25
-exit "${PIPESTATUS[0]}"
+
+status=0
+run() {
+  local name=$1; shift
+  echo "skyriver: fuzzing $name for ${half} s"
+  if ! UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+    "$out/$name" -max_total_time="$half" -max_len=4096 -timeout=10 -print_final_stats=1 \
+    -artifact_prefix="$out/$name-" "$@" 2>&1 | tail -12; then
+    echo "skyriver: $name FAILED (artifacts in $out/)"
+    status=1
+  fi
+}
+run hj212_fuzz "$out/corpus" "$root/fuzz/corpus/hj212"
+run hj212_session_fuzz "$out/corpus-session" "$root/fuzz/corpus/hj212_session"
+exit $status

@@ -19,6 +19,8 @@ trap cleanup EXIT
 
 timeout 120 "$root/build/skyriver" import --format cnemc --no-progress --config "$root/config/datong" \
   --db "$work/store.db" --rejects "$work/rejects.txt" "$root/data/datong/china_sites_2019_datong_sample.csv.gz" >"$work/import.log"
+# A write token for the tests that act as the duty officer (web/test/warning.test.mjs).
+export SKYRIVER_API_TOKEN="web-test-$$-$RANDOM"
 "$root/build/skyriver" serve --config "$root/config/datong" --db "$work/store.db" --web "$root/web" \
   --port 0 --hj212-port 0 >"$work/serve.log" 2>&1 &
 pid=$!
@@ -26,12 +28,12 @@ for _ in $(seq 1 100); do grep -q "serving http" "$work/serve.log" && break; sle
 url=$(grep -o 'http://[0-9.]*:[0-9]*/' "$work/serve.log" | head -n1 || true)
 hj=$(grep -o 'tcp://[0-9.]*:[0-9]*' "$work/serve.log" | head -n1 | sed 's/.*://' || true)
 [ -n "$url" ] || { echo "skyriver serve did not start:"; cat "$work/serve.log"; exit 1; }
-[ -n "$hj" ] || { echo "skyriver serve: no HJ 212 port in its log (started with --hj212-port 0):"; cat "$work/serve.log"; exit 1; }
-echo "skyriver: page tests against $url (HJ 212 port ${hj:-none})"
+[ -n "$hj" ] || { echo "no HJ 212 port (tcp://...) in the serve log:"; cat "$work/serve.log"; exit 1; }
+echo "skyriver: page tests against $url (HJ 212 port $hj)"
 
 mkdir -p "$root/test-artifacts/web"
 status=0
-SKYRIVER_URL="$url" SKYRIVER_HJ212_PORT="${hj:-}" SKYRIVER_ARTIFACTS="$root/test-artifacts/web" \
-  timeout 240 node --test --test-reporter=spec test/ || status=1
+SKYRIVER_URL="$url" SKYRIVER_HJ212_PORT="${hj:-}" SKYRIVER_ARTIFACTS="$root/test-artifacts/web" SKYRIVER_TOKEN="$SKYRIVER_API_TOKEN" \
+  timeout 240 node --test --test-concurrency=1 --test-reporter=spec test/ || status=1
 [ $status -eq 0 ] || { echo "--- serve log"; tail -n 30 "$work/serve.log"; }
 exit $status

@@ -22,6 +22,7 @@ void add_routes(Router& router, Context& ctx) {
   add_air_routes(router, ctx);
   add_write_routes(router, ctx);
   add_water_routes(router, ctx);
+  add_warning_routes(router, ctx);
   add_source_routes(router, ctx);
   add_ledger_routes(router, ctx);
   RouteDoc doc{"This API's OpenAPI 3 description", "meta", {}, "application/json", {{"type", "object"}}};

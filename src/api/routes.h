@@ -17,6 +17,7 @@ struct CityConfig;
 }
 namespace skyriver::alert {
 class AlarmService;
+class WarningDesk;
 }
 namespace skyriver::ledger {
 class Ledger;
@@ -41,6 +42,8 @@ struct Context {
   // The eco-compensation statement of a period ("2026Q3") as assess::to_json gives it; throws
   // core::Error for a bad period.
   std::function<nlohmann::json(const std::string& period)> compensation;
+  // Heavy-pollution warnings (alert/warning_desk.h); null when the city has no warning.toml.
+  alert::WarningDesk* warnings = nullptr;
   // Pollution sources, alarms and the ledger (routes_sources.cpp, routes_ledger.cpp); null = the
   // routes answer 503.
   const model::CityConfig* city = nullptr;
@@ -58,6 +61,7 @@ void add_site_routes(Router& router, Context& ctx);
 void add_air_routes(Router& router, Context& ctx);
 void add_write_routes(Router& router, Context& ctx);
 void add_water_routes(Router& router, Context& ctx);
+void add_warning_routes(Router& router, Context& ctx);
 void add_source_routes(Router& router, Context& ctx);
 void add_ledger_routes(Router& router, Context& ctx);
 

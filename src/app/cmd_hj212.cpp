@@ -3,6 +3,7 @@
 // or the rejection reason with its QnRtn code (HJ 212-2017 Table 7). Exit status 1 if any line
 // was rejected. `skyriver hj212 serve` runs the ingest server alone.
 #include "app/command.h"
+#include "app/hj212_options.h"
 #include "core/error.h"
 #include "ingest/hj212/decode.h"
 #include "ingest/hj212/edition2025.h"
@@ -14,6 +15,7 @@
 #include <boost/asio.hpp>
 
 #include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
 
 #include <fstream>
 #include <iostream>
@@ -49,7 +51,7 @@ json to_json(const hj212::Decoded& d, long line) {
     }
     if (d.ok && !d.data) {
       json cp = json::object();
-      const bool secret = hj212::edition2025::carries_secret(p.cn);
+      const bool secret = hj212::is_secret_command(p.cn);
       for (const auto& g : p.cp)
         for (const auto& f : g) cp[f.name] = secret ? "<redacted>" : f.value;
       j["cp"] = cp;
@@ -65,7 +67,9 @@ json to_json(const hj212::Decoded& d, long line) {
       if (r.sample_time) v["SampleTime"] = core::format_iso(*r.sample_time);
       for (const auto& [s, t] : r.text) v[s] = t;
       if (r.code != r.sent_code) v["sent_code"] = r.sent_code;
-      values[r.code] = v;
+      if (!values.contains(r.code)) values[r.code] = v;  // a code sent twice: its readings in order
+      else if (values[r.code].is_array()) values[r.code].push_back(v);
+      else values[r.code] = json::array({values[r.code], v});
     }
     j["values"] = values;
     for (const auto& f : d.data->fields) j["fields"][f.name] = f.value;
@@ -98,7 +102,7 @@ std::string to_text(const hj212::Decoded& d) {
       if (r.flag) o << sep << "Flag=" << *r.flag;
     }
   } else {
-    const bool secret = hj212::edition2025::carries_secret(p.cn);
+    const bool secret = hj212::is_secret_command(p.cn);
     for (const auto& g : p.cp)
       for (const auto& f : g) o << " " << f.name << "=" << (secret ? "<redacted>" : f.value);
   }
@@ -139,29 +143,23 @@ int run_check(const std::string& file, bool as_json, const std::string& paramete
 }
 
 // `skyriver hj212 serve`: the ingest server alone (the platform's `serve` starts the same
-// hj212::Server beside its HTTP API). Prints "listening on <port>" once bound.
-int run_serve(const std::string& config, const std::string& db, int port, const std::string& archive,
-              int idle, bool quarantine) {
+// hj212::Server beside its HTTP API, with the same --hj212-* options). Prints
+// "listening on <port>" once bound; stops on SIGINT/SIGTERM.
+int run_serve(const std::string& config, const std::string& db, const app::Hj212Options& ho) {
   const auto city = model::load_city(config);
   auto store = store::Store::open(db);
+  const auto opt = app::hj212_server_options(ho, db);
+  hj212::Server server(*store, city, opt);
+  std::cout << "listening on " << server.port() << " (raw archive " << opt.archive_dir << ")" << std::endl;
   boost::asio::io_context io;
-  hj212::ServerOptions opt;
-  opt.port = static_cast<std::uint16_t>(port);
-  opt.archive_dir = archive;
-  opt.idle_timeout = std::chrono::seconds(idle);
-  opt.quarantine = quarantine;
-  hj212::Server server(io, *store, city, opt);
-  std::cout << "listening on " << server.port() << std::endl;
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
-  signals.async_wait([&](boost::system::error_code, int) {
-    server.stop();
-    io.stop();
-  });
+  signals.async_wait([&](boost::system::error_code, int) { io.stop(); });
   io.run();
+  server.stop();
   const auto st = server.stats();
-  std::cerr << "hj212: frames " << st.frames << ", stored " << st.observations_inserted << ", duplicates "
-            << st.duplicates << ", conflicts " << st.conflicts << ", rejected " << st.rejected << ", refused "
-            << st.refused_auth << ", acks " << st.acks << "\n";
+  spdlog::info("hj212: frames {}, stored {}, duplicates {}, conflicts {}, quarantined {}, rejected {}, refused {}, acks {}",
+               st.frames, st.observations_inserted, st.duplicates, st.conflicts, st.quarantined, st.rejected,
+               st.refused_auth, st.acks);
   return 0;
 }
 
@@ -180,21 +178,17 @@ static skyriver::app::Command hj212_command{
       check->add_option("--parameters", *params,
                         "parameter table used to show HJ/T 212-2005 codes as 2017 codes (skipped if absent)");
       struct ServeOpts {
-        std::string config = "config/datong", db, archive = "var/hj212-raw";
-        int port = 9212, idle = 600;
-        bool quarantine = false;
+        std::string config = "config/datong", db;
+        app::Hj212Options hj212;
       };
       auto so = std::make_shared<ServeOpts>();
       auto* serve = cmd.add_subcommand("serve", "run the HJ 212 ingest server alone");
       serve->add_option("--config", so->config, "city configuration folder (sites with mn/password)");
       serve->add_option("--db", so->db, "store URL (default var/skyriver.db)");
-      serve->add_option("--port", so->port, "TCP port, 0 = any free port")->check(CLI::Range(0, 65535));
-      serve->add_option("--archive", so->archive, "raw-archive folder, '' = none");
-      serve->add_option("--idle", so->idle, "idle timeout in seconds")->check(CLI::Range(1, 86400));
-      serve->add_flag("--quarantine", so->quarantine, "archive frames of unknown MNs / wrong passwords");
+      app::add_hj212_options(*serve, so->hj212);
       return [check, file, as_json, params, serve, so]() -> int {
         if (check->parsed()) return run_check(*file, *as_json, *params);
-        if (serve->parsed()) return run_serve(so->config, so->db, so->port, so->archive, so->idle, so->quarantine);
+        if (serve->parsed()) return run_serve(so->config, so->db, so->hj212);
         return 0;
       };
     }};

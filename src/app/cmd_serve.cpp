@@ -8,6 +8,7 @@
 // import began), never by re-reading the whole store.
 // The API token for write routes: SKYRIVER_API_TOKEN, else `token` in <config>/server.toml
 // [api] (also `read_token` to close reads). Operational messages go to the log (core/log.h).
+#include "alert/warning_service.h"
 #include "alert/alarm_service.h"
 #include "alert/webhook.h"
 #include "assess/compensation.h"
@@ -16,10 +17,12 @@
 #include "api/routes.h"
 #include "api/server.h"
 #include "app/command.h"
+#include "app/hj212_options.h"
 #include "core/error.h"
 #include "core/log.h"
 #include "engine/engine.h"
 #include "engine/load.h"
+#include "forecast/daily.h"
 #include "ingest/import/importer.h"
 #include "ingest/hj212/server.h"
 #include "ledger/ledger.h"
@@ -51,7 +54,7 @@ struct ServeOptions {
   std::string web;
   std::string address = "127.0.0.1";
   int port = 8080;
-  int hj212_port = -1;
+  app::Hj212Options hj212;
   int threads = 0;
   double poll = 2;
   int max_connections = 512, max_streams = 100, idle_timeout = 15;
@@ -185,8 +188,7 @@ static skyriver::app::Command serve_command{
       cmd.add_option("--db", o->db, "store URL or SQLite file")->capture_default_str();
       cmd.add_option("--port", o->port, "HTTP port (0 = any free port)")->capture_default_str()->check(CLI::Range(0, 65535));
       cmd.add_option("--address", o->address, "address to listen on")->capture_default_str();
-      cmd.add_option("--hj212-port", o->hj212_port, "also accept HJ 212 data on this TCP port (0 = any free port)")
-          ->check(CLI::Range(0, 65535));
+      app::add_hj212_options(cmd, o->hj212);  // the same --hj212-* options as `hj212 serve`
       cmd.add_option("--web", o->web, "folder of the page (default: ./web)");
       cmd.add_option("--threads", o->threads, "HTTP threads (default: hardware threads, at least 2)")->check(CLI::Range(0, 256));
       cmd.add_option("--poll", o->poll, "seconds between looks at the store's import log")->capture_default_str()->check(CLI::Range(0.1, 3600.0));
@@ -272,6 +274,12 @@ static skyriver::app::Command serve_command{
                                 {"conflicts", sum.conflicts}, {"rejected", sum.rejected}, {"rejects", rejects},
                                 {"new_hourly_values", fresh}};
         };
+        // Day-1..3 daily AQI forecasts are published on this board (the forecast subscribes to
+        // publish here); the warning desk judges each issue and keeps warnings in the store.
+        forecast::DailyAqiBoard daily_board;
+        auto warnings = alert::start_warnings(o->config, o->db, city, eng, daily_board,
+                                              [&hub](const std::string& e, const std::string& d) { hub.publish(e, d); });
+        ctx.warnings = warnings ? warnings->desk.get() : nullptr;
         // Alarms and the ledger (docs/sources.md): kept in the store's journal, announced live.
         const auto alarm_rules = alert::load_alarm_rules(o->config + "/alarms.toml");
         std::unique_ptr<alert::Webhook> alarm_hooks;  // before the service: outlives its thread
@@ -318,20 +326,19 @@ static skyriver::app::Command serve_command{
         server->start();
         ImportWatcher watcher(eng, o->db, o->poll);
 
-        // HJ 212: its own store connection (the server writes from its own thread); what it
-        // stored goes to the engine, which announces it on the live stream.
+        // HJ 212: its own store connection, io_context and threads (hj212/server.h), so API reads
+        // never delay an acknowledgement; what it stored (only that) goes to the engine, which
+        // announces it on the live stream.
         std::unique_ptr<store::Store> hj_store;
         std::unique_ptr<hj212::Server> hj;
-        if (o->hj212_port >= 0) {
+        if (o->hj212.port >= 0) {
           hj_store = store::Store::open(o->db);
-          hj212::ServerOptions ho;
-          ho.address = o->address;
-          ho.port = static_cast<std::uint16_t>(o->hj212_port);
-          hj = std::make_unique<hj212::Server>(io, *hj_store, city, ho, [&eng, &alarms](std::span<const store::Observation> obs) {
+          const auto ho = app::hj212_server_options(o->hj212, o->db);
+          hj = std::make_unique<hj212::Server>(*hj_store, city, ho, [&eng, &alarms](std::span<const store::Observation> obs) {
             eng.put(engine::updates_of(obs), true);
             alarms.observe(obs);
           });
-          spdlog::info("HJ 212 on tcp://{}:{}", o->address, hj->port());
+          spdlog::info("HJ 212 on tcp://{}:{} (raw archive {})", ho.address, hj->port(), ho.archive_dir);
         }
 
         asio::signal_set signals(io, SIGINT, SIGTERM);

@@ -37,7 +37,8 @@ int main(int argc, char** argv) {
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return cli.exit(e);
+    const int status = cli.exit(e);
+    return status == 0 ? 0 : 2;  // a bad command line is bad input, like core::Error
   }
   try {
     for (auto& [sub, action] : actions)

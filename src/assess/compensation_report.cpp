@@ -1,5 +1,7 @@
 #include "assess/compensation_report.h"
 
+#include "core/text.h"
+
 #include "core/error.h"
 #include "standards/water_class.h"
 
@@ -28,19 +30,7 @@ std::string csv_field(const std::string& s) {
   return out + "\"";
 }
 
-std::string html(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '&': out += "&amp;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
+std::string html(const std::string& s) { return core::html_escape(s); }
 
 std::string basis_name(Basis b) { return b == Basis::Quarter ? "quarter" : "month"; }
 

@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 
 namespace skyriver::core {
 
@@ -12,6 +13,21 @@ std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
     s.remove_suffix(1);
   return s;
+}
+
+std::string html_escape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    switch (c) {
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '&': out += "&amp;"; break;
+      case '"': out += "&quot;"; break;
+      default: out += c;
+    }
+  }
+  return out;
 }
 
 std::vector<std::string> split_csv(std::string_view line) {
@@ -63,11 +79,46 @@ std::vector<std::string_view> split_csv(std::string_view line, std::vector<std::
   }
 }
 
+namespace {
+
+// Clinger's fast path for the plain decimals stations and files send ("80", "-1.25", "0.033"):
+// at most 15 digits make an exact integer mantissa and 10^k (k <= 15) an exact double, so one
+// IEEE division gives the correctly rounded value, the same double from_chars returns.
+// Anything else (exponents, more digits, "1.", ".5") is left to from_chars.
+bool plain_decimal(std::string_view s, double& out) {
+  static constexpr double kPow10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                      1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+  std::size_t i = 0;
+  const bool neg = !s.empty() && s[0] == '-';
+  if (neg) ++i;
+  std::uint64_t m = 0;
+  int digits = 0, frac = -1;
+  for (; i < s.size(); ++i) {
+    const char c = s[i];
+    if (c >= '0' && c <= '9') {
+      m = m * 10 + std::uint64_t(c - '0');
+      if (++digits > 15) return false;
+      if (frac >= 0) ++frac;
+    } else if (c == '.' && frac < 0 && digits > 0) {
+      frac = 0;
+    } else {
+      return false;
+    }
+  }
+  if (digits == 0 || frac == 0) return false;
+  const double v = double(m) / kPow10[frac < 0 ? 0 : frac];
+  out = neg ? -v : v;
+  return true;
+}
+
+}  // namespace
+
 std::optional<double> parse_number(std::string_view s) {
-  s = trim(s);
+  if (!s.empty() && (s.front() <= ' ' || s.back() <= ' ')) s = trim(s);
   if (s.empty()) return std::nullopt;
   if (s.front() == '+') s.remove_prefix(1);
   double v = 0;
+  if (plain_decimal(s, v)) return v;
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (ec != std::errc() || p != s.data() + s.size() || !std::isfinite(v)) return std::nullopt;
   return v;

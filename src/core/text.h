@@ -15,6 +15,9 @@ std::vector<std::string> split_csv(std::string_view line);
 
 std::string_view trim(std::string_view s);
 
+// Text for HTML element content and attribute values: & < > " escaped.
+std::string html_escape(std::string_view s);
+
 // Strict number parsing: the whole (trimmed) text must be a finite decimal number.
 std::optional<double> parse_number(std::string_view s);
 std::optional<long long> parse_integer(std::string_view s);

@@ -225,6 +225,10 @@ CityConfig load_city(const std::string& dir) {
     if (!s.mn.empty())
       if (auto [it, fresh] = seen_mn.emplace(s.mn, s.id); !fresh)
         pr.add(file, "site " + s.id + ".mn", "MN " + s.mn + " already used by site " + it->second);
+    // A data logger is let in by MN and PW together: an MN without a password would accept
+    // anyone who knows (or guesses) the MN. The value itself is never put in a message.
+    if (!s.mn.empty() && s.password.empty())
+      pr.add(file, "site " + s.id + ".password", "a site with an mn must have a password (the HJ 212 PW its data logger sends)");
   }
 
   for (const auto& e : c.sources.enterprises)

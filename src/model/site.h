@@ -3,7 +3,8 @@
 // A Site is an air station, a water section or an enterprise emission outlet. Its id is the
 // national code where one exists (air: "1723A"), otherwise a stable code chosen in the city
 // configuration. Every site belongs to one Area (by area id). Optional HJ 212 fields (mn,
-// password, edition) are used by the ingest server to accept a data logger's packets.
+// password, edition) are used by the ingest server to accept a data logger's packets; a site
+// with an mn must have a password (load_city refuses it otherwise).
 #pragma once
 
 #include "core/time.h"

@@ -1,10 +1,8 @@
 #include "standards/rounding.h"
 
-#include <cmath>
-
 namespace skyriver::standards {
 
-double round_half_even(double x, int decimals) {
+double detail::round_half_even_general(double x, int decimals) {
   if (!std::isfinite(x)) return x;
   const double scale = std::pow(10.0, decimals);
   const double y = std::fabs(x) * scale;
@@ -18,9 +16,5 @@ double round_half_even(double x, int decimals) {
     r = frac < 0.5 ? f : f + 1;
   return std::copysign(r / scale, x);
 }
-
-int report_decimals(Pollutant p) { return p == Pollutant::co ? 1 : 0; }
-
-double round_report(Pollutant p, double x) { return round_half_even(x, report_decimals(p)); }
 
 }  // namespace skyriver::standards

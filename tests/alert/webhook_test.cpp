@@ -2,6 +2,8 @@
 // and a receiver that fails first is retried.
 #include "alert/webhook.h"
 
+#include "../support/http_receiver.h"
+
 #include "core/error.h"
 
 #include <boost/asio/ip/tcp.hpp>
@@ -20,36 +22,7 @@ using boost::asio::ip::tcp;
 
 namespace {
 
-// Answers `statuses[i]` to the i-th request and keeps each request.
-struct Receiver {
-  explicit Receiver(std::vector<int> statuses) : statuses_(std::move(statuses)) {
-    acceptor_.open(tcp::v4());
-    acceptor_.bind({boost::asio::ip::make_address("127.0.0.1"), 0});
-    acceptor_.listen();
-    port = acceptor_.local_endpoint().port();
-    thread_ = std::thread([this] {
-      for (int status : statuses_) {
-        tcp::socket s(io_);
-        acceptor_.accept(s);
-        beast::flat_buffer buf;
-        http::request<http::string_body> req;
-        http::read(s, buf, req);
-        requests.push_back(req);
-        http::response<http::string_body> res{static_cast<http::status>(status), 11};
-        res.body() = "ok";
-        res.prepare_payload();
-        http::write(s, res);
-      }
-    });
-  }
-  ~Receiver() { thread_.join(); }
-  boost::asio::io_context io_;
-  tcp::acceptor acceptor_{io_};
-  std::vector<int> statuses_;
-  std::vector<http::request<http::string_body>> requests;
-  unsigned short port = 0;
-  std::thread thread_;
-};
+using skyriver::test::Receiver;
 
 void wait_for(const alert::Webhook& w, std::size_t n) {
   for (int i = 0; i < 100 && w.delivered() < n; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));

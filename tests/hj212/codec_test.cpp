@@ -168,3 +168,32 @@ TEST(Hj212Answers, AnswerKeepsEditionOfRequest) {
   EXPECT_EQ(*a.packet->flag, 8);  // version 2, no D, no A
   EXPECT_EQ(a.packet->edition, Edition::hj2025);
 }
+
+// Issue 10: a code twice in one frame kept only the first value (the second was merged into the
+// same reading and never read). Each repetition is a reading of its own, in frame order.
+TEST(Hj212Readings, CodeTwiceGivesTwoReadings) {
+  Packet p = parse_packet("QN=20240101010000000;ST=22;CN=2061;PW=123456;MN=X1;Flag=5;CP=&&DataTime=20240101000000;"
+                          "a34004-Avg=80,a34004-Flag=N;a34002-Avg=120;a34004-Avg=95,a34004-Flag=M&&",
+                          "test");
+  const DataBlock d = read_data(p, "test");
+  ASSERT_EQ(d.readings.size(), 3u);
+  EXPECT_EQ(d.readings[0].code, "a34004");
+  EXPECT_EQ(*d.readings[0].value("Avg"), 80);
+  EXPECT_EQ(*d.readings[0].flag, 'N');
+  EXPECT_EQ(d.readings[2].code, "a34004");
+  EXPECT_EQ(*d.readings[2].value("Avg"), 95);
+  EXPECT_EQ(*d.readings[2].flag, 'M');
+}
+
+// Issue 10: a frame whose length field is wrong still names its QN and MN: the answer can say
+// why (decode keeps the packet, reason "length", QnRtn 2).
+TEST(Hj212Decode, WrongLengthKeepsHeaderForTheAnswer) {
+  std::string f = encode_frame("QN=20240101010000004;ST=22;CN=2061;PW=123456;MN=X1;Flag=5;CP=&&DataTime=20240101000000&&");
+  f.replace(2, 4, "0999");
+  const Decoded d = decode_frame(f, "test");
+  EXPECT_FALSE(d.ok);
+  EXPECT_EQ(d.reason, "length");
+  EXPECT_EQ(d.qnrtn, QnRtn::rejected);
+  ASSERT_TRUE(d.packet);
+  EXPECT_EQ(d.packet->qn, "20240101010000004");
+}

@@ -5,9 +5,12 @@
 #include "model/parameter.h"
 #include "store/store.h"
 
+#include "child.h"
+
 #include <gtest/gtest.h>
 
 #include <csignal>
+#include <memory>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -21,30 +24,12 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Starts `skyriver hj212 serve`; returns its pid and reads the bound port from its stdout.
-pid_t start_server(const fs::path& dir, int port, int* bound) {
-  int out[2];
-  if (pipe(out) != 0) return -1;
-  const pid_t pid = fork();
-  if (pid == 0) {
-    dup2(out[1], 1);
-    close(out[0]);
-    const std::string log = (dir / "serve.log").string();
-    freopen(log.c_str(), "a", stderr);
-    const std::string cfg = (dir / "cfg").string(), db = (dir / "db.sqlite").string(),
-                      raw = (dir / "raw").string(), p = std::to_string(port);
-    execl(SKYRIVER_BINARY, SKYRIVER_BINARY, "hj212", "serve", "--config", cfg.c_str(), "--db", db.c_str(),
-          "--archive", raw.c_str(), "--port", p.c_str(), static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  close(out[1]);
-  std::string line;
-  char c;
-  while (read(out[0], &c, 1) == 1 && c != '\n') line += c;
-  close(out[0]);
-  // "listening on <port>"
-  *bound = line.rfind(' ') == std::string::npos ? 0 : std::atoi(line.c_str() + line.rfind(' ') + 1);
-  return pid;
+// `skyriver hj212 serve` on `port` (0: any); the bound port is read from its log.
+std::unique_ptr<test::Child> start_server(const fs::path& dir, int port, const std::string& log) {
+  return std::make_unique<test::Child>(test::Child::Options{
+      {"hj212", "serve", "--config", (dir / "cfg").string(), "--db", (dir / "db.sqlite").string(), "--hj212-archive",
+       (dir / "raw").string(), "--hj212-port", std::to_string(port)},
+      {}, dir, dir / log});
 }
 
 }  // namespace
@@ -58,9 +43,9 @@ TEST(Hj212Crash, KillNineMidStreamLosesNothingAcknowledged) {
   {
     std::ofstream(dir / "cfg" / "air_stations.toml", std::ios::app) << sim_stations_toml(stations, "140213");
   }
-  int port = 0;
-  pid_t pid = start_server(dir, 0, &port);
-  ASSERT_GT(port, 0) << "server did not start; see " << (dir / "serve.log");
+  auto server = start_server(dir, 0, "serve1.log");
+  const int port = server->port("listening on ");
+  ASSERT_GT(port, 0);
 
   SimOptions so;
   so.port = static_cast<std::uint16_t>(port);
@@ -75,15 +60,12 @@ TEST(Hj212Crash, KillNineMidStreamLosesNothingAcknowledged) {
   SimResult r;
   std::thread sim([&] { r = simulate(so); });
   std::this_thread::sleep_for(std::chrono::milliseconds(1000));
-  kill(pid, SIGKILL);
-  waitpid(pid, nullptr, 0);
+  server->stop(SIGKILL);
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  int port2 = 0;
-  pid = start_server(dir, port, &port2);
-  ASSERT_EQ(port2, port);
+  server = start_server(dir, port, "serve2.log");
+  EXPECT_EQ(server->port("listening on "), port);
   sim.join();
-  kill(pid, SIGTERM);
-  waitpid(pid, nullptr, 0);
+  server->stop(SIGTERM);
 
   EXPECT_EQ(r.acked, 200u * 24u);
   EXPECT_EQ(r.unacked, 0u);

@@ -1,7 +1,9 @@
-// The ingest server over real TCP with the SQLite store: answers per HJ 212-2017 (9014 after a
-// durable write, 9011 with the QnRtn of Table 7, 1012 with the time), the 2025 paths, split
-// packets, 2005 codes, unit conversion, the raw archive, and a 500-station load (a day of
-// hourly data each, at once, editions mixed) where every acknowledged value is stored once.
+// The ingest server over real TCP, on SQLite and on PostgreSQL (SKYRIVER_TEST_PG; skipped
+// locally without it, a failure with CI=true): answers per HJ 212-2017 (9014 after a durable
+// write, 9011 with the QnRtn of Table 7, 1012 with the time), the 2025 paths, split packets
+// answered part by part (Table C.50), 2005 codes, unit conversion, the raw archive, future
+// values quarantined, the live view fed only what the store inserted, and a 500-station load (a
+// day of hourly data each, at once, editions mixed) where every acknowledged value is stored once.
 #include "core/text.h"
 #include "ingest/hj212/archive.h"
 #include "ingest/hj212/decode.h"
@@ -12,7 +14,10 @@
 #include "model/city.h"
 #include "store/store.h"
 
+#include "../store/backends.h"
+
 #include <gtest/gtest.h>
+#include <spdlog/sinks/ringbuffer_sink.h>
 
 #include <boost/asio.hpp>
 
@@ -25,6 +30,7 @@
 
 using namespace skyriver;
 using namespace skyriver::hj212;
+using namespace skyriver::testkit;
 namespace fs = std::filesystem;
 namespace asio = boost::asio;
 using asio::ip::tcp;
@@ -80,21 +86,21 @@ password = "123456"
 
 struct Fixture {
   fs::path dir;
+  std::string url;  // empty: the backend is not available (see SKYRIVER_REQUIRE_BACKEND)
   model::CityConfig city;
-  std::unique_ptr<store::Store> store;
-  asio::io_context io;
+  std::unique_ptr<store::Store> store;         // the test's reads
+  std::unique_ptr<store::Store> server_store;  // the server's writer (a Store is one thread's)
   std::unique_ptr<Server> server;
-  std::thread thread;
-  std::vector<std::string> logs;
-  std::mutex log_mu;
+  std::shared_ptr<spdlog::sinks::ringbuffer_sink_mt> log_sink = std::make_shared<spdlog::sinks::ringbuffer_sink_mt>(10000);
+  std::mutex stored_mu;
+  std::vector<store::Observation> stored;  // what on_stored received
   std::vector<SimStation> sims;
 
-  explicit Fixture(int sim_stations, const std::string& editions = "mix",
-                   std::chrono::seconds idle = std::chrono::seconds(60)) {
-    dir = fs::temp_directory_path() / ("skyriver-hj212-" + std::to_string(::getpid()) + "-" +
-                                       std::to_string(reinterpret_cast<std::uintptr_t>(this)));
-    fs::remove_all(dir);
-    fs::create_directories(dir);
+  Fixture(const std::string& backend, int sim_stations, const std::string& editions = "mix",
+          std::chrono::seconds idle = std::chrono::seconds(60)) {
+    dir = testkit::scratch_dir();
+    url = testkit::fresh_store_url(backend, dir);
+    if (url.empty()) return;
     fs::copy(SKYRIVER_SOURCE_DIR "/config/datong", dir / "cfg", fs::copy_options::recursive);
     sims = make_sim_stations(sim_stations, editions);
     {
@@ -102,7 +108,8 @@ struct Fixture {
       out << kExtraSites << sim_stations_toml(sims, "140213");
     }
     city = model::load_city((dir / "cfg").string());
-    store = store::Store::open((dir / "db.sqlite").string());
+    server_store = store::Store::open(url);
+    store = store::Store::open(url);
     ServerOptions opt;
     opt.address = "127.0.0.1";
     opt.port = 0;
@@ -113,23 +120,49 @@ struct Fixture {
       if (mn == "010000A8900016F000169DC0") return std::string("SECRETKEY0123456");
       return std::nullopt;
     };
-    opt.log = [this](std::string_view, const std::string& m) {
-      std::lock_guard lk(log_mu);
-      logs.push_back(m);
-    };
-    server = std::make_unique<Server>(io, *store, city, opt);
-    thread = std::thread([this] { io.run(); });
+    log_sink->set_pattern("%v");
+    opt.log = std::make_shared<spdlog::logger>("hj212-test", log_sink);
+    server = std::make_unique<Server>(*server_store, city, opt, [this](std::span<const store::Observation> obs) {
+      std::lock_guard lk(stored_mu);
+      stored.insert(stored.end(), obs.begin(), obs.end());
+    });
   }
   ~Fixture() {
-    server->stop();
-    io.stop();
-    thread.join();
+    if (server) server->stop();
     server.reset();
+    server_store.reset();
     store.reset();
     fs::remove_all(dir);
   }
   std::size_t count(store::Query q = {}) { return store->count(q); }
+  // What on_stored received, once it holds `n` values (the delivery runs after the answers) or
+  // 5 s passed.
+  std::vector<store::Observation> delivered(std::size_t n) {
+    for (int i = 0; i < 250; ++i) {
+      {
+        std::lock_guard lk(stored_mu);
+        if (stored.size() >= n) break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));  // nothing more comes
+    std::lock_guard lk(stored_mu);
+    return stored;
+  }
+  std::vector<std::string> logs() { return log_sink->last_formatted(); }
+  std::vector<ArchivedFrame> archived() {
+    std::vector<ArchivedFrame> out;
+    replay((dir / "raw").string(), [&](const ArchivedFrame& f) { out.push_back(f); });
+    return out;
+  }
 };
+
+class Hj212Server : public ::testing::TestWithParam<std::string> {};
+
+// Starts the fixture for this test's backend, or skips (locally) / fails (CI) without it.
+#define HJ_FIXTURE(fx, ...)                  \
+  Fixture fx(GetParam(), __VA_ARGS__);       \
+  SKYRIVER_REQUIRE_BACKEND(fx.url)
 
 // A blocking client: sends bytes, collects answer frames until `n` arrived or 5 s passed.
 struct Client {
@@ -185,8 +218,8 @@ store::Query q_site(const std::string& site) {
 
 }  // namespace
 
-TEST(Hj212Server, DataAckedAfterStoreAndTraceableToArchive) {
-  Fixture fx(0);
+TEST_P(Hj212Server, DataAckedAfterStoreAndTraceableToArchive) {
+  HJ_FIXTURE(fx, 0);
   Client c(fx.server->port());
   // REFERENCE.md 9.3 extra vector 1 with the A bit set (Flag=5): 6 values for 2024-01-01 00:00.
   c.send(seg_2061(kMn, "20240101010000000", 5,
@@ -226,8 +259,8 @@ TEST(Hj212Server, DataAckedAfterStoreAndTraceableToArchive) {
   EXPECT_EQ(records, 1);
 }
 
-TEST(Hj212Server, RefusalsAnsweredWithTableSevenCodes) {
-  Fixture fx(0);
+TEST_P(Hj212Server, RefusalsAnsweredWithTableSevenCodes) {
+  HJ_FIXTURE(fx, 0);
   Client c(fx.server->port());
   const std::string cp = "DataTime=20240101000000;a34004-Avg=80,a34004-Flag=N";
   c.send(seg_2061(kMn, "20240101010000001", 5, cp, "999999"));                       // wrong PW
@@ -248,12 +281,50 @@ TEST(Hj212Server, RefusalsAnsweredWithTableSevenCodes) {
   EXPECT_EQ(fx.count(), 0u);
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   std::set<std::string> verdicts;
-  replay((fx.dir / "raw").string(), [&](const ArchivedFrame& f) { verdicts.insert(f.verdict); });
+  for (const auto& f : fx.archived()) {
+    verdicts.insert(f.verdict);
+    // A wrong password is archived masked: it may be another station's, or a near miss.
+    EXPECT_EQ(f.frame.find("999999"), std::string::npos) << f.frame;
+    if (f.verdict == "quarantine:pw") EXPECT_NE(f.frame.find("PW=******;"), std::string::npos) << f.frame;
+  }
   EXPECT_TRUE(verdicts.count("quarantine:pw") && verdicts.count("quarantine:mn") && verdicts.count("quarantine:crc"));
+  for (const auto& m : fx.logs()) EXPECT_EQ(m.find("999999"), std::string::npos) << m;
 }
 
-TEST(Hj212Server, TimeRequestAnsweredWithBeijingTime) {
-  Fixture fx(0);
+// Issue 10: a frame whose length field is wrong got no answer; the station retried blindly.
+// HJ 212-2017 Table 7 has no length code: 2 (rejected), with the QN echoed.
+TEST_P(Hj212Server, WrongLengthFrameAnswered) {
+  HJ_FIXTURE(fx, 0);
+  Client c(fx.server->port());
+  std::string f = seg_2061(kMn, "20240101010000004", 5, "DataTime=20240101000000;a34004-Avg=80,a34004-Flag=N");
+  f.replace(2, 4, "0999");  // the segment is 0115 bytes long
+  c.send(f);
+  const auto a = c.answers(1);
+  ASSERT_EQ(a.size(), 1u);
+  EXPECT_EQ(a[0].cn, "9011");
+  EXPECT_EQ(a[0].qn, "20240101010000004");
+  EXPECT_EQ(*a[0].field("QnRtn"), "2");
+  EXPECT_EQ(fx.count(), 0u);
+}
+
+// Issue 10: a code twice in one frame dropped the second value silently. Both reach the store:
+// the first is stored, the second (different) is recorded as a conflict beside it.
+TEST_P(Hj212Server, CodeTwiceInOneFrameRecordsConflict) {
+  HJ_FIXTURE(fx, 0);
+  Client c(fx.server->port());
+  c.send(seg_2061(kMn, "20240101010000005", 5,
+                  "DataTime=20240101000000;a34004-Avg=80,a34004-Flag=N;a34004-Avg=95,a34004-Flag=N"));
+  ASSERT_EQ(c.answers(1).size(), 1u);
+  EXPECT_EQ(fx.count(q_site("T_AIR")), 1u);
+  const auto conflicts = fx.store->conflicts(q_site("T_AIR"));
+  ASSERT_EQ(conflicts.size(), 1u);
+  EXPECT_EQ(conflicts[0].existing_value, 80);
+  EXPECT_EQ(conflicts[0].incoming.value, 95);
+  EXPECT_EQ(fx.server->stats().conflicts, 1u);
+}
+
+TEST_P(Hj212Server, TimeRequestAnsweredWithBeijingTime) {
+  HJ_FIXTURE(fx, 0);
   Client c(fx.server->port());
   c.send(encode_frame("QN=20240101010000000;ST=22;CN=1013;PW=123456;MN=" + kMn + ";Flag=5;CP=&&&&"));
   const auto a = c.answers(2);
@@ -266,8 +337,8 @@ TEST(Hj212Server, TimeRequestAnsweredWithBeijingTime) {
   EXPECT_LE(std::llabs(*t - now), 5);  // parse_hj212_time reads Beijing time: the same instant
 }
 
-TEST(Hj212Server, Edition2025HeartbeatKeyExchangeUnknownCommand) {
-  Fixture fx(0);
+TEST_P(Hj212Server, Edition2025HeartbeatKeyExchangeUnknownCommand) {
+  HJ_FIXTURE(fx, 0);
   Client c(fx.server->port());
   c.send(encode_frame("QN=20260105080000000;ST=22;CN=9015;PW=123456;MN=" + kMn + ";Flag=9;CP=&&&&"));
   c.send(encode_frame("QN=20260105080001000;ST=22;CN=1014;PW=123456;MN=" + kMn + ";Flag=9;CP=&&Key=OLDKEY99&&"));
@@ -289,7 +360,7 @@ TEST(Hj212Server, Edition2025HeartbeatKeyExchangeUnknownCommand) {
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   // No key in the logs or the archive; the unknown CN logged once.
   int unknown_logged = 0;
-  for (const auto& m : fx.logs) {
+  for (const auto& m : fx.logs()) {
     EXPECT_EQ(m.find("OLDKEY99"), std::string::npos) << m;
     EXPECT_EQ(m.find("SECRETKEY"), std::string::npos) << m;
     if (m.find("CN=4321") != std::string::npos) ++unknown_logged;
@@ -301,22 +372,143 @@ TEST(Hj212Server, Edition2025HeartbeatKeyExchangeUnknownCommand) {
   });
 }
 
-TEST(Hj212Server, SplitPacketsReassembledByQn) {
-  Fixture fx(0);
+// Issue 10: a frame stamped in the future (DataTime 2099) was stored and moved the platform's
+// "now" there for good. Values more than max_skew (1 h) ahead of the clock are quarantined in
+// the records journal with the reason and the archive record; the frame is still answered
+// (it is archived: a resend would change nothing); values within the skew are stored.
+TEST_P(Hj212Server, FutureValuesQuarantinedNotStored) {
+  HJ_FIXTURE(fx, 0);
   Client c(fx.server->port());
-  const std::string head = "QN=20240101020000000;ST=22;CN=2061;PW=123456;MN=" + kMn + ";Flag=7;PNUM=2;PNO=";
-  c.send(encode_frame(head + "1;CP=&&DataTime=20240101010000;a34004-Avg=33,a34004-Flag=N&&"));
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  EXPECT_EQ(fx.count(), 0u);  // nothing stored, nothing answered until the whole message is in
-  c.send(encode_frame(head + "2;CP=&&DataTime=20240101010000;a34002-Avg=51,a34002-Flag=N&&"));
-  const auto a = c.answers(2);
-  ASSERT_EQ(a.size(), 2u);
-  EXPECT_EQ(a[0].cn, "9014");
-  EXPECT_EQ(fx.count(q_site("T_AIR")), 2u);
+  const core::Instant now = std::chrono::duration_cast<std::chrono::seconds>(
+                                std::chrono::system_clock::now().time_since_epoch()).count();
+  const core::Instant hour = now - now % 3600;
+  c.send(seg_2061(kMn, "20240101010000006", 5, "DataTime=20990101000000;a34004-Avg=80,a34004-Flag=N"));
+  c.send(seg_2061(kMn, "20240101010000007", 5,
+                  "DataTime=" + format_hj212_time(hour + 3 * 3600) + ";a34004-Avg=81,a34004-Flag=N"));
+  c.send(seg_2061(kMn, "20240101010000008", 5, "DataTime=" + format_hj212_time(hour) + ";a34004-Avg=82,a34004-Flag=N"));
+  const auto a = c.answers(3);
+  ASSERT_EQ(a.size(), 3u);
+  for (const auto& p : a) EXPECT_EQ(p.cn, "9014");
+  std::vector<store::Observation> got;
+  fx.store->scan(q_site("T_AIR"), [&](const store::Observation& o) { got.push_back(o); });
+  ASSERT_EQ(got.size(), 1u);  // the current hour only
+  EXPECT_EQ(got[0].value, 82);
+  store::RecordQuery rq;
+  rq.kind = "quarantine";
+  const auto recs = fx.store->records(rq);
+  ASSERT_EQ(recs.size(), 2u);
+  const auto refs = fx.archived();
+  for (const auto& r : recs) {
+    EXPECT_EQ(r.who, "hj212");
+    EXPECT_NE(r.body.find("ahead of the server clock"), std::string::npos) << r.body;
+    EXPECT_NE(r.body.find("\"source\":\"" + refs[0].file + ":"), std::string::npos) << r.body;
+  }
+  EXPECT_NE(recs[0].key.find("T_AIR/pm25/2099-01-01T00:00:00+08:00"), std::string::npos) << recs[0].key;
+  EXPECT_EQ(fx.server->stats().quarantined, 2u);
+  // Nothing from the future reached the live view either.
+  const auto live = fx.delivered(1);
+  ASSERT_EQ(live.size(), 1u);
+  EXPECT_EQ(live[0].value, 82);
 }
 
-TEST(Hj212Server, OldCodesUnitsAndPinnedEdition) {
-  Fixture fx(0);
+// Issue 10: the writer passed every observation to the live view, duplicates, conflicts and
+// failed writes included, and the engine overwrote: the map could show a value the store
+// refused. Only what the store inserted reaches on_stored.
+TEST_P(Hj212Server, OnlyInsertedValuesReachTheLiveView) {
+  HJ_FIXTURE(fx, 0);
+  Client c(fx.server->port());
+  const std::string first = seg_2061(kMn, "20240101010000010", 5, "DataTime=20240101000000;a34004-Avg=80,a34004-Flag=N");
+  c.send(first);
+  ASSERT_EQ(c.answers(1).size(), 1u);
+  c.send(first);  // the station's resend: a duplicate
+  ASSERT_EQ(c.answers(1).size(), 1u);
+  c.send(seg_2061(kMn, "20240101010000011", 5, "DataTime=20240101000000;a34004-Avg=99,a34004-Flag=N"));  // conflict
+  ASSERT_EQ(c.answers(1).size(), 1u);
+  c.send(seg_2061(kMn, "20240101010000012", 5, "DataTime=20240101010000;a34002-Avg=10;a34002-Avg=11"));
+  ASSERT_EQ(c.answers(1).size(), 1u);
+  const auto st = fx.server->stats();
+  EXPECT_EQ(st.observations_inserted, 2u);
+  EXPECT_EQ(st.duplicates, 1u);
+  EXPECT_EQ(st.conflicts, 2u);
+  const auto live = fx.delivered(2);
+  ASSERT_EQ(live.size(), 2u);
+  EXPECT_EQ(live[0].parameter, "pm25");
+  EXPECT_EQ(live[0].value, 80);
+  EXPECT_EQ(live[1].parameter, "pm10");
+  EXPECT_EQ(live[1].value, 10);
+}
+
+// HJ 212-2017 Table C.50 (有应答、有拆分包): each part carries its own QN (…534, …535) and
+// DataTime, and the host answers each part with a 9014 echoing that part's QN before the
+// station sends the next one. Frames as in the table (the "…" of the table left out).
+TEST_P(Hj212Server, SplitPacketsAnsweredPartByPartAsTableC50) {
+  HJ_FIXTURE(fx, 0);
+  Client c(fx.server->port());
+  const std::string head = "ST=32;CN=2061;PW=123456;MN=" + kMn + ";Flag=7;PNUM=2;PNO=";
+  c.send(encode_frame("QN=20160801085857534;" + head +
+                      "1;CP=&&DataTime=20160801080000;w00000-Cou=63.0,w00000-Min=16.4,w00000-Avg=17.5,"
+                      "w00000-Max=20.1,w00000-Flag=N;w01001-Min=7.1,w01001-Avg=7.5,w01001-Max=7.8,w01001-Flag=N&&"));
+  auto a = c.answers(1);
+  ASSERT_EQ(a.size(), 1u) << "part 1 must be answered before the station sends part 2";
+  EXPECT_EQ(a[0].cn, "9014");
+  EXPECT_EQ(a[0].qn, "20160801085857534");
+  EXPECT_FALSE(a[0].pnum.has_value());  // the answer is not split (Flag=4 in the table)
+  EXPECT_EQ(fx.count(q_site("T_AIR")), 2u);  // part 1's values are on disk when it is answered
+  c.send(encode_frame("QN=20160801085857535;" + head +
+                      "2;CP=&&DataTime=20160801080000;w01018-Cou=63.0,w01018-Min=40.1,w01018-Avg=40.1,"
+                      "w01018-Max=40.1,w01018-Flag=N&&"));
+  a = c.answers(1);
+  ASSERT_EQ(a.size(), 1u);
+  EXPECT_EQ(a[0].qn, "20160801085857535");
+  std::map<std::string, double> v;
+  fx.store->scan(q_site("T_AIR"), [&](const store::Observation& o) { v[o.parameter] = o.value; });
+  EXPECT_EQ(v, (std::map<std::string, double>{{"flow_water", 17.5}, {"ph", 7.5}, {"cod", 40.1}}));
+  EXPECT_EQ(fx.server->stats().split_parts, 2u);
+  EXPECT_EQ(fx.server->stats().split_incomplete, 0u);
+}
+
+// Issue 10: the old reassembly kept a reference into its map, then erased the map's first
+// entry when more than 64 messages were open (use-after-free when a retried old QN sorts
+// first), and sized every message by its announced PNUM (9,999 parts ~ 2 MB each, ~120 MB per
+// connection). Now nothing is held: 64 messages announcing 9,999 parts, then a retried older
+// QN, are all answered part by part and memory does not grow.
+TEST_P(Hj212Server, OpenSplitMessagesHoldNoMemoryAndOldQnIsAnswered) {
+  HJ_FIXTURE(fx, 0);
+  Client c(fx.server->port());
+  const long rss0 = rss_kb();
+  std::string burst;
+  for (int i = 0; i < 64; ++i) {
+    char qn[32];
+    std::snprintf(qn, sizeof qn, "202401010200%05d", 100 + i);
+    burst += encode_frame(std::string("QN=") + qn + ";ST=22;CN=2061;PW=123456;MN=" + kMn +
+                          ";Flag=7;PNUM=9999;PNO=1;CP=&&DataTime=20240101010000;a34004-Avg=" + std::to_string(i) +
+                          ",a34004-Flag=N&&");
+  }
+  // The retry of an older message: its key sorts before every open one.
+  burst += encode_frame("QN=20240101020000001;ST=22;CN=2061;PW=123456;MN=" + kMn +
+                        ";Flag=7;PNUM=2;PNO=1;CP=&&DataTime=20240101020000;a34002-Avg=51,a34002-Flag=N&&");
+  c.send(burst);
+  const auto a = c.answers(65, 20000);
+  ASSERT_EQ(a.size(), 65u);
+  std::set<std::string> qns;
+  for (const auto& p : a) {
+    EXPECT_EQ(p.cn, "9014");
+    qns.insert(p.qn);
+  }
+  EXPECT_EQ(qns.size(), 65u);
+  EXPECT_TRUE(qns.count("20240101020000001"));
+  // Every part is a value of its own (the same hour: the first is stored, the others are
+  // conflicts of it), and the retried message's part is stored.
+  store::Query q = q_site("T_AIR");
+  q.parameters = {"pm10"};
+  EXPECT_EQ(fx.count(q), 1u);
+  const long grown_mb = (rss_kb() - rss0) / 1024;
+  EXPECT_LT(grown_mb, 32) << "split messages in progress grew memory by " << grown_mb << " MB";
+  EXPECT_EQ(fx.server->stats().split_incomplete, 64u);  // each new message ended the previous
+}
+
+TEST_P(Hj212Server, OldCodesUnitsAndPinnedEdition) {
+  HJ_FIXTURE(fx, 0);
   Client c(fx.server->port());
   // HJ/T 212-2005 stack frame: 02 = SO2, S01 = O2 (HJ 212-2017 Table B.2 原编码).
   c.send(encode_frame("ST=31;CN=2061;PW=123456;MN=120112TJTGGN13;Flag=1;CP=&&DataTime=20240101120000;"
@@ -343,8 +535,8 @@ TEST(Hj212Server, OldCodesUnitsAndPinnedEdition) {
   EXPECT_TRUE(flagged);
 }
 
-TEST(Hj212Server, GarbageSeveralFramesPerWriteAndIdleTimeout) {
-  Fixture fx(0, "mix", std::chrono::seconds(1));
+TEST_P(Hj212Server, GarbageSeveralFramesPerWriteAndIdleTimeout) {
+  HJ_FIXTURE(fx, 0, "mix", std::chrono::seconds(1));
   Client c(fx.server->port());
   c.send("\x01\x02garbage##12" + seg_2061(kMn, "20240101010000000", 5, "DataTime=20240101000000;a34004-Avg=80") +
          seg_2061(kMn, "20240101020000000", 5, "DataTime=20240101010000;a34004-Avg=81"));
@@ -356,8 +548,8 @@ TEST(Hj212Server, GarbageSeveralFramesPerWriteAndIdleTimeout) {
 // Issue 4/7 proof: 500 stations (4/10 HJ 212-2017, 1/10 HJ/T 212-2005, 5/10 HJ 212-2025; air,
 // water, stacks), each sending a day of hourly data at once. Every acknowledged value is in the
 // store exactly once with the value sent; a second full resend adds nothing.
-TEST(Hj212Server, FiveHundredStationsMixedEditionsDayOfHourlyData) {
-  Fixture fx(500, "mix");
+TEST_P(Hj212Server, FiveHundredStationsMixedEditionsDayOfHourlyData) {
+  HJ_FIXTURE(fx, 500, "mix");
   const long rss0 = rss_kb();
   SimOptions so;
   so.port = fx.server->port();
@@ -365,7 +557,8 @@ TEST(Hj212Server, FiveHundredStationsMixedEditionsDayOfHourlyData) {
   so.registry = &fx.city.parameters;
   so.begin = 1704038400;  // 2024-01-01 00:00 Beijing
   so.hours = 24;
-  so.deadline = std::chrono::milliseconds(120000);
+  so.ack_timeout = std::chrono::milliseconds(30000);  // a loaded machine: no needless resends
+  so.deadline = std::chrono::milliseconds(240000);
   const auto r = simulate(so);
   EXPECT_EQ(r.acked, 500u * 24u);
   EXPECT_EQ(r.unacked, 0u);
@@ -407,7 +600,9 @@ TEST(Hj212Server, FiveHundredStationsMixedEditionsDayOfHourlyData) {
   EXPECT_EQ(fx.count(), expected);
   const auto st = fx.server->stats();
   EXPECT_EQ(st.observations_inserted, expected);
-  EXPECT_EQ(st.duplicates, expected);
+  // The second run is all duplicates; frames a slow store made the simulator resend add theirs.
+  if (r.resent + r2.resent == 0) EXPECT_EQ(st.duplicates, expected);
+  else EXPECT_GE(st.duplicates, expected);
   EXPECT_EQ(st.conflicts, 0u);
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   EXPECT_EQ(fx.server->stats().open_connections, 0u);
@@ -420,9 +615,9 @@ TEST(Hj212Server, FiveHundredStationsMixedEditionsDayOfHourlyData) {
 // `skyriver simulate --replay`: the national hourly file replayed as 2061 frames from the
 // configured Datong stations. china_sites_2019_datong.csv row "20190101,1,PM2.5" has 98 for
 // 1721A; CNEMC hour 1 is (00:00, 01:00], so it is the hour STARTING 2019-01-01 00:00 Beijing.
-TEST(Hj212Server, SimulateReplaysNationalHourlyData) {
+TEST_P(Hj212Server, SimulateReplaysNationalHourlyData) {
   SKYRIVER_REQUIRE_SHARED_DATA();
-  Fixture fx(0);
+  HJ_FIXTURE(fx, 0);
   const std::string cmd = std::string(SKYRIVER_BINARY) + " simulate --port " + std::to_string(fx.server->port()) +
                           " --replay " SKYRIVER_SHARED_DIR "/data/air/china_sites_2019_datong.csv --begin 2019-01-01" +
                           " --hours 2 --config " + (fx.dir / "cfg").string() + " --parameters " +
@@ -437,3 +632,5 @@ TEST(Hj212Server, SimulateReplaysNationalHourlyData) {
   EXPECT_EQ(got[0].value, 98);
   EXPECT_EQ(got[0].source_kind, "hj212");
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, Hj212Server, ::testing::Values("sqlite", "postgresql"), testkit::backend_name);

@@ -191,4 +191,36 @@ parameters = ["pm25", "pm7"]
   fs::remove_all(dir);
 }
 
+// Issue 10: a site with an MN but no password would let anyone who knows the MN send data.
+// The error names the file and the key; no password (of any site) appears in it.
+TEST(CityLoader, SiteWithMnNeedsPassword) {
+  const fs::path dir = fs::temp_directory_path() / ("skyriver_nopw_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  for (const char* f : {"city.toml", "parameters.toml"})
+    fs::copy_file(kCity + "/" + f, dir / f, fs::copy_options::overwrite_existing);
+  std::ofstream(dir / "air_stations.toml") << R"([[site]]
+id = "P1"
+name = "with password"
+area = "140213"
+mn = "010000A8900016F000169DC0"
+password = "S3cretPw"
+
+[[site]]
+id = "P2"
+name = "without"
+area = "140213"
+mn = "010000A8900016F000169DC1"
+)";
+  try {
+    model::load_city(dir.string());
+    FAIL() << "a site with an MN and no password was accepted";
+  } catch (const core::Error& e) {
+    const std::string w = e.why();
+    EXPECT_THAT(w, ::testing::HasSubstr("air_stations.toml: site P2.password: a site with an mn must have a password"));
+    EXPECT_THAT(w, ::testing::Not(::testing::HasSubstr("S3cretPw")));
+    EXPECT_THAT(w, ::testing::HasSubstr("1 problem(s)"));
+  }
+  fs::remove_all(dir);
+}
+
 }  // namespace

@@ -4,6 +4,8 @@
 // only parses and compares. A case without a clause is an error.
 #include <gtest/gtest.h>
 
+#include "../support/key_values.h"
+
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -55,15 +57,8 @@ std::vector<double> list(const std::string& s) {
   return out;
 }
 
-std::map<std::string, std::string> kv(const std::vector<std::string>& w, std::size_t from) {
-  std::map<std::string, std::string> m;
-  for (std::size_t i = from; i < w.size(); ++i) {
-    const auto eq = w[i].find('=');
-    if (eq == std::string::npos) throw std::runtime_error("expected key=value: " + w[i]);
-    m[w[i].substr(0, eq)] = w[i].substr(eq + 1);
-  }
-  return m;
-}
+using skyriver::test::key_values;
+std::map<std::string, std::string> kv(const std::vector<std::string>& w, std::size_t from) { return key_values(w, from); }
 
 std::string fmt(double v) {
   if (std::isnan(v)) return "NA";

@@ -3,6 +3,7 @@
 // station opens its panel. The live stream (/api/stream) refreshes the state within seconds.
 // Colours always come from the API (the official AQI / water-class colours), never from here.
 import { t, lang, setLang, apply, paramNames, unitOf } from './i18n.js';
+import { initWarnings, renderWarnings } from './warning.js';
 import { outletSeries, initSources, openSource, refreshSources } from './sources.js';
 
 const CITY = '140200';
@@ -254,6 +255,7 @@ function connectLive() {
     timer = setTimeout(async () => { await refreshState(); await renderRanking(); state.refreshed = (state.refreshed ?? 0) + 1; }, 300);
   });
   es.onerror = () => { live.classList.remove('on'); text.textContent = t('liveOff'); };
+  return es;
 }
 
 async function main() {
@@ -281,7 +283,7 @@ async function main() {
     setLang(lang === 'zh' ? 'en' : 'zh');
     const live = document.getElementById('live');
     if (live.classList.contains('on') && !state.lastEvent) document.getElementById('live-text').textContent = t('liveOn');
-    renderLegend(); renderMap(); renderNow(); renderYear(); renderWater();
+    renderLegend(); renderMap(); renderNow(); renderYear(); renderWater(); renderWarnings();
     await renderCalendar();
     await renderCompensation();
     if (state.dayDetail) await showDay(state.dayDetail.date);
@@ -297,7 +299,8 @@ async function main() {
   await Promise.all([renderRanking(), renderCompensation(), renderCalendar().catch((e) => console.warn(e.message))]);
   if (state.health.now) await showDay(state.health.now.slice(0, 10)).catch(() => {});
   window.addEventListener('resize', () => Object.values(charts).forEach((c) => c.resize()));
-  connectLive();
+  const live = connectLive();
+  await initWarnings(live);
   await initSources({ api, state, redrawMap: renderMap }).catch((e) => console.warn(e.message));
   state.ready = true;
   document.body.dataset.ready = 'yes';

@@ -2,6 +2,11 @@
 // language; apply() rewrites every element carrying data-i18n.
 const texts = {
   zh: {
+    warnHistory: '重污染天气预警', warnLevel: '级别', warnNumber: '编号', warnAreas: '范围', warnStart: '启动', warnEnd: '解除', warnSteps: '记录',
+    warnInForce: '预警生效中', warnInForceShort: '生效中', warnSince: '自', warnNotice: '预警信息发布单', warnProposal: '预警建议',
+    warnFrom: '生效', warnAwaiting: '待值班人员确认发布', warnRules: '分级标准', warnNone: '暂无预警记录',
+    warnAdviceOnly: '本过程仅发布健康防护提示，不启动减排措施', warnNoMeasures: '减排清单中无适用措施',
+    warnBelow: '低于要求比例', warnAbove: '未达到限产要求', warnNoData: '无在线数据',
     title: '大同市生态环境质量一张图', dataTime: '数据时间', nowHint: '（“现在”为库中最新一小时的数据，而非当前时钟）',
     liveWaiting: '实时连接中…', liveOn: '实时', liveOff: '实时连接断开，重连中…', liveNew: '新数据',
     map: '空气站点与水质断面', zoomUrban: '城区', zoomCity: '全市', cityNow: '全市当前空气质量', primary: '首要污染物',
@@ -21,6 +26,11 @@ const texts = {
       '儿童、老年人和病人应当留在室内，避免体力消耗，一般人群应避免户外活动'],
   },
   en: {
+    warnHistory: 'Heavy-pollution warnings', warnLevel: 'Level', warnNumber: 'Number', warnAreas: 'Areas', warnStart: 'Start', warnEnd: 'Lifted', warnSteps: 'Steps',
+    warnInForce: 'Warning in force', warnInForceShort: 'in force', warnSince: 'since', warnNotice: 'notice', warnProposal: 'Proposed',
+    warnFrom: 'from', warnAwaiting: 'awaiting the duty officer', warnRules: 'Rule set', warnNone: 'no warnings yet',
+    warnAdviceOnly: 'health advice only, no curtailment for this episode', warnNoMeasures: 'no measure of the curtailment list applies',
+    warnBelow: 'below its required share', warnAbove: 'above its required share', warnNoData: 'no online data',
     title: 'Datong Environment — One Map', dataTime: 'Data time', nowHint: '("now" is the latest hour in the store, not the wall clock)',
     liveWaiting: 'connecting…', liveOn: 'live', liveOff: 'live stream lost, reconnecting…', liveNew: 'new data',
     map: 'Air stations and water sections', zoomUrban: 'Urban', zoomCity: 'Whole city', cityNow: 'City air quality now', primary: 'Primary pollutant',

@@ -5,11 +5,16 @@
 
 #include <zlib.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <filesystem>
-#include <unistd.h>
 #include <vector>
 
 namespace skyriver::hj212 {
@@ -27,12 +32,22 @@ Archive::Archive(const std::string& dir) {
   std::strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%S", &tm);
   name_ = "hj212-" + std::string(stamp) + "-" + std::to_string(::getpid()) + ".raw.gz";
   path_ = (fs::path(dir) / name_).string();
-  gz_ = gzopen(path_.c_str(), "ab6");
-  if (!gz_) throw core::Error(path_, "cannot open the raw archive for appending");
+  fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+  if (fd_ < 0) throw core::Error(path_, std::string("cannot open the raw archive for appending: ") + std::strerror(errno));
+  gz_ = gzdopen(fd_, "ab6");
+  if (!gz_) {
+    ::close(fd_);
+    throw core::Error(path_, "cannot open the raw archive for appending (zlib)");
+  }
+  // The new file's name must survive a power cut too: sync the folder once.
+  const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  const bool synced = dfd >= 0 && ::fsync(dfd) == 0;
+  if (dfd >= 0) ::close(dfd);
+  if (!synced) throw core::Error(dir, std::string("cannot sync the raw-archive folder: ") + std::strerror(errno));
 }
 
 Archive::~Archive() {
-  if (gz_) gzclose(static_cast<gzFile>(gz_));
+  if (gz_) gzclose(static_cast<gzFile>(gz_));  // closes fd_
 }
 
 std::string Archive::append(core::Instant received_at, std::string_view peer, std::string_view verdict,
@@ -51,8 +66,9 @@ std::string Archive::append(core::Instant received_at, std::string_view peer, st
   return name_ + ":" + std::to_string(++line_);
 }
 
-void Archive::flush() {
+void Archive::sync() {
   if (gzflush(static_cast<gzFile>(gz_), Z_SYNC_FLUSH) != Z_OK) throw core::Error(path_, "flush of the raw archive failed");
+  if (::fdatasync(fd_) != 0) throw core::Error(path_, std::string("fdatasync of the raw archive failed: ") + std::strerror(errno));
 }
 
 void replay(const std::string& dir, const std::function<void(const ArchivedFrame&)>& each) {
@@ -96,6 +112,21 @@ std::string redact_frame(std::string_view frame) {
   if (frame.size() < 10 || cp == std::string_view::npos) return "<redacted>";
   const std::string seg = std::string(frame.substr(6, cp - 6)) + "CP=&&<redacted>&&";
   return encode_frame(seg).substr(0, seg.size() + 10);  // without CR LF
+}
+
+std::string redact_password(std::string_view frame) {
+  if (frame.size() >= 2 && frame.substr(frame.size() - 2) == "\r\n") frame.remove_suffix(2);
+  if (frame.size() < 10) return std::string(frame);
+  std::string seg(frame.substr(6, frame.size() - 10));
+  const auto cp = seg.find("CP=&&");
+  std::size_t at = seg.rfind(";PW=", cp);
+  at = at == std::string::npos ? (seg.rfind("PW=", 0) == 0 ? 0 : std::string::npos) : at + 1;
+  if (at == std::string::npos || (cp != std::string::npos && at > cp)) return std::string(frame);
+  const auto end = seg.find(';', at);
+  seg.replace(at + 3, (end == std::string::npos ? seg.size() : end) - at - 3, "******");
+  std::string out = encode_frame(seg);
+  out.resize(out.size() - 2);  // without CR LF, like the frames the archive keeps
+  return out;
 }
 
 }  // namespace skyriver::hj212

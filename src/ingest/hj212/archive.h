@@ -3,11 +3,17 @@
 //
 // One file per server run: <dir>/hj212-<UTC yyyymmddThhmmss>-<pid>.raw.gz, one record per line:
 //   <received_at UTC seconds>\t<peer>\t<verdict>\t<frame without CR LF>
-// verdict: ok | rejected:<reason> | quarantine:<reason> | edition-mismatch. Key-exchange
-// frames (2025 CN 1014) are stored with their CP blanked: no key ever reaches the disk.
-// flush() makes everything appended so far readable after a crash (Z_SYNC_FLUSH); a record
-// is referred to as "<file name>:<line>". replay() reads every file of a folder in name
-// order, tolerating the torn tail a kill -9 leaves.
+// verdict: ok | quarantine:<reason> | edition-mismatch. Frames carrying secrets (2025 CN
+// 1014 keys, 1072 NewPW) are stored with their CP blanked: no key ever reaches the disk. The
+// file is created mode 0600 (accepted frames carry their station's PW, as the standard has it).
+// sync() makes everything appended so far durable: the compressed stream is flushed to the
+// file (Z_SYNC_FLUSH) and the file fdatasync'ed (the folder was fsync'ed when the file was
+// created), so a power cut after sync() returns loses no record; the ingest server calls it
+// once per group commit, before it acknowledges anything. A record is referred to as
+// "<file name>:<line>". replay() reads every file of a folder in name order, tolerating the
+// torn tail a kill -9 or a power cut leaves.
+//
+// Not thread-safe: one writer (the server's writer thread).
 #pragma once
 
 #include "core/time.h"
@@ -29,11 +35,12 @@ class Archive {
   // Appends one record; returns "<file name>:<line>".
   std::string append(core::Instant received_at, std::string_view peer, std::string_view verdict,
                      std::string_view frame);
-  void flush();
+  void sync();  // throws core::Error(file, why) when the data may not be on disk
   const std::string& file() const { return path_; }
 
  private:
   std::string path_, name_;
+  int fd_ = -1;  // owned by gz_ (gzclose closes it)
   void* gz_ = nullptr;
   std::uint64_t line_ = 0;
 };
@@ -51,5 +58,9 @@ void replay(const std::string& dir, const std::function<void(const ArchivedFrame
 // The segment with its CP replaced by "<redacted>" and the CRC recomputed over what is kept:
 // for frames whose content must never be stored or logged (key exchange).
 std::string redact_frame(std::string_view frame);
+
+// The frame with its PW value replaced by "******" and the CRC recomputed: how a frame refused
+// for a wrong password is archived (the wrong password may be another station's or a near miss).
+std::string redact_password(std::string_view frame);
 
 }  // namespace skyriver::hj212

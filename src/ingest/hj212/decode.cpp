@@ -4,36 +4,48 @@
 
 namespace skyriver::hj212 {
 
+bool is_secret_command(std::string_view cn) { return cn == "1072" || edition2025::carries_secret(cn); }
+
 bool is_data_command(std::string_view cn, Edition e) {
   if (cn == "2011" || cn == "2051" || cn == "2061" || cn == "2031") return true;
   return e == Edition::hj2025 && edition2025::is_data_command(cn);
 }
 
-Decoded decode_frame(std::string_view text, std::string_view where, const OldCodeMap& old_codes) {
-  Decoded d;
+const DecodedView& Decoder::decode(std::string_view text, std::string_view where) {
+  DecodedView& d = v_;
+  d.ok = false;
+  d.reason.clear();
+  d.qnrtn = QnRtn::ready;
+  d.message.clear();
+  d.length_variant = false;
+  d.has_header = false;
+  d.has_data = false;
   try {
     Frame f;
     try {
       f = parse_frame(text, where);
     } catch (const Rejected& r) {
-      // A CRC error still names its QN/MN if the segment parses: the answer can echo them.
-      if (r.reason() == "crc" && text.size() >= 10) {
+      // A CRC or length error still names its QN/MN if the segment parses: the answer can echo
+      // them (the segment is what lies between the length field and the CRC either way).
+      if ((r.reason() == "crc" || r.reason() == "length") && text.size() >= 10) {
         std::string_view t = text;
         if (t.substr(t.size() - 2) == "\r\n") t.remove_suffix(2);
         try {
-          d.packet = parse_packet(t.substr(6, t.size() - 10), where);
+          parse_segment(t.substr(6, t.size() - 10), where, d.header, d.cp);
+          d.has_header = true;
         } catch (const Rejected&) {
         }
       }
       throw;
     }
     d.length_variant = f.length_variant;
-    d.packet = parse_packet(f.segment, where);
-    if (is_data_command(d.packet->cn, d.packet->edition)) {
-      d.data = read_data(*d.packet, where, old_codes);
-      if (!d.data->data_time)
-        throw Rejected(std::string(where), "datatime", QnRtn::rejected,
-                       "data upload CN=" + d.packet->cn + " has no DataTime");
+    parse_segment(f.segment, where, d.header, d.cp);
+    d.has_header = true;
+    if (is_data_command(d.header.cn, d.header.edition)) {
+      read_fields(d.cp, where, d.data);
+      d.has_data = true;
+      if (!d.data.data_time)
+        reject(where, "datatime", QnRtn::rejected, "data upload CN=" + std::string(d.header.cn) + " has no DataTime");
     }
     d.ok = true;
   } catch (const Rejected& r) {
@@ -42,6 +54,20 @@ Decoded decode_frame(std::string_view text, std::string_view where, const OldCod
     d.qnrtn = r.qnrtn();
     d.message = r.what();
   }
+  return d;
+}
+
+Decoded decode_frame(std::string_view text, std::string_view where, const OldCodeMap& old_codes) {
+  thread_local Decoder decoder;
+  const DecodedView& v = decoder.decode(text, where);
+  Decoded d;
+  d.ok = v.ok;
+  d.reason = v.reason;
+  d.qnrtn = v.qnrtn;
+  d.message = v.message;
+  d.length_variant = v.length_variant;
+  if (v.has_header) d.packet = to_packet(v.header, v.cp);
+  if (v.has_data) d.data = to_data_block(v.data, v.header.edition, old_codes);
   return d;
 }
 

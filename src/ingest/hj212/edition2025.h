@@ -18,21 +18,24 @@ inline constexpr std::string_view kNoiseSingle = "2052";
 inline constexpr std::string_view kStandardSampleCheck = "2062";
 
 // ASSUMPTION: the CP field that carries a key in 1014 (request and answer). Whatever its
-// name, every CP field of a 1014 frame is treated as secret (see redact_secrets).
+// name, every CP field of a 1014 frame is treated as secret (carries_secret below).
 inline constexpr std::string_view kKeyField = "Key";
 
 // The data commands of 2025 whose CP follows the 2017 data layout (DataTime + code-Suffix
-// fields), stored as observations of their own parameters when the codes are known.
+// fields): 2111, 2052 and 2062. They must carry DataTime (decode.h); 2111 and 2052 become
+// observations of their codes (observations.h interval_of); 2062 has no interval there, so its
+// readings are archived raw and acknowledged, not stored.
 bool is_data_command(std::string_view cn);
 // Production-condition and electricity-use data: ASSUMPTION, CN codes not yet confirmed
-// (public code lists them without the standard's numbering); we accept 2000-2999 data CNs
-// generically through is_data_command when their CP parses.
+// (public code lists them without the standard's numbering): any other 2xxx CN of a 2025 frame
+// is archived raw and acknowledged (dispatch.h), not decoded.
 
 // Commands the platform understands in a 2025 frame beyond those of 2017.
 bool is_known_command(std::string_view cn);
 
-// A segment with the CP of key-exchange frames blanked ("CP=&&<redacted>&&"), for the raw
-// archive and the logs. Other frames are returned unchanged.
+// Whether a 2025 frame of this CN carries a secret in its CP (1014: the key). Such frames are
+// archived with the CP blanked (archive.h redact_frame) and their CP is never logged or shown;
+// decode.h is_secret_command adds the 2017 secrets (1072 NewPW).
 bool carries_secret(std::string_view cn);
 
 }  // namespace skyriver::hj212::edition2025

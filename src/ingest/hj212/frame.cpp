@@ -2,36 +2,28 @@
 
 #include "ingest/hj212/crc.h"
 
-#include <cctype>
 #include <cstdio>
 
 namespace skyriver::hj212 {
 
 namespace {
 
-bool is_hex(char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; }
+bool is_hex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+char upper(char c) { return c >= 'a' && c <= 'z' ? char(c - 'a' + 'A') : c; }
 
-bool same_hex(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (std::toupper(static_cast<unsigned char>(a[i])) != std::toupper(static_cast<unsigned char>(b[i])))
-      return false;
-  return true;
-}
 
 }  // namespace
 
-Frame parse_frame(std::string_view text, std::string_view where) {
-  const std::string w(where);
+Frame parse_frame(std::string_view text, std::string_view w) {
   if (text.size() >= 2 && text.substr(text.size() - 2) == "\r\n") text.remove_suffix(2);
   if (text.size() < 2 || text.substr(0, 2) != "##")
-    throw Rejected(w, "frame", QnRtn::rejected, "frame does not start with \"##\"");
+    reject(w, "frame", QnRtn::rejected, "frame does not start with \"##\"");
   if (text.size() < 10)
-    throw Rejected(w, "frame", QnRtn::rejected, "frame too short for header, length and CRC");
+    reject(w, "frame", QnRtn::rejected, "frame too short for header, length and CRC");
   std::size_t declared = 0;
   for (std::size_t i = 2; i < 6; ++i) {
-    if (!std::isdigit(static_cast<unsigned char>(text[i])))
-      throw Rejected(w, "frame", QnRtn::rejected,
+    if (text[i] < '0' || text[i] > '9')
+      reject(w, "frame", QnRtn::rejected,
                      "data length \"" + std::string(text.substr(2, 4)) + "\" is not 4 decimal digits");
     declared = declared * 10 + static_cast<std::size_t>(text[i] - '0');
   }
@@ -40,21 +32,24 @@ Frame parse_frame(std::string_view text, std::string_view where) {
   f.segment = text.substr(6, text.size() - 10);
   for (char c : f.crc)
     if (!is_hex(c))
-      throw Rejected(w, "frame", QnRtn::rejected,
+      reject(w, "frame", QnRtn::rejected,
                      "frame does not end with 4 hex CRC digits (got \"" + std::string(f.crc) + "\")");
   if (declared != f.segment.size()) {
     if (declared == f.segment.size() + 6) {
       f.length_variant = true;
     } else {
-      throw Rejected(w, "length", QnRtn::rejected,
+      reject(w, "length", QnRtn::rejected,
                      "data length field says " + std::to_string(declared) + " but the data segment has " +
                          std::to_string(f.segment.size()) + " bytes");
     }
   }
-  const std::string computed = crc16_hex(f.segment);
-  if (!same_hex(computed, f.crc))
-    throw Rejected(w, "crc", QnRtn::crc_error,
-                   "CRC " + std::string(f.crc) + " does not match the data segment (computed " + computed + ")");
+  char computed[4];
+  crc16_hex(f.segment, computed);
+  for (int i = 0; i < 4; ++i)
+    if (upper(f.crc[i]) != computed[i])
+      reject(w, "crc", QnRtn::crc_error,
+             "CRC " + std::string(f.crc) + " does not match the data segment (computed " +
+                 std::string(computed, 4) + ")");
   return f;
 }
 

@@ -7,11 +7,16 @@
 //
 // HJ/T 212-2005 frames often have no QN and no Flag: accepted as edition 2005. For 2017 and
 // 2025 frames QN is mandatory. PNUM/PNO may come in either order.
+//
+// Two forms of the result: parse_segment fills views into the segment (Header, FieldView: no
+// allocation per field, for the ingest path), parse_packet copies them into an owning Packet
+// (for code that keeps a packet beyond its frame's bytes). Both run the same checks.
 #pragma once
 
 #include "ingest/hj212/edition.h"
 #include "ingest/hj212/rejection.h"
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -36,6 +41,29 @@ struct Packet {
   const std::string* field(std::string_view name) const;  // first field of that name in CP
 };
 
+// The header fields as views into the segment they were parsed from.
+struct Header {
+  std::string_view qn, st, cn, pw, mn;
+  std::optional<int> flag;
+  std::optional<int> pnum, pno;
+  Edition edition = Edition::hj2017;
+
+  bool wants_ack() const { return flag && (*flag & 1); }
+  bool is_split() const { return pnum.has_value(); }
+};
+
+// One CP field as views; `group` numbers the non-empty ';'-separated groups from 0.
+struct FieldView {
+  std::string_view name, value;
+  std::uint32_t group = 0;
+};
+
+// Parses `segment` into `h` and `fields` (cleared first; reusing one vector across calls
+// makes the parse allocation-free). Throws Rejected as parse_packet does. The views stay
+// valid as long as the segment's bytes.
+void parse_segment(std::string_view segment, std::string_view where, Header& h, std::vector<FieldView>& fields);
+
+Packet to_packet(const Header& h, const std::vector<FieldView>& fields);  // owning copy
 Packet parse_packet(std::string_view segment, std::string_view where);
 std::string encode_segment(const Packet& p);
 std::string encode_cp(const std::vector<CpGroup>& cp);  // the text between "CP=&&" and "&&"

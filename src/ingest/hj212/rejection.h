@@ -7,6 +7,7 @@
 #include "core/error.h"
 
 #include <string>
+#include <string_view>
 
 namespace skyriver::hj212 {
 
@@ -34,5 +35,11 @@ class Rejected : public core::Error {
   std::string reason_;
   QnRtn code_;
 };
+
+// Throws Rejected. `where` is copied only here, so that accepted frames (the codec's fast
+// path, which passes it as a view) allocate nothing for it.
+[[noreturn]] inline void reject(std::string_view where, std::string reason, QnRtn code, std::string why) {
+  throw Rejected(std::string(where), std::move(reason), code, std::move(why));
+}
 
 }  // namespace skyriver::hj212

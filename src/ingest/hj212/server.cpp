@@ -1,12 +1,10 @@
 #include "ingest/hj212/server.h"
 
+#include "core/accept_backoff.h"
 #include "core/error.h"
-#include "ingest/hj212/answers.h"
 #include "ingest/hj212/archive.h"
-#include "ingest/hj212/decode.h"
-#include "ingest/hj212/edition2025.h"
-#include "ingest/hj212/observations.h"
-#include "ingest/hj212/splitter.h"
+#include "ingest/hj212/quarantine.h"
+#include "ingest/hj212/session.h"
 
 #include <boost/asio.hpp>
 
@@ -14,12 +12,9 @@
 #include <atomic>
 #include <condition_variable>
 #include <deque>
-#include <iostream>
-#include <map>
 #include <mutex>
 #include <set>
 #include <thread>
-#include <unordered_map>
 
 namespace skyriver::hj212 {
 
@@ -33,61 +28,59 @@ core::Instant now_utc() {
       .count();
 }
 
-int now_millis() {
-  return static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                              std::chrono::system_clock::now().time_since_epoch())
-                              .count() %
-                          1000);
-}
-
 }  // namespace
 
 class Session;
 
-// One unit of work for the writer thread: raw frames to archive, observations to commit,
-// answers to send once both are durable.
-struct Job {
+// A job with the connection to answer on.
+struct Pending {
   std::weak_ptr<Session> session;
-  std::string peer;
-  std::vector<std::pair<std::string, std::string>> raw;  // verdict, frame (already redacted)
-  std::vector<store::Observation> observations;
-  std::vector<std::string> answers;
+  Job job;
 };
 
 struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
-  asio::io_context& io;
   store::Store& store;
-  const model::CityConfig& city;
   ServerOptions opt;
   OnStored on_stored;
-  tcp::acceptor acceptor;
-  std::unique_ptr<Archive> archive;
-  std::unordered_map<std::string, const model::Site*> by_mn;  // the city's sites by MN
-  OldCodeMap old_codes;
+  Dispatcher dispatcher;
+  asio::io_context io;
+  tcp::acceptor acceptor{io};
+  asio::steady_timer accept_retry{io};
+  core::AcceptBackoff backoff;  // touched by the accept handler only
+  Archive archive;
+  std::vector<std::thread> threads;
 
-  std::mutex mu;  // guards stations, logged_once, sessions
-  std::map<std::string, StationState> stations;  // by MN
-  std::set<std::string> logged_once;
+  std::mutex mu;  // guards sessions
   std::set<std::weak_ptr<Session>, std::owner_less<std::weak_ptr<Session>>> sessions;
+  std::atomic<bool> closing{false};
 
+  // Writer queue.
   std::mutex qmu;
   std::condition_variable qcv;
-  std::deque<Job> queue;
+  std::deque<Pending> queue;
   std::atomic<std::size_t> queued{0};  // jobs waiting for the writer (back-pressure)
   bool stopping = false;
   std::thread writer;
 
-  std::atomic<std::uint64_t> connections{0}, open_connections{0}, frames{0}, rejected{0}, refused_auth{0},
-      inserted{0}, duplicates{0}, conflicts{0}, acks{0}, batches{0}, garbage{0}, oversize{0};
+  // Delivery queue (on_stored), bounded by max_delivery observations.
+  std::mutex dmu;
+  std::condition_variable dcv, dspace;
+  std::deque<std::vector<store::Observation>> delivery;
+  std::size_t delivery_size = 0;
+  bool delivery_stopping = false;
+  std::thread deliverer;
 
-  Impl(asio::io_context& io_, store::Store& s, const model::CityConfig& c, ServerOptions o, OnStored cb)
-      : io(io_), store(s), city(c), opt(std::move(o)), on_stored(std::move(cb)), acceptor(io_) {
-    if (!opt.log)
-      opt.log = [](std::string_view level, const std::string& m) { std::cerr << "hj212 " << level << ": " << m << "\n"; };
-    old_codes = old_code_map(city.parameters);
-    for (const auto& site : city.sites)
-      if (!site.mn.empty()) by_mn.emplace(site.mn, &site);
-    if (!opt.archive_dir.empty()) archive = std::make_unique<Archive>(opt.archive_dir);
+  std::atomic<std::uint64_t> connections{0}, open_connections{0}, inserted{0}, duplicates{0}, conflicts{0},
+      quarantined{0}, acks{0}, batches{0}, syncs{0}, garbage{0}, oversize{0}, accept_failures{0};
+
+  Impl(store::Store& s, const model::CityConfig& city, ServerOptions o, OnStored cb)
+      : store(s),
+        opt(std::move(o)),
+        on_stored(std::move(cb)),
+        dispatcher(city, DispatchOptions{opt.quarantine, opt.max_skew, opt.key_for, opt.log}),
+        archive(opt.archive_dir.empty() ? throw core::Error("hj212 server", "a raw-archive folder is required")
+                                        : opt.archive_dir) {
+    if (!opt.log) opt.log = spdlog::default_logger();
     const std::string where = "hj212 server " + opt.address + ":" + std::to_string(opt.port);
     boost::system::error_code ec;
     const tcp::endpoint ep(asio::ip::make_address(opt.address, ec), opt.port);
@@ -101,27 +94,21 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
 
   void start();
   void accept();
-  void handle(const std::shared_ptr<Session>& s, const std::string& frame);
-  void submit(Job job);
+  void submit(const std::shared_ptr<Session>& s, std::vector<Job> jobs);
   void writer_loop();
-  void log_once(const std::string& key, std::string_view level, const std::string& msg) {
-    {
-      std::lock_guard lk(mu);
-      if (!logged_once.insert(key).second) return;
-    }
-    opt.log(level, msg);
-  }
+  void deliver(std::vector<store::Observation> obs);
+  void delivery_loop();
 };
 
-// One station connection. Its handlers run on its own strand.
+// One station connection: the socket, its strand and timers around a SessionLogic.
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket sock, std::shared_ptr<Server::Impl> srv)
-      : sock_(std::move(sock)), idle_(sock_.get_executor()), pause_(sock_.get_executor()), srv_(std::move(srv)), split_(srv_->opt.max_frame) {
-    boost::system::error_code ec;
-    const auto ep = sock_.remote_endpoint(ec);
-    peer_ = ec ? "?" : ep.address().to_string() + ":" + std::to_string(ep.port());
-  }
+  Session(tcp::socket sock, std::shared_ptr<Server::Impl> srv, std::string peer)
+      : sock_(std::move(sock)),
+        idle_(sock_.get_executor()),
+        pause_(sock_.get_executor()),
+        srv_(std::move(srv)),
+        logic_(srv_->dispatcher, std::move(peer), srv_->opt.max_frame) {}
 
   void start() {
     last_ = std::chrono::steady_clock::now();
@@ -141,16 +128,7 @@ class Session : public std::enable_shared_from_this<Session> {
     asio::post(sock_.get_executor(), [self = shared_from_this()] { self->do_close(); });
   }
 
-  const std::string& peer() const { return peer_; }
   tcp::socket::executor_type executor() { return sock_.get_executor(); }
-
-  // Split packets being reassembled (touched only on this session's strand).
-  struct Partial {
-    std::vector<std::optional<Packet>> parts;
-    std::vector<std::string> frames;
-    std::size_t have = 0;
-  };
-  std::map<std::string, Partial> partial;
 
  private:
   void read() {
@@ -165,15 +143,22 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     sock_.async_read_some(asio::buffer(buf_), [self = shared_from_this()](boost::system::error_code ec, std::size_t n) {
       if (ec) return self->do_close();
-      self->last_ = std::chrono::steady_clock::now();
-      self->split_.feed(std::string_view(self->buf_.data(), n));
-      while (auto f = self->split_.next()) self->srv_->handle(self, *f);
-      self->srv_->garbage += self->split_.skipped_bytes() - self->garbage_seen_;
-      self->srv_->oversize += self->split_.oversize_frames() - self->oversize_seen_;
-      self->garbage_seen_ = self->split_.skipped_bytes();
-      self->oversize_seen_ = self->split_.oversize_frames();
+      self->on_bytes(std::string_view(self->buf_.data(), n));
       self->read();
     });
+  }
+
+  void on_bytes(std::string_view bytes) {
+    last_ = std::chrono::steady_clock::now();
+    std::vector<std::string> answers;
+    std::vector<Job> jobs;
+    logic_.feed(bytes, now_utc(), answers, jobs);
+    srv_->garbage += logic_.garbage_bytes() - garbage_seen_;
+    srv_->oversize += logic_.oversize_frames() - oversize_seen_;
+    garbage_seen_ = logic_.garbage_bytes();
+    oversize_seen_ = logic_.oversize_frames();
+    if (!answers.empty()) send(std::move(answers));
+    if (!jobs.empty()) srv_->submit(shared_from_this(), std::move(jobs));
   }
 
   void write_next() {
@@ -194,7 +179,7 @@ class Session : public std::enable_shared_from_this<Session> {
     idle_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
       if (ec || self->closed_) return;
       if (std::chrono::steady_clock::now() - self->last_ >= self->srv_->opt.idle_timeout) {
-        self->srv_->opt.log("info", "closing idle connection " + self->peer_);
+        self->srv_->opt.log->info("hj212: closing idle connection {}", self->logic_.peer());
         return self->do_close();
       }
       self->arm_idle();
@@ -217,276 +202,188 @@ class Session : public std::enable_shared_from_this<Session> {
   tcp::socket sock_;
   asio::steady_timer idle_, pause_;
   std::shared_ptr<Server::Impl> srv_;
-  FrameSplitter split_;
+  SessionLogic logic_;
   std::array<char, 4096> buf_;
   std::deque<std::string> out_;
   bool writing_ = false, closed_ = false;
   std::chrono::steady_clock::time_point last_;
-  std::string peer_;
   std::size_t garbage_seen_ = 0, oversize_seen_ = 0;
 };
 
 void Server::Impl::start() {
   writer = std::thread([self = shared_from_this()] { self->writer_loop(); });
+  deliverer = std::thread([self = shared_from_this()] { self->delivery_loop(); });
   accept();
+  for (int i = 0; i < std::max(1, opt.threads); ++i) threads.emplace_back([this] { io.run(); });
 }
 
 void Server::Impl::accept() {
   acceptor.async_accept(asio::make_strand(io), [self = shared_from_this()](boost::system::error_code ec, tcp::socket sock) {
-    if (ec == asio::error::operation_aborted || !self->acceptor.is_open()) return;
-    if (!ec) {
-      auto s = std::make_shared<Session>(std::move(sock), self);
-      ++self->connections;
-      ++self->open_connections;
-      {
-        std::lock_guard lk(self->mu);
-        self->sessions.insert(s);
-      }
-      asio::dispatch(s->executor(), [s] { s->start(); });
-    } else {
-      self->opt.log("warn", "accept failed: " + ec.message());
+    if (ec == asio::error::operation_aborted || self->closing || !self->acceptor.is_open()) return;
+    if (ec) {
+      // Out of descriptors (EMFILE) or memory: wait and retry, log once per episode; the
+      // connections already open keep being served meanwhile.
+      ++self->accept_failures;
+      const auto step = self->backoff.failed();
+      if (step.log)
+        self->opt.log->warn("hj212: accept failed: {}; retrying with back-off up to 1 s, open connections still served",
+                            ec.message());
+      self->accept_retry.expires_after(step.wait);
+      self->accept_retry.async_wait([self](boost::system::error_code e) {
+        if (!e) self->accept();
+      });
+      return;
     }
+    if (const auto n = self->backoff.succeeded())
+      self->opt.log->info("hj212: accepting connections again after {} failed attempts", n);
+    boost::system::error_code pec;
+    const auto ep = sock.remote_endpoint(pec);
+    auto s = std::make_shared<Session>(std::move(sock), self,
+                                       pec ? "?" : ep.address().to_string() + ":" + std::to_string(ep.port()));
+    {
+      std::lock_guard lk(self->mu);
+      if (self->closing) return;  // stop() has already closed the sessions it knows
+      self->sessions.insert(s);
+    }
+    ++self->connections;
+    ++self->open_connections;
+    asio::dispatch(s->executor(), [s] { s->start(); });
     self->accept();
   });
 }
 
-void Server::Impl::handle(const std::shared_ptr<Session>& s, const std::string& frame) {
-  ++frames;
-  const core::Instant now = now_utc();
-  const std::string where = "packet from " + s->peer();
-  Decoded d = decode_frame(frame, where, old_codes);
-  if (!d.ok) {
-    ++rejected;
-    opt.log("warn", d.message);
-    // A CRC error still names QN/MN when the segment parses: tell the station (QnRtn 9).
-    if (d.packet && d.packet->wants_ack()) s->send({answer_9011(*d.packet, d.qnrtn)});
-    if (archive && opt.quarantine) {
-      Job j;
-      j.peer = s->peer();
-      j.raw.emplace_back("quarantine:" + d.reason, frame);
-      submit(std::move(j));
-    }
-    return;
-  }
-  Packet& p = *d.packet;
-  const bool secret = edition2025::carries_secret(p.cn);
-  const std::string stored_frame = secret ? redact_frame(frame) : frame;
-
-  // Station answers to our own commands need nothing back.
-  if (p.cn == "9011" || p.cn == "9012" || p.cn == "9013" || p.cn == "9014") return;
-
-  const auto found = by_mn.find(p.mn);
-  const model::Site* site = found == by_mn.end() ? nullptr : found->second;
-  const char* refusal = nullptr;
-  QnRtn code = QnRtn::ready;
-  if (!site) refusal = "mn", code = QnRtn::mn_error;
-  else if (site->password != p.pw) refusal = "pw", code = QnRtn::pw_error;
-  if (refusal) {
-    ++refused_auth;
-    // Once per MN and reason: a misconfigured logger retries forever (ServerStats counts them).
-    log_once(std::string("refuse:") + refusal + ":" + p.mn, "warn",
-             where + ": MN=" + p.mn + ": " +
-                 (code == QnRtn::mn_error ? "unknown MN (no configured site)" : "wrong password") +
-                 "; answered 9011 QnRtn=" + std::to_string(static_cast<int>(code)) + ", not stored");
-    s->send({answer_9011(p, code)});
-    if (archive && opt.quarantine) {
-      Job j;
-      j.peer = s->peer();
-      j.raw.emplace_back(std::string("quarantine:") + refusal, stored_frame);
-      submit(std::move(j));
-    }
-    return;
-  }
-
-  std::string verdict = "ok";
-  {
-    std::lock_guard lk(mu);
-    auto& st = stations[p.mn];
-    st.site = site->id;
-    st.mn = p.mn;
-    st.edition = std::string(edition_name(p.edition));
-    st.last_seen = now;
-  }
-  if ((site->edition == 2017 && p.edition != Edition::hj2017) || (site->edition == 2025 && p.edition != Edition::hj2025)) {
-    verdict = "edition-mismatch";
-    log_once("edition:" + p.mn + ":" + std::string(edition_name(p.edition)), "warn",
-             "site " + site->id + " (MN " + p.mn + ") is pinned to HJ 212-" + std::to_string(site->edition) +
-                 " but sent an HJ 212-" + std::string(edition_name(p.edition)) + " frame; data kept, flagged");
-  }
-
-  // Split packets: hold the parts until all have come, then handle the whole.
-  std::vector<std::string> part_frames{stored_frame};
-  std::vector<Packet> ackers;
-  if (p.is_split() && *p.pnum > 1) {
-    auto& part = s->partial[p.qn + "/" + p.mn];
-    if (part.parts.empty()) part.parts.resize(*p.pnum);
-    if (part.parts.size() != static_cast<std::size_t>(*p.pnum)) {
-      opt.log("warn", where + ": QN=" + p.qn + ": PNUM changed between parts; reassembly restarted");
-      part = {};
-      part.parts.resize(*p.pnum);
-    }
-    auto& slot = part.parts[*p.pno - 1];
-    if (!slot) ++part.have;
-    slot = p;
-    part.frames.push_back(stored_frame);
-    if (s->partial.size() > 64) s->partial.erase(s->partial.begin());  // bound memory
-    if (part.have < part.parts.size()) return;
-    Packet whole = *part.parts[0];
-    whole.cp.clear();
-    for (auto& q : part.parts) {
-      for (auto& g : q->cp) whole.cp.push_back(g);
-      if (q->wants_ack()) ackers.push_back(*q);
-    }
-    part_frames = std::move(part.frames);
-    s->partial.erase(p.qn + "/" + p.mn);
-    p = std::move(whole);
-    try {
-      d.data = is_data_command(p.cn, p.edition) ? std::optional<DataBlock>(read_data(p, where, old_codes))
-                                                 : std::nullopt;
-    } catch (const Rejected& r) {
-      ++rejected;
-      opt.log("warn", r.what());
-      return;
-    }
-  } else if (p.wants_ack()) {
-    ackers.push_back(p);
-  }
-
-  Job job;
-  job.session = s;
-  job.peer = s->peer();
-  for (auto& f : part_frames) job.raw.emplace_back(verdict, std::move(f));
-  std::vector<std::string> now_answers;
-
-  if (d.data) {
-    const Converted c = to_observations(p, *d.data, *site, city.parameters, now);
-    for (const auto& why : c.skipped) log_once("skip:" + p.mn + ":" + why.substr(0, why.find(':')), "warn",
-                                               "site " + site->id + " (MN " + p.mn + "): " + why + " (not stored)");
-    job.observations = std::move(c.observations);
-    for (const auto& a : ackers) job.answers.push_back(answer_9014(a));
-  } else if (p.cn == "1011" || p.cn == "1013") {
-    if (p.cn == "1013" && p.wants_ack()) now_answers.push_back(answer_9013(p));
-    now_answers.push_back(set_time_1012(p, now, now_millis()));
-  } else if (p.edition == Edition::hj2025 && p.cn == edition2025::kHeartbeat) {
-    if (p.wants_ack()) now_answers.push_back(answer_9013(p));
-    return s->send(std::move(now_answers));  // heartbeats are not archived: they carry nothing
-  } else if (p.edition == Edition::hj2025 && p.cn == edition2025::kKeyExchange) {
-    std::optional<std::string> key = opt.key_for ? opt.key_for(p.mn) : std::nullopt;
-    if (key) {
-      Packet a = p;
-      a.st = p.st;
-      a.flag = version_bits(p.edition) << 2;
-      a.cp = {{{std::string(edition2025::kKeyField), *key}}};
-      now_answers.push_back(encode_frame(encode_segment(a)));
-    } else {
-      now_answers.push_back(answer_9011(p, QnRtn::rejected));
-    }
-    opt.log("info", "site " + site->id + " (MN " + p.mn + "): key exchange " + (key ? "answered" : "refused"));
-  } else if (p.cn[0] == '2' || p.cn == "1062" || p.cn == "1061" || p.cn == "1063" || p.cn == "1064" ||
-             p.cn == "3019" || p.cn == "3020") {
-    // Known uploads without observations (2081 restart, 2021/2041 facility state, process
-    // data, 2025 production/electricity data whose fields are not known): archived raw, acked.
-    if (p.edition == Edition::hj2025 && !edition2025::is_known_command(p.cn) && p.cn[0] == '2')
-      log_once("cn:" + p.mn + ":" + p.cn, "info",
-               "site " + site->id + " (MN " + p.mn + "): CN " + p.cn + " archived raw (fields not decoded)");
-    for (const auto& a : ackers) job.answers.push_back(answer_9014(a));
-  } else {
-    log_once("cn:" + p.mn + ":" + p.cn, "warn",
-             "site " + site->id + " (MN " + p.mn + "): unknown command CN=" + p.cn + ", answered 9011 QnRtn=8");
-    now_answers.push_back(answer_9011(p, QnRtn::cn_error));
-  }
-  if (!now_answers.empty()) s->send(std::move(now_answers));
-  submit(std::move(job));
-}
-
-void Server::Impl::submit(Job job) {
-  if (job.raw.empty() && job.observations.empty() && job.answers.empty()) return;
+void Server::Impl::submit(const std::shared_ptr<Session>& s, std::vector<Job> jobs) {
   {
     std::lock_guard lk(qmu);
-    queue.push_back(std::move(job));
+    for (auto& j : jobs) queue.push_back({s, std::move(j)});
   }
-  ++queued;
+  queued += jobs.size();
   qcv.notify_one();
 }
 
 void Server::Impl::writer_loop() {
   for (;;) {
-    std::vector<Job> batch;
+    std::vector<Pending> batch;
     {
       std::unique_lock lk(qmu);
       qcv.wait(lk, [&] { return stopping || !queue.empty(); });
       if (queue.empty() && stopping) return;
       std::size_t n = 0;
-      while (!queue.empty() && (batch.empty() || n + queue.front().observations.size() <= opt.max_batch)) {
-        n += queue.front().observations.size();
+      while (!queue.empty() && (batch.empty() || n + queue.front().job.observations.size() <= opt.max_batch)) {
+        n += queue.front().job.observations.size();
         batch.push_back(std::move(queue.front()));
         queue.pop_front();
         --queued;
       }
     }
-    const core::Instant now = now_utc();
-    std::vector<store::Observation> all;
+    // 1. The raw archive, synced once for the whole batch.
     try {
-      for (auto& j : batch) {
-        std::string ref;
-        for (auto& [verdict, frame] : j.raw) {
-          const std::string r = archive ? archive->append(now, j.peer, verdict, frame) : std::string();
-          if (ref.empty()) ref = r;
-        }
-        for (auto& o : j.observations) {
-          if (!ref.empty()) o.source = ref;
-          all.push_back(o);
-        }
+      for (auto& p : batch) {
+        Job& j = p.job;
+        const std::string ref = archive.append(j.received_at, j.peer, j.verdict, j.frame);
+        for (auto& o : j.observations) o.source = ref;
+        for (auto& q : j.quarantined) q.value.source = ref;
       }
-      if (archive) archive->flush();
+      archive.sync();
+      ++syncs;
     } catch (const std::exception& e) {
-      opt.log("error", std::string("raw archive: ") + e.what() + "; frames not acknowledged");
+      opt.log->error("hj212: raw archive: {}; {} frames not acknowledged", e.what(), batch.size());
       continue;
     }
-    auto commit = [&](std::span<const store::Observation> obs) {
-      const auto r = obs.empty() ? store::WriteResult{} : store.write(obs);
+    // 2. The observations (one transaction) and 3. the quarantine records.
+    std::vector<store::Observation> all;
+    std::vector<store::Record> records;
+    for (const auto& p : batch) {
+      all.insert(all.end(), p.job.observations.begin(), p.job.observations.end());
+      for (const auto& q : p.job.quarantined) records.push_back(quarantine_record(q));
+    }
+    std::vector<bool> ok(batch.size(), true);
+    std::vector<store::Observation> fresh;  // what the store inserted, for on_stored
+    auto keep_inserted = [&](std::span<const store::Observation> obs, const store::WriteResult& r) {
       inserted += r.inserted;
       duplicates += r.duplicates;
       conflicts += r.conflicts;
+      for (std::size_t i = 0; i < obs.size() && i < r.outcome.size(); ++i)
+        if (r.outcome[i] == 'i') fresh.push_back(obs[i]);
     };
-    std::vector<bool> ok(batch.size(), true);
     try {
-      commit(all);
+      if (!all.empty()) keep_inserted(all, store.write(all));
+      if (!records.empty()) store.append(std::span<store::Record>(records));
+      quarantined += records.size();
       ++batches;
     } catch (const std::exception& e) {
-      // One bad job must not block the others: retry each alone.
-      opt.log("error", std::string("store write failed for a batch, retrying frame by frame: ") + e.what());
+      // One bad frame must not block the others: retry each alone. (A failed transaction
+      // stored nothing, so `fresh` starts again.)
+      opt.log->error("hj212: store write failed for a batch of {} frames, retrying frame by frame: {}", batch.size(),
+                     e.what());
+      fresh.clear();
       for (std::size_t i = 0; i < batch.size(); ++i) {
+        const Job& j = batch[i].job;
         try {
-          commit(batch[i].observations);
+          if (!j.observations.empty()) keep_inserted(j.observations, store.write(j.observations));
+          if (!j.quarantined.empty()) {
+            std::vector<store::Record> rs;
+            for (const auto& q : j.quarantined) rs.push_back(quarantine_record(q));
+            store.append(std::span<store::Record>(rs));
+            quarantined += rs.size();
+          }
           ++batches;
         } catch (const std::exception& e2) {
           ok[i] = false;
-          opt.log("error", "store write failed for a frame from " + batch[i].peer + ": " + e2.what() +
-                               "; not acknowledged");
+          opt.log->error("hj212: store write failed for a frame from {}: {}; not acknowledged", j.peer, e2.what());
         }
       }
     }
+    // 4. Only now the answers.
     for (std::size_t i = 0; i < batch.size(); ++i) {
-      if (!ok[i] || batch[i].answers.empty()) continue;
+      auto& answers = batch[i].job.answers;
+      if (!ok[i] || answers.empty()) continue;
       if (auto s = batch[i].session.lock()) {
-        acks += batch[i].answers.size();
-        s->send(std::move(batch[i].answers));
+        acks += answers.size();
+        s->send(std::move(answers));
       }
     }
-    if (on_stored && !all.empty()) {
-      try {
-        on_stored(all);
-      } catch (const std::exception& e) {
-        opt.log("error", std::string("on_stored: ") + e.what());
-      }
-    }
+    if (!fresh.empty()) deliver(std::move(fresh));
   }
 }
 
-Server::Server(asio::io_context& io, store::Store& store, const model::CityConfig& city, ServerOptions options,
-               OnStored on_stored)
-    : impl_(std::make_shared<Impl>(io, store, city, std::move(options), std::move(on_stored))) {
+void Server::Impl::deliver(std::vector<store::Observation> obs) {
+  if (!on_stored) return;
+  std::unique_lock lk(dmu);
+  if (delivery_size > opt.max_delivery) {
+    opt.log->warn("hj212: {} stored observations wait for the live view; the writer waits for it", delivery_size);
+    dspace.wait(lk, [&] { return delivery_size <= opt.max_delivery || delivery_stopping; });
+  }
+  delivery_size += obs.size();
+  delivery.push_back(std::move(obs));
+  dcv.notify_one();
+}
+
+void Server::Impl::delivery_loop() {
+  for (;;) {
+    std::vector<store::Observation> obs;
+    {
+      std::unique_lock lk(dmu);
+      dcv.wait(lk, [&] { return delivery_stopping || !delivery.empty(); });
+      if (delivery.empty()) return;  // stopping and drained
+      obs = std::move(delivery.front());
+      delivery.pop_front();
+    }
+    try {
+      on_stored(obs);
+    } catch (const std::exception& e) {
+      opt.log->error("hj212: on_stored: {}", e.what());
+    }
+    {
+      std::lock_guard lk(dmu);
+      delivery_size -= obs.size();
+    }
+    dspace.notify_all();
+  }
+}
+
+Server::Server(store::Store& store, const model::CityConfig& city, ServerOptions options, OnStored on_stored)
+    : impl_(std::make_shared<Impl>(store, city, std::move(options), std::move(on_stored))) {
   impl_->start();
 }
 
@@ -499,47 +396,61 @@ std::uint16_t Server::port() const {
 }
 
 void Server::stop() {
-  if (!impl_->writer.joinable()) return;
-  asio::post(impl_->acceptor.get_executor(), [impl = impl_] {
-    boost::system::error_code ec;
-    impl->acceptor.close(ec);
-  });
+  auto& i = *impl_;
   {
-    std::lock_guard lk(impl_->mu);
-    for (auto& w : impl_->sessions)
+    std::lock_guard lk(i.mu);
+    if (i.closing) return;
+    i.closing = true;
+    for (auto& w : i.sessions)
       if (auto s = w.lock()) s->close();
   }
+  asio::post(i.io, [impl = impl_] {
+    boost::system::error_code ec;
+    impl->acceptor.close(ec);
+    impl->accept_retry.cancel();
+  });
   {
-    std::lock_guard lk(impl_->qmu);
-    impl_->stopping = true;
+    std::lock_guard lk(i.qmu);
+    i.stopping = true;
   }
-  impl_->qcv.notify_all();
-  impl_->writer.join();
+  i.qcv.notify_all();
+  i.writer.join();
+  {
+    std::lock_guard lk(i.dmu);
+    i.delivery_stopping = true;
+  }
+  i.dcv.notify_all();
+  i.dspace.notify_all();
+  i.deliverer.join();
+  // Every socket and timer is closed or cancelled: the io threads run out of work and return.
+  for (auto& t : i.threads) t.join();
 }
 
 ServerStats Server::stats() const {
   const auto& i = *impl_;
+  const DispatchStats d = i.dispatcher.stats();
   ServerStats s;
   s.connections = i.connections;
   s.open_connections = i.open_connections;
-  s.frames = i.frames;
-  s.rejected = i.rejected;
-  s.refused_auth = i.refused_auth;
+  s.frames = d.frames;
+  s.rejected = d.rejected;
+  s.refused_auth = d.refused_auth;
+  s.future_values = d.future_values;
+  s.split_parts = d.split_parts;
+  s.split_incomplete = d.split_incomplete;
   s.observations_inserted = i.inserted;
   s.duplicates = i.duplicates;
   s.conflicts = i.conflicts;
+  s.quarantined = i.quarantined;
   s.acks = i.acks;
   s.batches = i.batches;
+  s.archive_syncs = i.syncs;
   s.garbage_bytes = i.garbage;
   s.oversize_frames = i.oversize;
+  s.accept_failures = i.accept_failures;
   return s;
 }
 
-std::vector<StationState> Server::stations() const {
-  std::lock_guard lk(impl_->mu);
-  std::vector<StationState> out;
-  for (const auto& [mn, st] : impl_->stations) out.push_back(st);
-  return out;
-}
+std::vector<StationState> Server::stations() const { return impl_->dispatcher.stations(); }
 
 }  // namespace skyriver::hj212

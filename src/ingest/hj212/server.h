@@ -1,32 +1,39 @@
-// The HJ 212 ingest server: TCP, Boost.Asio, one port for HJ/T 212-2005, HJ 212-2017 and
-// HJ 212-2025 (edition per frame from the Flag version bits, recorded per station).
+// The HJ 212 ingest server: TCP (Boost.Asio), one port for HJ/T 212-2005, HJ 212-2017 and
+// HJ 212-2025 (edition per frame from the Flag version bits, recorded per station). What is
+// answered and stored for each frame is decided by the Dispatcher (dispatch.h: auth, data,
+// times, split packets, 2025); this file is the network, the writer and the durability.
 //
 // Contract:
-// - Each MN must be a configured site (model::Site::mn) and the frame's PW its password;
-//   otherwise the frame is answered 9011 with QnRtn 4 (MN error) or 3 (PW error), logged, not
-//   stored (archived as "quarantine:<reason>" when Options::quarantine is set).
-// - Data (2011, 2051, 2061, 2031; 2025: 2111, 2052) becomes observations (observations.h).
-//   A frame asking for an answer (Flag A bit) gets its 9014 only AFTER its observations are
-//   committed to the store and its raw frame flushed to the archive. After a crash, a station
-//   resends what was not answered; the store keys make the resend a duplicate, never a second
-//   copy.
-// - 1011/1013 time requests are answered with 1012 carrying the server's Beijing time.
-// - 2025: 9015 heartbeat keeps the station online; 1014 key exchange answered from
-//   Options::key_for (no key logged or archived); unknown CNs answered 9011 QnRtn=8, logged once
-//   per station and CN. A station pinned to an edition (Site::edition) that sends the other
-//   edition is flagged (log once, archive verdict "edition-mismatch"), its data still stored.
-// - Store writes run on one writer thread (group commit: all frames waiting form one
-//   transaction). on_stored is called on that thread after each commit.
-// - Memory per connection is bounded: read buffer + at most max_frame of partial frame + a
-//   bounded number of split packets in reassembly. Idle connections close after idle_timeout.
-//   When more than max_queue frames wait for the writer, connections stop reading until it
-//   catches up (back-pressure through TCP), so a store slower than the stations bounds memory.
+// - The server runs on its OWN io_context and threads (ServerOptions::threads), never on the
+//   caller's: HTTP readers of the same process cannot delay an acknowledgement.
+// - Acknowledged = on disk. Store writes run on one writer thread as a group commit: all frames
+//   waiting form one batch; the batch's frames are appended to the raw archive and the archive
+//   is synced (one fdatasync), then the observations are written in one store transaction
+//   (synced by the store: store.h "Durability"), then the quarantined values are appended to
+//   the records journal (a second transaction only when there are any); only then are the
+//   batch's answers (9014) sent. A frame whose write failed is not answered: the station
+//   resends it, and the store keys make the resend a duplicate.
+// - Every frame is archived (ServerOptions::archive_dir is required): each stored observation's
+//   `source` is "<archive file>:<line>" of its frame, each quarantine record names it too.
+// - on_stored receives ONLY the observations the store inserted (WriteResult::outcome 'i'):
+//   no duplicate, conflict or failed write reaches it. It runs on a delivery thread of its own,
+//   so a slow consumer (the engine under read load) never delays an answer; only when more than
+//   max_delivery observations wait for it does the writer wait (bounded memory).
+// - Memory per connection is bounded: a 4 KiB read buffer + at most max_frame bytes of partial
+//   frame (session.h). Idle connections close after idle_timeout. When more than max_queue
+//   frames wait for the writer, connections stop reading (TCP back-pressure) until it catches
+//   up, so a store slower than the stations bounds memory.
+// - accept() failures (EMFILE ...) back off (core/accept_backoff.h) and are logged once per
+//   episode; open connections keep being served.
+// - Logs go to ServerOptions::log (spdlog; default: the default logger).
+// Thread-safe: stats(), stations(), port() and stop() may be called from any thread.
 #pragma once
 
+#include "ingest/hj212/dispatch.h"
 #include "model/city.h"
 #include "store/store.h"
 
-#include <boost/asio/io_context.hpp>
+#include <spdlog/spdlog.h>
 
 #include <chrono>
 #include <cstdint>
@@ -40,43 +47,45 @@
 namespace skyriver::hj212 {
 
 struct ServerOptions {
-  std::string address = "0.0.0.0";
+  // The station network's address; stations outside this machine need 0.0.0.0 or the
+  // address of the interface they reach (skyriver serve --hj212-address).
+  std::string address = "127.0.0.1";
   std::uint16_t port = 9212;  // 0 = any free port (see Server::port())
+  int threads = 1;            // threads of the server's own io_context
   std::chrono::seconds idle_timeout{600};
   std::size_t max_frame = 4096;  // bytes from "##" to CR LF (the standard allows 1024 of data)
-  std::string archive_dir;       // empty = no raw archive
-  bool quarantine = false;       // archive refused frames (unknown MN, wrong PW) for an operator
-  std::size_t max_batch = 20000;  // observations per store transaction
-  std::size_t max_queue = 20000;  // frames waiting for the writer before reading pauses
+  std::string archive_dir = "var/hj212-raw";  // the raw archive (required)
+  bool quarantine = false;  // also archive refused frames (unknown MN, wrong PW, rejected)
+  std::chrono::seconds max_skew{3600};  // values stamped later than now + max_skew are refused
+  std::size_t max_batch = 20000;      // observations per store transaction
+  std::size_t max_queue = 20000;      // frames waiting for the writer before reading pauses
+  std::size_t max_delivery = 1000000;  // observations waiting for on_stored before the writer waits
   // 2025 key exchange: the key to hand a station (by MN); nullopt = refuse (QnRtn 2).
   std::function<std::optional<std::string>(const std::string& mn)> key_for;
-  // Log sink: level "info" | "warn" | "error". Default: stderr.
-  std::function<void(std::string_view level, const std::string& message)> log;
+  std::shared_ptr<spdlog::logger> log;  // default: spdlog's default logger
 };
 
 struct ServerStats {
   std::uint64_t connections = 0, open_connections = 0;
-  std::uint64_t frames = 0, rejected = 0, refused_auth = 0;
-  std::uint64_t observations_inserted = 0, duplicates = 0, conflicts = 0;
-  std::uint64_t acks = 0, batches = 0, garbage_bytes = 0, oversize_frames = 0;
-};
-
-struct StationState {
-  std::string site, mn;
-  std::string edition;          // "2005" | "2017" | "2025", of the last frame
-  core::Instant last_seen = 0;  // last frame or heartbeat
+  std::uint64_t frames = 0, rejected = 0, refused_auth = 0, future_values = 0;
+  std::uint64_t observations_inserted = 0, duplicates = 0, conflicts = 0, quarantined = 0;
+  std::uint64_t acks = 0, batches = 0, archive_syncs = 0, garbage_bytes = 0, oversize_frames = 0;
+  std::uint64_t split_parts = 0, split_incomplete = 0, accept_failures = 0;
 };
 
 class Server {
  public:
   using OnStored = std::function<void(std::span<const store::Observation>)>;
-  // Binds and starts accepting on `io` (throws core::Error on a bind failure). The caller runs
-  // io (any number of threads). `store` is used only by the server's writer thread.
-  Server(boost::asio::io_context& io, store::Store& store, const model::CityConfig& city,
-         ServerOptions options, OnStored on_stored = {});
-  ~Server();  // stops accepting, closes connections, drains the writer
+  // Binds, starts accepting and starts its threads (throws core::Error on a bind failure or an
+  // archive that cannot be created). `store` is used only by the server's writer thread.
+  // REQUIRES: store and city outlive the server.
+  Server(store::Store& store, const model::CityConfig& city, ServerOptions options, OnStored on_stored = {});
+  ~Server();  // stop()
 
   std::uint16_t port() const;
+  // Stops accepting, closes connections, drains the writer (frames already read are made
+  // durable; their answers cannot go out any more: the stations resend and get duplicates)
+  // and the delivery, joins the threads. Idempotent.
   void stop();
   ServerStats stats() const;
   std::vector<StationState> stations() const;

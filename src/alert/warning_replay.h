@@ -1,0 +1,62 @@
+// Replaying a daily AQI series as if it had been forecast perfectly: what the rule set would
+// have issued, raised, lowered and lifted, and which heavy days (AQI > 200, 重度及以上) a
+// warning covered or missed.
+//
+// Each day D is decided on the evening before (the forecast is published by 20:00, HJ 633-2026
+// 5.2.3): the trace holds the `lookback_days` observed days before D and the `horizon_days` days
+// from D on (the "forecast"); decide() runs with now = D 00:00 and the level in force. A warning
+// issued for an episode that starts the day after takes effect that day. A day is covered when a
+// warning is in force on it. Days without a daily AQI are unknown (they break runs and block
+// lifting) and are counted apart. Pure function; thread-safe.
+#pragma once
+
+#include "alert/warning_level.h"
+
+#include <span>
+#include <string>
+#include <vector>
+
+namespace skyriver::alert {
+
+struct DayAqi {
+  core::Date date;
+  double aqi = 0;  // NaN = no daily AQI that day
+  char kind = 'p'; // 'p' PM/other, 'o' O3 primary, 'd' dust day
+};
+
+struct ReplayStep {
+  core::Date effective;   // the day it takes effect (decided the evening before)
+  Action action = Action::none;
+  Level from = Level::none, to = Level::none;
+  std::string basis, kind;
+  int warning = 0;        // 1-based number of the warning it belongs to
+};
+
+struct ReplayWarning {
+  int number = 0;
+  core::Date start;
+  std::optional<core::Date> lifted;  // first day without the warning; nullopt = still in force at the end
+  Level top = Level::none;
+  std::string kind;                  // of the episode it was issued for
+  int days = 0;                      // days in force
+  std::vector<core::Date> heavy_covered;
+};
+
+struct ReplayResult {
+  int days = 0, days_without_aqi = 0, warning_days = 0;
+  std::vector<ReplayStep> steps;
+  std::vector<ReplayWarning> warnings;
+  std::vector<core::Date> heavy, missed;  // heavy days, and those no warning covered
+  int days_at[5] = {};                    // days in force per level (index = Level)
+};
+
+struct ReplayOptions {
+  int horizon_days = 3;
+  int lookback_days = 7;
+  double heavy_above = 200;  // a heavy day: AQI > this (HJ 633 level 5 and 6)
+};
+
+// REQUIRES: `days` consecutive calendar days in order (throws core::Error otherwise).
+ReplayResult replay(const RuleSet& rules, std::span<const DayAqi> days, const ReplayOptions& o);
+
+}  // namespace skyriver::alert

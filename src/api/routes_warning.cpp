@@ -1,0 +1,127 @@
+// Warning routes: the warnings in force and their history, the open proposals, the notice
+// (HTML / XLSX), and the write steps (issue, adjust, lift, and a forecaster's consultation
+// forecast) which need the API token. The work is the WarningDesk's (src/alert/warning_desk.h).
+#include "alert/warning_desk.h"
+#include "alert/warning_notice.h"
+#include "api/routes.h"
+#include "core/error.h"
+
+namespace skyriver::api {
+
+using nlohmann::json;
+
+namespace {
+
+alert::WarningDesk& desk(Context& ctx) {
+  if (!ctx.warnings) throw ApiError(503, "no_warnings", "this server keeps no warnings (no warning.toml or no store)");
+  return *ctx.warnings;
+}
+
+json body_of(const Request& req) {
+  json body = json::parse(req.body, nullptr, false);
+  if (body.is_discarded() || !body.is_object()) throw bad_parameter("body", "is not a JSON object");
+  return body;
+}
+
+// The desk names the field it refuses: answer 400 with that parameter.
+template <class F>
+Response write_step(F&& f) {
+  try {
+    Response r;
+    r.body = f().dump();
+    return r;
+  } catch (const core::Error& e) {
+    throw bad_parameter(e.where(), e.why());
+  }
+}
+
+const json kWarningSchema = {
+    {"type", "object"},
+    {"required", {"number", "in_force", "level", "start", "areas", "kind", "rules", "basis", "steps", "measures"}}};
+
+}  // namespace
+
+void add_warning_routes(Router& router, Context& ctx) {
+  router.add("GET", "/api/warnings",
+             {"Heavy-pollution warnings (重污染天气预警): those in force (with the curtailment measures in force by "
+              "county and, where an enterprise's monitored site reports over HJ 212, whether it is below its required "
+              "share of its baseline) and the history, newest first; every step with who and when. `rules_note` marks "
+              "a rule set still to be confirmed by the city.",
+              "warnings", {}, "application/json",
+              {{"type", "object"}, {"required", {"rules", "in_force", "history"}},
+               {"properties", {{"in_force", {{"type", "array"}, {"items", kWarningSchema}}},
+                               {"history", {{"type", "array"}, {"items", kWarningSchema}}}}}}},
+             [&ctx](const Request&) {
+               Response r;
+               r.body = desk(ctx).warnings().dump();
+               return r;
+             });
+
+  router.add("GET", "/api/warnings/proposal",
+             {"Open proposals: for each area, the step the latest forecast calls for (issue, raise, lower, lift) "
+              "against the level in force, with its basis (the forecast snapshot, the observed days before it, the "
+              "condition met). A duty officer turns one into a warning with POST /api/warnings/issue or /adjust or /lift.",
+              "warnings", {}, "application/json",
+              {{"type", "object"}, {"required", {"rules", "proposals"}}}},
+             [&ctx](const Request&) {
+               Response r;
+               r.body = desk(ctx).proposals().dump();
+               return r;
+             });
+
+  router.add("GET", "/api/warnings/notice",
+             {"The warning notice (预警信息发布单) of a warning: level, start, areas, basis, health advice and the "
+              "measures in force by county with their expected cuts, as HTML or XLSX. Without `number`: the warning "
+              "in force (the highest level), else the latest; with none at all, a notice saying so.",
+              "warnings",
+              {{"number", "query", "string", "notice number, e.g. 大同重污染预警-2026-001", false, {}, ""},
+               {"format", "query", "string", "html (default) or xlsx", false, {"html", "xlsx"}, "html"}},
+              "text/html", {{"type", "string"}}},
+             [&ctx](const Request& req) {
+               auto& d = desk(ctx);
+               const std::string number = req.has("number") ? req.get("number") : "";
+               auto w = d.warning(number);
+               if (!w && !number.empty())
+                 throw ApiError(404, "not_found", "parameter 'number': no warning '" + number + "'", "number");
+               const json warning = w ? *w : json(nullptr);
+               Response r;
+               if (req.has("format") && req.get("format") == "xlsx") {
+                 r.content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+                 r.body = alert::notice_xlsx_bytes(warning, d.city_name());
+                 r.headers.push_back({"Content-Disposition", "attachment; filename=\"warning-notice.xlsx\""});
+               } else {
+                 r.content_type = "text/html; charset=utf-8";
+                 r.body = alert::notice_html(warning, d.city_name());
+               }
+               return r;
+             });
+
+  const auto step_doc = [](const std::string& what, const std::string& body) {
+    return RouteDoc{what + " Body: JSON " + body + ". `user` names the person; every step is kept with who and "
+                    "when, nothing is deleted. Bad input: 400 naming the field, nothing stored.",
+                    "warnings", {}, "application/json", kWarningSchema, true, "application/json"};
+  };
+  router.add("POST", "/api/warnings/issue",
+             step_doc("Issue a warning.",
+                      "{level, start, areas:[code...], user, kind?: pm|o3|dust|cross_regional, number?, note?, basis?} "
+                      "(basis defaults to the open proposal of the area: its forecast snapshot)"),
+             [&ctx](const Request& req) { return write_step([&] { return desk(ctx).issue(body_of(req)); }); });
+  router.add("POST", "/api/warnings/adjust",
+             step_doc("Raise or lower a warning's level, or change its areas.",
+                      "{number, user, level?, areas?, note?, basis?}"),
+             [&ctx](const Request& req) { return write_step([&] { return desk(ctx).adjust(body_of(req)); }); });
+  router.add("POST", "/api/warnings/lift",
+             step_doc("Lift a warning.", "{number, user, end? (default now), note?}"),
+             [&ctx](const Request& req) { return write_step([&] { return desk(ctx).lift(body_of(req)); }); });
+  router.add("POST", "/api/warnings/forecast",
+             {"A consultation forecast (会商预报) entered by the duty forecaster: the daily AQI of an area for the next "
+              "days, judged like a model forecast (it may raise or withdraw a proposal). Body: JSON {area, issued?, "
+              "days:[{day, aqi, aqi_low?, aqi_high?, primary?}]}. Answers the proposals raised or withdrawn.",
+              "warnings", {}, "application/json", {{"type", "object"}, {"required", {"proposals"}}}, true,
+              "application/json"},
+             [&ctx](const Request& req) {
+               return write_step([&] { return json{{"proposals", desk(ctx).consultation(body_of(req))}}; });
+             });
+}
+
+}  // namespace skyriver::api

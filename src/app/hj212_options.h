@@ -1,0 +1,36 @@
+// The HJ 212 ingest server's command-line options, declared once for `skyriver serve` and
+// `skyriver hj212 serve`, so each option has one name, one default and one meaning in both:
+//
+//   --hj212-port N         TCP port (0 = any free port). `serve` starts no HJ 212 server without
+//                          it; `hj212 serve` defaults to 9212.
+//   --hj212-address ADDR   bind address of the station network (default 127.0.0.1; stations on
+//                          another machine need 0.0.0.0 or that network's interface address).
+//   --hj212-archive DIR    raw archive of every frame (default: hj212-raw beside the SQLite
+//                          store file; var/hj212-raw for PostgreSQL). Always on.
+//   --hj212-idle S         idle connections close after S seconds (600).
+//   --hj212-max-skew S     values stamped more than S seconds ahead of the clock are
+//                          quarantined, not stored (3600).
+//   --hj212-quarantine     also archive refused frames (unknown MN, wrong password, rejected).
+#pragma once
+
+#include "ingest/hj212/server.h"
+
+#include <CLI/CLI.hpp>
+
+#include <string>
+
+namespace skyriver::app {
+
+struct Hj212Options {
+  int port = -1;  // -1: not given
+  std::string address = "127.0.0.1", archive;
+  int idle = 600, max_skew = 3600;
+  bool quarantine = false;
+};
+
+void add_hj212_options(CLI::App& cmd, Hj212Options& o);
+
+// The server options for a store at `db_url` (which decides the default archive folder).
+hj212::ServerOptions hj212_server_options(const Hj212Options& o, const std::string& db_url);
+
+}  // namespace skyriver::app

@@ -1,0 +1,236 @@
+#include "ingest/hj212/dispatch.h"
+
+#include "ingest/hj212/answers.h"
+#include "ingest/hj212/archive.h"
+#include "ingest/hj212/decode.h"
+#include "ingest/hj212/edition2025.h"
+#include "ingest/hj212/frame.h"
+#include "ingest/hj212/observations.h"
+
+#include <cstdio>
+
+namespace skyriver::hj212 {
+
+using spdlog::level::level_enum;
+
+namespace {
+
+int millis_now() {
+  return static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                              std::chrono::system_clock::now().time_since_epoch())
+                              .count() %
+                          1000);
+}
+
+// Uploads that carry no observations but are acknowledged and archived raw: 2081 restart,
+// 2021/2041 facility state, 2xxx of 2025 whose fields are not known, 1061-1064 intervals,
+// 3019/3020 device and site information.
+bool raw_upload(const Packet& p) {
+  return p.cn[0] == '2' || p.cn == "1061" || p.cn == "1062" || p.cn == "1063" || p.cn == "1064" ||
+         p.cn == "3019" || p.cn == "3020";
+}
+
+// "1 h", "2.5 h", "90 s": a skew as a person reads it.
+std::string hours_text(std::chrono::seconds s) {
+  if (s.count() < 3600) return std::to_string(s.count()) + " s";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, s.count() % 3600 ? "%.1f h" : "%.0f h", static_cast<double>(s.count()) / 3600.0);
+  return buf;
+}
+
+}  // namespace
+
+Dispatcher::Dispatcher(const model::CityConfig& city, DispatchOptions options)
+    : city_(city), opt_(std::move(options)), old_codes_(old_code_map(city.parameters)) {
+  if (!opt_.log) opt_.log = spdlog::default_logger();
+  for (const auto& site : city.sites)
+    if (!site.mn.empty()) by_mn_.emplace(site.mn, &site);
+}
+
+void Dispatcher::log_once(const std::string& key, level_enum level, const std::string& message) {
+  {
+    std::lock_guard lk(mu_);
+    if (logged_once_.count(key)) return;
+    if (logged_once_.size() >= kMaxLogKeys) {
+      ++suppressed_;
+      return;
+    }
+    logged_once_.insert(key);
+  }
+  opt_.log->log(level, "hj212: {}", message);
+}
+
+Handled Dispatcher::refuse(std::string_view frame, const std::string& peer, core::Instant now,
+                           const std::string& reason, std::string archived, std::optional<std::string> answer) {
+  Handled h;
+  if (answer) h.answers.push_back(std::move(*answer));
+  if (opt_.quarantine) {
+    Job j;
+    j.received_at = now;
+    j.peer = peer;
+    j.verdict = "quarantine:" + reason;
+    j.frame = archived.empty() ? std::string(frame) : std::move(archived);
+    h.job = std::move(j);
+  }
+  return h;
+}
+
+std::optional<std::string> Dispatcher::track_split(Station& st, const std::string& site, const Packet& p) {
+  ++split_parts_;
+  const int pnum = *p.pnum, pno = *p.pno;
+  auto& sp = st.split;
+  const bool same = sp && pnum == sp->pnum && p.cn == sp->cn;
+  std::optional<std::string> ended;
+  if (same && pno == sp->next) {
+    ++sp->next;
+    sp->qn = p.qn;
+  } else if (same && pno == sp->next - 1 && p.qn == sp->qn) {
+    // the same part again (the station missed our answer): nothing changes
+  } else {
+    if (sp) {
+      ++split_incomplete_;
+      ended = "site " + site + " (MN " + p.mn + "): split message CN=" + sp->cn + " ended after part " +
+              std::to_string(sp->next - 1) + " of " + std::to_string(sp->pnum) +
+              " (the parts received are stored; later occurrences are counted, not logged)";
+    }
+    sp = SplitProgress{p.cn, p.qn, pnum, pno + 1};
+  }
+  if (sp->next > sp->pnum) sp.reset();  // complete
+  return ended;
+}
+
+Handled Dispatcher::handle(std::string_view frame, const std::string& peer, core::Instant now) {
+  ++frames_;
+  const std::string where = "packet from " + peer;
+  Decoded d = decode_frame(frame, where, old_codes_);
+  if (!d.ok) {
+    ++rejected_;
+    const std::string who = d.packet && !d.packet->mn.empty() ? "MN " + d.packet->mn : peer.substr(0, peer.rfind(':'));
+    log_once("reject:" + who + ":" + d.reason, level_enum::warn,
+             d.message + " (further rejections for '" + d.reason + "' from " + who + " are counted, not logged)");
+    // The header parsed: the answer can echo QN/MN and tell the station why (Table 7).
+    std::optional<std::string> answer;
+    if (d.packet && d.packet->wants_ack()) answer = answer_9011(*d.packet, d.qnrtn);
+    const bool secret = d.packet && is_secret_command(d.packet->cn);
+    return refuse(frame, peer, now, d.reason, secret ? redact_frame(frame) : std::string(), std::move(answer));
+  }
+  Packet& p = *d.packet;
+  // Station answers to our own commands need nothing back.
+  if (p.cn == "9011" || p.cn == "9012" || p.cn == "9013" || p.cn == "9014") return {};
+  const bool secret = is_secret_command(p.cn);
+
+  const auto found = by_mn_.find(p.mn);
+  const model::Site* site = found == by_mn_.end() ? nullptr : found->second;
+  if (!site || site->password != p.pw) {
+    ++refused_auth_;
+    const bool mn = !site;
+    const QnRtn code = mn ? QnRtn::mn_error : QnRtn::pw_error;
+    log_once(std::string("refuse:") + (mn ? "mn:" : "pw:") + p.mn, level_enum::warn,
+             where + ": MN=" + p.mn + ": " + (mn ? "unknown MN (no configured site)" : "wrong password") +
+                 "; answered 9011 QnRtn=" + std::to_string(static_cast<int>(code)) + ", not stored");
+    std::string archived = secret ? redact_frame(frame) : mn ? std::string() : redact_password(frame);
+    return refuse(frame, peer, now, mn ? "mn" : "pw", std::move(archived), answer_9011(p, code));
+  }
+
+  Handled h;
+  Job job;
+  job.received_at = now;
+  job.peer = peer;
+  job.verdict = "ok";
+  job.frame = secret ? redact_frame(frame) : std::string(frame);
+  std::optional<std::string> split_ended;
+  {
+    std::lock_guard lk(mu_);
+    auto& st = stations_[p.mn];
+    st.state.site = site->id;
+    st.state.mn = p.mn;
+    st.state.edition = std::string(edition_name(p.edition));
+    st.state.last_seen = now;
+    if (p.is_split()) split_ended = track_split(st, site->id, p);
+  }
+  if (split_ended) log_once("split:" + p.mn, level_enum::warn, *split_ended);
+  if ((site->edition == 2017 && p.edition != Edition::hj2017) || (site->edition == 2025 && p.edition != Edition::hj2025)) {
+    job.verdict = "edition-mismatch";
+    log_once("edition:" + p.mn + ":" + std::string(edition_name(p.edition)), level_enum::warn,
+             "site " + site->id + " (MN " + p.mn + ") is pinned to HJ 212-" + std::to_string(site->edition) +
+                 " but sent an HJ 212-" + std::string(edition_name(p.edition)) + " frame; data kept, flagged");
+  }
+  const std::string who = "site " + site->id + " (MN " + p.mn + ")";
+
+  if (d.data) {
+    Converted c = to_observations(p, *d.data, *site, city_.parameters, now);
+    for (const auto& why : c.skipped)
+      log_once("skip:" + p.mn + ":" + why.substr(0, why.find(':')), level_enum::warn,
+               who + ": " + why + " (not stored, kept in the raw archive)");
+    const core::Instant latest = now + opt_.max_skew.count();
+    for (auto& o : c.observations) {
+      if (o.time <= latest) {
+        job.observations.push_back(std::move(o));
+        continue;
+      }
+      ++future_;
+      std::string reason = "DataTime " + core::format_iso(o.time) + " is " +
+                           hours_text(std::chrono::seconds(o.time - now)) + " ahead of the server clock (" +
+                           core::format_iso(now) + "); at most " + hours_text(opt_.max_skew) + " allowed";
+      log_once("future:" + p.mn, level_enum::warn,
+               who + ": " + reason + "; value quarantined, not stored (later ones are counted, not logged)");
+      job.quarantined.push_back({std::move(o), std::move(reason)});
+    }
+    if (p.wants_ack()) job.answers.push_back(answer_9014(p));
+  } else if (p.cn == "1011" || p.cn == "1013") {
+    if (p.cn == "1013" && p.wants_ack()) h.answers.push_back(answer_9013(p));
+    h.answers.push_back(set_time_1012(p, now, millis_now()));
+  } else if (p.edition == Edition::hj2025 && p.cn == edition2025::kHeartbeat) {
+    if (p.wants_ack()) h.answers.push_back(answer_9013(p));
+    return h;  // heartbeats are not archived: they carry nothing
+  } else if (p.edition == Edition::hj2025 && p.cn == edition2025::kKeyExchange) {
+    std::optional<std::string> key = opt_.key_for ? opt_.key_for(p.mn) : std::nullopt;
+    if (key) {
+      Packet a = p;
+      a.flag = version_bits(p.edition) << 2;
+      a.pnum.reset();
+      a.pno.reset();
+      a.cp = {{{std::string(edition2025::kKeyField), *key}}};
+      h.answers.push_back(encode_frame(encode_segment(a)));
+    } else {
+      h.answers.push_back(answer_9011(p, QnRtn::rejected));
+    }
+    opt_.log->info("hj212: {}: key exchange {}", who, key ? "answered" : "refused");
+  } else if (raw_upload(p)) {
+    if (p.edition == Edition::hj2025 && !edition2025::is_known_command(p.cn) && p.cn[0] == '2')
+      log_once("cn:" + p.mn + ":" + p.cn, level_enum::info, who + ": CN " + p.cn + " archived raw (fields not decoded)");
+    if (p.wants_ack()) job.answers.push_back(answer_9014(p));
+  } else {
+    log_once("cn:" + p.mn + ":" + p.cn, level_enum::warn,
+             who + ": unknown command CN=" + p.cn + ", answered 9011 QnRtn=8");
+    h.answers.push_back(answer_9011(p, QnRtn::cn_error));
+  }
+  h.job = std::move(job);
+  return h;
+}
+
+std::vector<StationState> Dispatcher::stations() const {
+  std::lock_guard lk(mu_);
+  std::vector<StationState> out;
+  for (const auto& [mn, st] : stations_) out.push_back(st.state);
+  return out;
+}
+
+DispatchStats Dispatcher::stats() const {
+  DispatchStats s;
+  s.frames = frames_;
+  s.rejected = rejected_;
+  s.refused_auth = refused_auth_;
+  s.future_values = future_;
+  s.split_parts = split_parts_;
+  s.split_incomplete = split_incomplete_;
+  s.log_suppressed = suppressed_;
+  return s;
+}
+
+std::size_t Dispatcher::log_keys() const {
+  std::lock_guard lk(mu_);
+  return logged_once_.size();
+}
+
+}  // namespace skyriver::hj212

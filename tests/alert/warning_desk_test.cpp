@@ -1,0 +1,332 @@
+// The life of a warning in the store's journal: a forecast raises a proposal, a person issues,
+// adjusts and lifts it, every step is kept with who and when, bad input changes nothing, a
+// restart loses nothing; the curtailment measures in force by county and an enterprise's
+// compliance from its HJ 212 data; the proposal reaches a webhook receiver.
+#include "alert/warning_desk.h"
+#include "alert/warning_notice.h"
+#include "alert/warning_service.h"
+#include "core/error.h"
+#include "engine/load.h"
+
+#include "../support/http_receiver.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+using namespace skyriver;
+using namespace skyriver::alert;
+using json = nlohmann::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string kConfig = std::string(SKYRIVER_SOURCE_DIR) + "/config/datong";
+const core::Date kD0{2026, 1, 10};  // the forecast is issued on the evening of D0
+
+forecast::DailyAqi day(int lead, int aqi, const std::string& area = "140200") {
+  forecast::DailyAqi d;
+  d.area = area;
+  d.issued = core::beijing_midnight(kD0) + 20 * core::kHour;
+  d.day = core::add_days(kD0, lead);
+  d.lead_day = lead;
+  d.aqi = aqi, d.aqi_low = aqi - 20, d.aqi_high = aqi + 20;
+  d.primary = "pm25";
+  d.basis = "test";
+  return d;
+}
+
+class Desk : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("skyriver-desk-" + std::to_string(::getpid()) + "-" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    city_ = model::load_city(kConfig);
+    cfg_ = load_warning_config(warning_file(kConfig));
+    // A curtailment list of our own, with numbers to work by hand: the example power plant's
+    // outlet (sources.toml) monitored by flue-gas flow, baseline 100; orange cuts 20 %.
+    std::ofstream(dir_ / "curtailment.toml") << R"(
+[[enterprise]]
+id = "P"
+name = "Plant P"
+county = "140214"
+example = true
+monitor = { site = "EX-POWER-DA001", parameter = "flow", baseline = 100.0 }
+[enterprise.orange]
+action = "limit"
+percent = 20
+basis = "electricity"
+text = "limit 20 %"
+cut = { pm = 1, so2 = 2, nox = 3, vocs = 4 }
+[[enterprise]]
+id = "Q"
+name = "Plant Q"
+county = "140226"
+[enterprise.yellow]
+action = "stop"
+basis = "fuel"
+text = "stop"
+cut = { pm = 10, so2 = 20, nox = 30, vocs = 40 }
+)";
+    list_ = load_curtailment((dir_ / "curtailment.toml").string(), city_);
+    engine::set_city(engine_, city_);
+    open();
+  }
+  void TearDown() override {
+    desk_.reset();
+    fs::remove_all(dir_);
+  }
+  void open() {
+    DeskOptions o;
+    o.announce = [this](const std::string& e, const json& j) { events_.push_back({e, j}); };
+    o.clock = [this] { return now_; };
+    desk_ = std::make_unique<WarningDesk>(cfg_, list_, city_, engine_, store::Store::open((dir_ / "s.db").string()), o);
+  }
+  std::size_t records() {
+    store::RecordQuery q;
+    q.kind = kWarningKind;
+    return store::Store::open((dir_ / "s.db").string())->records(q).size();
+  }
+  // Expects `f` to throw core::Error naming `field`, and the journal to stay as it was.
+  template <class F>
+  void refused(F&& f, const std::string& field, const std::string& says) {
+    const std::size_t before = records();
+    try {
+      f();
+      ADD_FAILURE() << "accepted; expected an error on " << field;
+    } catch (const core::Error& e) {
+      EXPECT_EQ(e.where(), field) << e.what();
+      EXPECT_NE(std::string(e.what()).find(says), std::string::npos) << e.what();
+    }
+    EXPECT_EQ(records(), before);
+  }
+
+  fs::path dir_;
+  model::CityConfig city_;
+  WarningConfig cfg_;
+  CurtailmentList list_;
+  engine::Engine engine_;
+  std::unique_ptr<WarningDesk> desk_;
+  std::vector<std::pair<std::string, json>> events_;
+  core::Instant now_ = core::beijing_midnight(kD0) + 21 * core::kHour;
+};
+
+TEST_F(Desk, ForecastRaisesAProposalOnce) {
+  // national-2024: days D2, D3 above 200 = orange ("> 200 for 2 consecutive days"). Issued D0
+  // 20:00, the 36-h window reaches D2 08:00: issue, effective D2 00:00 (REFERENCE.md 5).
+  auto out = desk_->on_forecast({day(1, 100), day(2, 210), day(3, 230)});
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0]["action"], "issue");
+  EXPECT_EQ(out[0]["to"], "orange");
+  EXPECT_EQ(out[0]["effective"], "2026-01-12T00:00:00+08:00");
+  EXPECT_EQ(out[0]["basis"], "> 200 for 2 consecutive days");
+  EXPECT_EQ(out[0]["forecast"].size(), 3u);
+  EXPECT_EQ(out[0]["forecast"][1]["aqi"], 210);
+  ASSERT_EQ(events_.size(), 1u);
+  EXPECT_EQ(events_[0].first, "warning.proposal");
+  // The same forecast again: the proposal stands, nothing new.
+  EXPECT_TRUE(desk_->on_forecast({day(1, 100), day(2, 210), day(3, 230)}).empty());
+  const json p = desk_->proposals();
+  ASSERT_EQ(p["proposals"].size(), 1u);
+  EXPECT_EQ(p["rules"], "national-2024");
+  EXPECT_EQ(p["rules_note"], "to be confirmed by the city (待市政府确认)");
+  // A clean forecast withdraws it.
+  out = desk_->on_forecast({day(1, 100), day(2, 120), day(3, 90)});
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0]["status"], "withdrawn");
+  EXPECT_TRUE(desk_->proposals()["proposals"].empty());
+}
+
+TEST_F(Desk, IssueAdjustLiftKeepEveryStep) {
+  desk_->on_forecast({day(1, 100), day(2, 210), day(3, 230)});
+  json w = desk_->issue({{"level", "orange"}, {"start", "2026-01-12"}, {"areas", {"140200"}}, {"user", "张三"}, {"note", "会商同意"}});
+  EXPECT_EQ(w["number"], "大同重污染预警-2026-001");
+  EXPECT_TRUE(w["in_force"].get<bool>());
+  EXPECT_EQ(w["level_zh"], "橙色");
+  EXPECT_EQ(w["start"], "2026-01-12T00:00:00+08:00");
+  EXPECT_EQ(w["basis"]["type"], "proposal");  // the forecast snapshot it came from
+  EXPECT_EQ(w["basis"]["forecast"][2]["aqi"], 230);
+  ASSERT_EQ(w["steps"].size(), 1u);
+  EXPECT_EQ(w["steps"][0]["who"], "张三");
+  EXPECT_EQ(w["steps"][0]["at"], core::format_iso(now_));
+  EXPECT_TRUE(desk_->proposals()["proposals"].empty());  // taken
+
+  // The measures in force at orange, by county: P (云冈区) limits 20 %; Q (左云县) lists only a
+  // yellow stop, which holds at orange too (the nearest lower level).
+  const json& m = w["measures"];
+  ASSERT_EQ(m["counties"].size(), 2u);
+  EXPECT_EQ(m["counties"][0]["county"], "140214");
+  EXPECT_EQ(m["counties"][0]["enterprises"][0]["measure"]["percent"], 20);
+  EXPECT_EQ(m["counties"][1]["enterprises"][0]["measure"]["action"], "stop");
+  EXPECT_EQ(m["cut"]["nox"], 33);  // 3 + 30 kg/d
+  EXPECT_EQ(m["counties"][0]["enterprises"][0]["compliance"]["status"], "no data");
+
+  // A second warning over an area already covered is refused, nothing stored.
+  refused([&] { desk_->issue({{"level", "yellow"}, {"start", "2026-01-12"}, {"areas", {"140213"}}, {"user", "x"}}); },
+          "areas", "is in force");
+
+  now_ += core::kDay;
+  w = desk_->adjust({{"number", "大同重污染预警-2026-001"}, {"level", "red"}, {"user", "李四"}});
+  EXPECT_EQ(w["level"], "red");
+  ASSERT_EQ(w["steps"].size(), 2u);
+  EXPECT_EQ(w["steps"][1]["change"], "raise");
+  EXPECT_EQ(w["steps"][1]["who"], "李四");
+
+  now_ += core::kDay;
+  w = desk_->lift({{"number", "大同重污染预警-2026-001"}, {"end", "2026-01-14T12:00"}, {"user", "王五"}});
+  EXPECT_FALSE(w["in_force"].get<bool>());
+  EXPECT_EQ(w["end"], "2026-01-14T12:00:00+08:00");
+  EXPECT_EQ(w["steps"].size(), 3u);
+  refused([&] { desk_->lift({{"number", "大同重污染预警-2026-001"}, {"user", "x"}}); }, "number", "lifted already");
+
+  // A restart reads the same history from the journal.
+  desk_.reset();
+  open();
+  const json all = desk_->warnings();
+  EXPECT_TRUE(all["in_force"].empty());
+  ASSERT_EQ(all["history"].size(), 1u);
+  EXPECT_EQ(all["history"][0]["steps"][2]["who"], "王五");
+  EXPECT_EQ(all["history"][0]["level"], "red");
+  // The next warning of the year gets the next number.
+  w = desk_->issue({{"level", "yellow"}, {"start", "2026-02-01T08:00"}, {"areas", {"140226"}}, {"user", "张三"}});
+  EXPECT_EQ(w["number"], "大同重污染预警-2026-002");
+  EXPECT_EQ(w["basis"]["type"], "manual");
+}
+
+TEST_F(Desk, BadInputIsRefusedAndNothingIsStored) {
+  const json ok = {{"level", "orange"}, {"start", "2026-01-12"}, {"areas", {"140200"}}, {"user", "张三"}};
+  auto without = [&](const char* k) {
+    json b = ok;
+    b.erase(k);
+    return b;
+  };
+  auto with = [&](const char* k, json v) {
+    json b = ok;
+    b[k] = std::move(v);
+    return b;
+  };
+  refused([&] { desk_->issue(without("user")); }, "user", "is required");
+  refused([&] { desk_->issue(with("user", "  ")); }, "user", "name the person");
+  refused([&] { desk_->issue(with("level", "purple")); }, "level", "not a level of national-2024");
+  refused([&] { desk_->issue(with("level", "blue")); }, "level", "not a level of national-2024");  // 2017 only
+  refused([&] { desk_->issue(with("start", "tomorrow")); }, "start", "is not a time");
+  refused([&] { desk_->issue(without("start")); }, "start", "is required");
+  refused([&] { desk_->issue(with("areas", json::array())); }, "areas", "give the area codes");
+  refused([&] { desk_->issue(with("areas", {"999999"})); }, "areas", "not an area code");
+  refused([&] { desk_->issue(with("kind", "smog")); }, "kind", "not pm, o3, dust");
+  refused([&] { desk_->issue(with("number", "X-1")); }, "number", "must start with");
+  refused([&] { desk_->issue(json::array()); }, "body", "not a JSON object");
+  refused([&] { desk_->adjust({{"number", "大同重污染预警-2026-009"}, {"level", "red"}, {"user", "x"}}); }, "number", "no warning");
+  refused([&] { desk_->lift({{"user", "x"}}); }, "number", "is required");
+  refused([&] { desk_->consultation({{"area", "140200"}, {"days", {{{"day", "2026-01-11"}, {"aqi", -3}}}}}); }, "days[0].aqi", "between 0 and");
+  refused([&] { desk_->consultation({{"area", "140200"}, {"days", {{{"day", "2026-01-11"}, {"aqi", 100}}, {{"day", "2026-01-13"}, {"aqi", 100}}}}}); },
+          "days[1].day", "consecutive");
+  refused([&] { desk_->consultation({{"area", "nowhere"}, {"days", {{{"day", "2026-01-11"}, {"aqi", 100}}}}}); }, "area", "not an area code");
+  desk_->issue(ok);
+  refused([&] { desk_->adjust({{"number", "大同重污染预警-2026-001"}, {"level", "orange"}, {"user", "x"}}); }, "level", "nothing changes");
+  refused([&] { desk_->lift({{"number", "大同重污染预警-2026-001"}, {"end", "2026-01-11"}, {"user", "x"}}); }, "end", "before the warning's start");
+}
+
+TEST_F(Desk, ComplianceFromTheMonitoredSite) {
+  // Flue-gas flow of the plant's outlet during the warning: 70, 80, 90 m3/s -> mean 80 = 80 % of
+  // the baseline 100; orange limits by 20 %, so at most 80 % is allowed: below (met).
+  const core::Instant start = core::beijing_midnight(core::add_days(kD0, 2));
+  engine_.put({{"EX-POWER-DA001", "flow", start - core::kHour, 100, 'N'},  // before the warning: not counted
+               {"EX-POWER-DA001", "flow", start, 70, 'N'},
+               {"EX-POWER-DA001", "flow", start + core::kHour, 80, 'N'},
+               {"EX-POWER-DA001", "flow", start + 2 * core::kHour, 90, 'N'}},
+              false);
+  now_ = start + 2 * core::kHour + 30 * 60;
+  json w = desk_->issue({{"level", "orange"}, {"start", "2026-01-12"}, {"areas", {"140214"}}, {"user", "张三"}});
+  json c = w["measures"]["counties"][0]["enterprises"][0]["compliance"];
+  EXPECT_EQ(c["hours"], 3);
+  EXPECT_DOUBLE_EQ(c["mean"].get<double>(), 80.0);
+  EXPECT_DOUBLE_EQ(c["required_share"].get<double>(), 0.8);
+  EXPECT_EQ(c["status"], "below");
+  // One more hour at 100: mean (70+80+90+100)/4 = 85 > 80: above.
+  engine_.put({{"EX-POWER-DA001", "flow", start + 3 * core::kHour, 100, 'N'}}, false);
+  now_ += core::kHour;
+  c = desk_->warnings()["in_force"][0]["measures"]["counties"][0]["enterprises"][0]["compliance"];
+  EXPECT_EQ(c["hours"], 4);
+  EXPECT_DOUBLE_EQ(c["mean"].get<double>(), 85.0);
+  EXPECT_EQ(c["status"], "above");
+  // Only the counties of the warning's areas: 左云县 (Q) is not listed.
+  EXPECT_EQ(desk_->warnings()["in_force"][0]["measures"]["counties"].size(), 1u);
+}
+
+TEST_F(Desk, ObservedDaysBeforeTheForecastCount) {
+  // PM2.5 at 200 ug/m3 at every air site over D-1 and the first 20 hours of D0 (a valid daily
+  // mean needs 20 hours, GB 3095 Table 4): daily IAQI 200 + 100*(200-150)/(250-150) = 250
+  // (HJ 633-2012 Table 1; the only pollutant given). With the forecast of D1 at 210 that makes
+  // three days above 200 and none above 300: orange under national-2024, where the forecast
+  // alone (one day above 200) would be yellow.
+  std::vector<engine::Update> v;
+  for (const auto& s : city_.sites)
+    if (s.kind == "air")
+      for (core::Instant t = core::beijing_midnight(core::add_days(kD0, -1)); t < core::beijing_midnight(kD0) + 20 * core::kHour; t += core::kHour)
+        v.push_back({s.id, "pm25", t, 200, 'N'});
+  engine_.put(v, false);
+  auto out = desk_->on_forecast({day(1, 210), day(2, 100), day(3, 100)});
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0]["to"], "orange") << out[0].dump();
+  EXPECT_EQ(out[0]["basis"], "> 200 for 2 consecutive days");
+  const json& obs = out[0]["observed"];
+  ASSERT_EQ(obs.size(), 7u);  // lookback_days before day 1 (D-6 .. D0)
+  EXPECT_EQ(obs[6]["day"], "2026-01-10");
+  EXPECT_EQ(obs[6]["aqi"], 250);
+  EXPECT_EQ(obs[5]["aqi"], 250);
+  EXPECT_EQ(obs[4]["aqi"], nullptr);
+}
+
+TEST_F(Desk, NoticeListsMeasuresByCounty) {
+  desk_->issue({{"level", "orange"}, {"start", "2026-01-12"}, {"areas", {"140200"}}, {"user", "张三"}});
+  const auto w = desk_->warning("");
+  ASSERT_TRUE(w);
+  const std::string html = notice_html(*w, "大同市");
+  EXPECT_NE(html.find("大同市重污染天气预警信息发布单"), std::string::npos);
+  EXPECT_NE(html.find("大同重污染预警-2026-001"), std::string::npos);
+  EXPECT_NE(html.find("橙色预警"), std::string::npos);
+  EXPECT_NE(html.find("EXAMPLE Plant P"), std::string::npos);
+  EXPECT_NE(html.find("云冈区"), std::string::npos);
+  EXPECT_NE(html.find("to be confirmed by the city"), std::string::npos);
+  const std::string xlsx = notice_xlsx_bytes(*w, "大同市");
+  ASSERT_GT(xlsx.size(), 1000u);
+  EXPECT_EQ(xlsx.substr(0, 2), "PK");  // a zip container
+  EXPECT_NE(notice_html(nullptr, "大同市").find("no warning in force"), std::string::npos);
+}
+
+TEST(WarningService, ProposalReachesTheWebhookAndTheStream) {
+  test::Receiver r({200});
+  const fs::path dir = fs::temp_directory_path() / ("skyriver-service-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  std::ifstream in(warning_file(kConfig));
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  text.replace(text.find("webhooks = []"), 13, "webhooks = [\"http://127.0.0.1:" + std::to_string(r.port) + "/duty\"]");
+  std::ofstream(dir / "warning.toml") << text;
+  const auto city = model::load_city(kConfig);
+  engine::Engine e;
+  engine::set_city(e, city);
+  forecast::DailyAqiBoard board;
+  std::vector<std::string> sse;
+  {
+    auto service = start_warnings(dir.string(), (dir / "s.db").string(), city, e, board,
+                                  [&](const std::string& ev, const std::string& data) { sse.push_back(ev + " " + data); });
+    ASSERT_TRUE(service);
+    board.publish({day(1, 100), day(2, 210), day(3, 230)});
+  }  // the webhook delivers what is queued before it stops
+  ASSERT_EQ(r.requests.size(), 1u);
+  EXPECT_EQ(r.requests[0].target(), "/duty");
+  EXPECT_EQ(r.requests[0]["X-Skyriver-Event"], "warning.proposal");
+  const json body = json::parse(r.requests[0].body());
+  EXPECT_EQ(body["data"]["to"], "orange");
+  ASSERT_EQ(sse.size(), 1u);
+  EXPECT_EQ(sse[0].rfind("warning {", 0), 0u) << sse[0];
+  EXPECT_NE(sse[0].find("\"event\":\"warning.proposal\""), std::string::npos);
+  fs::remove_all(dir);
+}
+
+}  // namespace
