@@ -1,6 +1,7 @@
 #include "api/server.h"
 
 #include "api/upload_file.h"
+#include "core/accept_backoff.h"
 #include "core/log.h"
 
 #include <boost/asio/co_spawn.hpp>
@@ -301,28 +302,24 @@ void HttpServer::start() { asio::co_spawn(io_, accept_loop(), asio::detached); }
 
 awaitable<void> HttpServer::accept_loop() {
   asio::steady_timer backoff(io_);
-  std::chrono::milliseconds wait{0};
-  std::size_t failures = 0;
+  core::AcceptBackoff accept_failures;  // shared with the HJ 212 accept loop
   for (;;) {
     boost::system::error_code ec;
     tcp::socket socket = co_await acceptor_.async_accept(asio::make_strand(io_), asio::redirect_error(use_awaitable, ec));
     if (ec) {
       if (ec == asio::error::operation_aborted) co_return;
       // E.g. too many open files: the pending connection stays queued, so retrying at once
-      // would spin. Wait (10 ms doubling to 1 s), say so once, and serve the open ones.
-      if (failures++ == 0)
+      // would spin. Wait, say so once, and serve the open ones meanwhile.
+      const auto step = accept_failures.failed();
+      if (step.log)
         spdlog::warn("http: cannot accept connections: {}; retrying with back-off (logged again only when it recovers)",
                      ec.message());
-      wait = std::min(std::max(wait * 2, std::chrono::milliseconds(10)), std::chrono::milliseconds(1000));
-      backoff.expires_after(wait);
+      backoff.expires_after(step.wait);
       co_await backoff.async_wait(asio::redirect_error(use_awaitable, ec));
       continue;
     }
-    if (failures) {
+    if (const auto failures = accept_failures.succeeded())
       spdlog::info("http: accepting connections again after {} failed attempts", failures);
-      failures = 0;
-      wait = std::chrono::milliseconds(0);
-    }
     if (connections_.load() >= options_.max_connections) {
       // Over the cap: a short answer written without waiting (it fits the socket buffer), then close.
       static const std::string kBusy = [] {

@@ -7,7 +7,10 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <poll.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -187,6 +190,39 @@ std::string Server::raw(const std::string& bytes, int ms) const {
     got.append(buf, n);
   }
   return got;
+}
+
+LiveStream::LiveStream(const Server& s, int ms) {
+  fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(static_cast<unsigned short>(s.port()));
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (fd_ < 0 || ::connect(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0)
+    throw std::runtime_error("live stream: cannot connect");
+  const std::string req = "GET /api/stream HTTP/1.1\r\nHost: x\r\n\r\n";
+  if (::send(fd_, req.data(), req.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(req.size()))
+    throw std::runtime_error("live stream: cannot send the request");
+  if (!wait_for("event: hello", ms)) throw std::runtime_error("live stream: no hello within the deadline: " + got_);
+}
+
+LiveStream::~LiveStream() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+bool LiveStream::wait_for(const std::string& text, int ms) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
+  while (got_.find(text) == std::string::npos) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
+    if (left <= 0) return false;
+    pollfd p{fd_, POLLIN, 0};
+    if (::poll(&p, 1, static_cast<int>(left)) <= 0) continue;
+    char buf[4096];
+    const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+    if (n <= 0) return false;  // the server closed the stream
+    got_.append(buf, static_cast<std::size_t>(n));
+  }
+  return true;
 }
 
 }  // namespace skyriver::test

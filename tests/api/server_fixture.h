@@ -69,4 +69,22 @@ class Server {
   std::shared_ptr<Log> log_ = std::make_shared<Log>();
 };
 
+// A live stream (/api/stream) held open by the test: the constructor returns once the server
+// said hello (so nothing published afterwards can be missed, however loaded the machine), then
+// wait_for() reads until a text has arrived. Waits are generous deadlines, not pacing: a
+// passing test never waits for them.
+class LiveStream {
+ public:
+  explicit LiveStream(const Server& s, int ms = 30000);
+  ~LiveStream();
+  LiveStream(const LiveStream&) = delete;
+  LiveStream& operator=(const LiveStream&) = delete;
+  bool wait_for(const std::string& text, int ms = 30000);  // false when `ms` passed without it
+  const std::string& text() const { return got_; }
+
+ private:
+  int fd_ = -1;
+  std::string got_;
+};
+
 }  // namespace skyriver::test
