@@ -18,4 +18,9 @@ namespace skyriver::alert {
 std::vector<DayAqi> observed_days(const engine::Engine& e, const std::string& target, core::Date from,
                                   core::Date to);
 
+// Days that cross midnight: for every hour of [from, to), the daily AQI (HJ 633 daily indicators
+// by the HJ 663 rules, edition by date) of the 24 hours ending with that hour, from the area's
+// hourly means; kind 'o' when O3 is the only primary pollutant. NaN where not valid.
+Trace observed_rolling(const engine::Engine& e, const std::string& target, core::Date from, core::Date to);
+
 }  // namespace skyriver::alert

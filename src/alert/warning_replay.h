@@ -5,9 +5,14 @@
 // Each day D is decided on the evening before (the forecast is published by 20:00, HJ 633-2026
 // 5.2.3): the trace holds the `lookback_days` observed days before D and the `horizon_days` days
 // from D on (the "forecast"); decide() runs with now = D 00:00 and the level in force. A warning
-// issued for an episode that starts the day after takes effect that day. A day is covered when a
-// warning is in force on it. Days without a daily AQI are unknown (they break runs and block
-// lifting) and are counted apart. Pure function; thread-safe.
+// issued for an episode that starts later takes effect then. A day is covered when a warning is
+// in force during it. Days without a daily AQI are unknown (they break runs and block lifting)
+// and are counted apart.
+//
+// replay() takes natural days; replay_rolling() takes, for days that cross midnight
+// (环大气〔2017〕86号), an hourly trace of the 24-h AQI ending at each hour (Trace) and judges it
+// the same way, with decisions still once a day; heavy days stay the natural days given.
+// Pure functions; thread-safe.
 #pragma once
 
 #include "alert/warning_level.h"
@@ -26,6 +31,7 @@ struct DayAqi {
 
 struct ReplayStep {
   core::Date effective;   // the day it takes effect (decided the evening before)
+  core::Instant at = 0;   // the hour it takes effect
   Action action = Action::none;
   Level from = Level::none, to = Level::none;
   std::string basis, kind;
@@ -58,5 +64,8 @@ struct ReplayOptions {
 
 // REQUIRES: `days` consecutive calendar days in order (throws core::Error otherwise).
 ReplayResult replay(const RuleSet& rules, std::span<const DayAqi> days, const ReplayOptions& o);
+// REQUIRES: as replay(); `rolling` starts at days[0] 00:00 and covers every hour of `days`.
+ReplayResult replay_rolling(const RuleSet& rules, const Trace& rolling, std::span<const DayAqi> days,
+                            const ReplayOptions& o);
 
 }  // namespace skyriver::alert

@@ -1,6 +1,7 @@
 #include "api/aqi_json.h"
 
 #include "api/routes.h"
+#include "standards/day_status.h"
 #include "standards/rounding.h"
 
 #include <cstdio>
@@ -9,14 +10,6 @@ namespace skyriver::api {
 
 namespace st = skyriver::standards;
 using nlohmann::json;
-
-std::string colour_hex(st::Edition e, int level) {
-  if (level < 1 || level > 6) return "#aaaaaa";
-  const auto& rgb = st::level_info(e, level).rgb;
-  char buf[8];
-  std::snprintf(buf, sizeof buf, "#%02x%02x%02x", rgb[0], rgb[1], rgb[2]);
-  return buf;
-}
 
 json primary_json(std::uint8_t bits) {
   json out = json::array();
@@ -51,16 +44,20 @@ static json conc_json(const st::DailyInput& v) {
 json daily_json(const st::DailyRecord& d) {
   json j{{"date", core::format_date(d.date)}, {"concentrations", conc_json(d.values)}};
   put_aqi(j, st::edition_for(d.date), d.aqi);
+  // How the day counts in the good-day ratio (standards/day_status.h): good | not_good | invalid.
+  const auto status = st::day_status(d.values, d.aqi);
+  j["counts"] = status == st::DayStatus::good ? "good" : status == st::DayStatus::not_good ? "not_good" : "invalid";
   if (d.dust) j["dust"] = true;
   return j;
 }
 
 json summary_json(const st::PeriodSummary& s) {
-  json conc = json::object(), days = json::object();
+  json conc = json::object(), days = json::object(), complete = json::object();
   for (auto p : st::kPollutants) {
     if (p == st::Pollutant::o3) continue;
     conc[std::string(st::code(p))] = number_or_null(s.conc[static_cast<int>(p)]);
     days[std::string(st::code(p))] = s.conc_days[static_cast<int>(p)];
+    complete[std::string(st::code(p))] = s.conc_complete[static_cast<int>(p)];
   }
   json single = json::object();
   for (auto p : st::kPollutants)
@@ -76,6 +73,10 @@ json summary_json(const st::PeriodSummary& s) {
           {"dust_days", s.dust_days},
           {"concentrations", conc},
           {"concentration_days", days},
+          {"concentration_complete", complete},  // reaches the data minimum (standards/data_minimum.h)
+          {"required_days", s.required_days},
+          {"days_complete", s.days_complete},
+          {"complete", s.complete},
           {"composite", number_or_null(s.composite.total)},
           {"single_index", single},
           {"composite_primary", primary_json(s.composite.primary)}};

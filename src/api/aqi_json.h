@@ -4,12 +4,13 @@
 
 #include "standards/aqi.h"
 #include "standards/composite.h"
+#include "standards/level_colour.h"
 
 #include <nlohmann/json.hpp>
 
 namespace skyriver::api {
 
-std::string colour_hex(standards::Edition e, int level);  // "#00e400"; "#aaaaaa" when no level
+using standards::colour_hex;  // "#00e400"; "#aaaaaa" when no level (standards/level_colour.h)
 void put_aqi(nlohmann::json& j, standards::Edition e, const standards::AqiResult& r);
 nlohmann::json primary_json(std::uint8_t bits);
 nlohmann::json daily_json(const standards::DailyRecord& d);

@@ -25,6 +25,7 @@ void add_routes(Router& router, Context& ctx) {
   add_warning_routes(router, ctx);
   add_source_routes(router, ctx);
   add_ledger_routes(router, ctx);
+  add_target_routes(router, ctx);
   RouteDoc doc{"This API's OpenAPI 3 description", "meta", {}, "application/json", {{"type", "object"}}};
   router.add("GET", "/api/openapi.json", doc, [&router](const Request&) {
     Response r;

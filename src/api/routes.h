@@ -6,6 +6,8 @@
 #include "api/router.h"
 #include "api/sse.h"
 #include "engine/engine.h"
+#include "report/inputs.h"
+#include "store/store.h"
 
 #include <nlohmann/json.hpp>
 
@@ -49,6 +51,10 @@ struct Context {
   const model::CityConfig* city = nullptr;
   alert::AlarmService* alarms = nullptr;
   ledger::Ledger* ledger = nullptr;
+  // Targets, plan and documents (routes_targets.cpp): the configuration folder's contents, and
+  // a way to run a function with the store (serialised with the server's other store users).
+  const report::Inputs* inputs = nullptr;
+  std::function<void(const std::function<void(store::Store&)>&)> with_store;
 };
 
 void add_routes(Router& router, Context& ctx);
@@ -64,5 +70,6 @@ void add_water_routes(Router& router, Context& ctx);
 void add_warning_routes(Router& router, Context& ctx);
 void add_source_routes(Router& router, Context& ctx);
 void add_ledger_routes(Router& router, Context& ctx);
+void add_target_routes(Router& router, Context& ctx);
 
 }  // namespace skyriver::api

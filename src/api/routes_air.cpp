@@ -15,14 +15,18 @@ static Response ok(const json& j) {
   return r;
 }
 
-// The target of a request: exactly one of site= / area=.
-static engine::Target target_of(const engine::Engine& e, const Request& req) {
+// The target of a request: exactly one of site= / area=. A site configured with
+// attributes.zone_class = "1" (a class-1 function zone, GB 3095) is judged with the class-1 O3
+// limit in the O3 8-h validity exception (docs/targets.md); everything else is class 2.
+static engine::Target target_of(const engine::Engine& e, const Request& req, const model::CityConfig* city) {
   if (req.has("site") == req.has("area")) throw bad_parameter("site", "give exactly one of 'site' or 'area'");
   const std::string name = req.has("site") ? "site" : "area";
   const std::string& id = req.get(name);
   if (name == "site" ? !e.site(id) : !e.area(id))
     throw ApiError(404, "not_found", "parameter '" + name + "': no " + name + " " + in_quotes(id), name);
-  return engine::air_target(e, id);
+  const model::Site* site = city && name == "site" ? city->site(id) : nullptr;
+  const bool class1 = site && site->attribute("zone_class") == "1";
+  return engine::air_target(e, id, class1 ? st::ZoneClass::class1 : st::ZoneClass::class2);
 }
 
 // [from, to) as dates, defaulting to `days` days ending with the data's latest day.
@@ -66,9 +70,9 @@ void add_air_routes(Router& router, Context& ctx) {
                {"to", "query", "string", "end (exclusive), Beijing date or time", false, {}, "2020-01-01"}},
               "application/json",
               {{"type", "array"}, {"items", {{"type", "object"}, {"required", {"time", "aqi", "level", "color", "primary", "values"}}}}}}),
-             [&eng](const Request& req) {
+             [&eng, &ctx](const Request& req) {
                return eng.read([&](const engine::Engine& e) {
-                 auto t = target_of(e, req);
+                 auto t = target_of(e, req, ctx.city);
                  auto last = e.latest_hour();
                  core::Instant to = time_param(req, "to").value_or(last ? *last + core::kHour : 0);
                  core::Instant from = time_param(req, "from").value_or(to - 24 * core::kHour);
@@ -95,9 +99,9 @@ void add_air_routes(Router& router, Context& ctx) {
                {"to", "query", "string", "day after the last, YYYY-MM-DD", false, {}, "2020-01-01"}},
               "application/json",
               {{"type", "array"}, {"items", {{"type", "object"}, {"required", {"date", "aqi", "level", "color", "primary", "concentrations"}}}}}}),
-             [&eng](const Request& req) {
+             [&eng, &ctx](const Request& req) {
                return eng.read([&](const engine::Engine& e) {
-                 auto t = target_of(e, req);
+                 auto t = target_of(e, req, ctx.city);
                  auto [from, to] = date_range(e, req, 30, false);
                  json out = json::array();
                  for (const auto& d : engine::daily_records(t, from, to)) out.push_back(daily_json(d));
@@ -114,9 +118,9 @@ void add_air_routes(Router& router, Context& ctx) {
                {"to", "query", "string", "day after the last, YYYY-MM-DD", false, {}, "2020-01-01"}},
               "application/json",
               {{"type", "object"}, {"required", {"from", "to", "good_ratio", "composite", "concentrations", "last_year", "change"}}}}),
-             [&eng](const Request& req) {
+             [&eng, &ctx](const Request& req) {
                return eng.read([&](const engine::Engine& e) {
-                 auto t = target_of(e, req);
+                 auto t = target_of(e, req, ctx.city);
                  auto [from, to] = date_range(e, req, 0, true);
                  auto now = engine::summary(t, from, to);
                  auto last = engine::summary(t, engine::same_day_last_year(from), engine::same_day_last_year(to));
@@ -141,7 +145,7 @@ void add_air_routes(Router& router, Context& ctx) {
                 {"composite", "pm25", "good_ratio"}, "composite"}},
               "application/json",
               {{"type", "object"}, {"required", {"from", "to", "by", "rows"}}}}),
-             [&eng](const Request& req) {
+             [&eng, &ctx](const Request& req) {
                const std::string by = req.has("by") ? req.get("by") : "composite";
                const engine::RankBy rb = by == "pm25" ? engine::RankBy::pm25
                                          : by == "good_ratio" ? engine::RankBy::good_ratio

@@ -27,6 +27,7 @@
 #include "ingest/hj212/server.h"
 #include "ledger/ledger.h"
 #include "model/city.h"
+#include "report/inputs.h"
 #include "store/store.h"
 
 #include <boost/asio/signal_set.hpp>
@@ -245,6 +246,14 @@ static skyriver::app::Command serve_command{
             return assess::to_json(assess::compensate(*rules, period, samples));
           };
         }
+        // Targets, plan register and documents (routes_targets.cpp): the configuration's files, and
+        // the store (water samples, compensation, plan entries) under the one store lock.
+        const report::Inputs inputs = report::load_inputs(o->config);
+        ctx.inputs = &inputs;
+        ctx.with_store = [&](const std::function<void(store::Store&)>& f) {
+          std::lock_guard lock(store_mutex);
+          f(*store);
+        };
         ctx.import_file = [&](const std::string& format, const std::string& name, const std::string& path) {
           // The body waits in a private folder of its own (server.h); it takes the upload's name
           // there, as the source of each value.

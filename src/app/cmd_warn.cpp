@@ -35,7 +35,7 @@ struct Options {
   std::string config = "config/datong", rules, daily, format, area;
   std::vector<std::string> files;
   int horizon = 0, lookback = -1;
-  bool json = false;
+  bool json = false, rolling = false;
 };
 
 // "120,210,230" -> numbers; every item must be a non-negative number.
@@ -189,7 +189,11 @@ int run_replay(const Options& o) {
     }
     return 0;
   });
-  const auto r = alert::replay(rules, days, ro);
+  const auto r = o.rolling ? alert::replay_rolling(rules, alert::observed_rolling(e, area, from, to), days, ro)
+                           : alert::replay(rules, days, ro);
+  auto when = [&](const alert::ReplayStep& s) {
+    return o.rolling ? core::format_beijing(s.at).substr(0, 16) : core::format_date(s.effective);
+  };
 
   if (o.json) {
     json j;
@@ -203,6 +207,7 @@ int run_replay(const Options& o) {
     j["to"] = core::format_date(core::add_days(to, -1));
     j["days"] = r.days;
     j["days_without_aqi"] = r.days_without_aqi;
+    j["days_cross_midnight"] = o.rolling;
     j["horizon_days"] = ro.horizon_days;
     j["lookback_days"] = ro.lookback_days;
     j["lift_hours"] = rules.lift_hours;
@@ -210,6 +215,7 @@ int run_replay(const Options& o) {
     json steps = json::array();
     for (const auto& s : r.steps)
       steps.push_back({{"warning", s.warning}, {"effective", core::format_date(s.effective)},
+                       {"at", core::format_iso(s.at)},
                        {"action", std::string(alert::action_name(s.action))},
                        {"from", std::string(alert::level_name(s.from))}, {"to", std::string(alert::level_name(s.to))},
                        {"basis", s.basis}, {"kind", s.kind}});
@@ -239,9 +245,10 @@ int run_replay(const Options& o) {
             << fmt::format("area:   {} {} ({} sites), {} to {}: {} days, {} without a daily AQI\n", area, area_name,
                            n_sites, core::format_date(from), core::format_date(core::add_days(to, -1)), r.days,
                            r.days_without_aqi)
-            << fmt::format("replay: observed daily AQI as a perfect forecast of {} days, decided the evening before; "
+            << fmt::format("replay: observed {} as a perfect forecast of {} days, decided the evening before; "
                            "{} observed days kept; lift after {} h below the start condition; episodes closer than {} h "
                            "merged\n\n",
+                           o.rolling ? "24-h AQI ending at each hour (days crossing midnight)" : "daily AQI",
                            ro.horizon_days, ro.lookback_days, rules.lift_hours, rules.merge_gap_hours);
   std::size_t si = 0;
   for (const auto& w : r.warnings) {
@@ -250,9 +257,9 @@ int run_replay(const Options& o) {
     for (; si < r.steps.size() && r.steps[si].warning == w.number; ++si) {
       const auto& s = r.steps[si];
       if (s.action == alert::Action::lift)
-        std::cout << fmt::format("  {}  lift\n", core::format_date(s.effective));
+        std::cout << fmt::format("  {}  lift\n", when(s));
       else
-        std::cout << fmt::format("  {}  {:<6} {:<6}  {}\n", core::format_date(s.effective), alert::action_name(s.action),
+        std::cout << fmt::format("  {}  {:<6} {:<6}  {}\n", when(s), alert::action_name(s.action),
                                  alert::level_name(s.to), s.basis);
     }
     std::cout << fmt::format("  in force {} d; heavy days covered {}: {}\n", w.days, w.heavy_covered.size(),
@@ -286,6 +293,7 @@ static skyriver::app::Command warn_command{
       o->replay->add_option("--lookback", o->lookback, "observed days kept before the forecast (default: warning.toml)");
       o->replay->add_option("--config", o->config, "city configuration folder");
       o->replay->add_flag("--json", o->json, "one JSON document");
+      o->replay->add_flag("--rolling", o->rolling, "days cross midnight: judge the 24-h AQI ending at every hour");
       o->replay->add_option("files", o->files, "data files");
       return [o]() { return o->level->parsed() ? run_level(*o) : run_replay(*o); };
     }};

@@ -13,9 +13,10 @@ namespace st = skyriver::standards;
 static constexpr const char* kCodes[6] = {"pm25", "pm10", "so2", "no2", "co", "o3"};
 static constexpr double kNaN = st::kMissing;
 
-Target air_target(const Engine& e, const std::string& id) {
+Target air_target(const Engine& e, const std::string& id, st::ZoneClass zone) {
   Target t;
   t.id = id;
+  t.zone = zone;
   std::vector<std::string> sites;
   if (const Site* s = e.site(id)) {
     t.name = s->name;
@@ -99,7 +100,8 @@ std::vector<st::DailyRecord> daily_records(const Target& t, core::Date from, cor
       rec.dust = rec.dust || dust_at(t, at);
     }
     st::DayHours hours{day[0], day[1], day[2], day[3], day[4], day[5]};
-    rec.values = st::daily_values(hours);
+    const double o3_limit = *st::limit(st::limit_set_for(rec.date), t.zone, st::LimitItem::o3, st::Averaging::max8h);
+    rec.values = st::daily_values(hours, o3_limit);
     rec.aqi = st::daily_aqi(st::edition_for(rec.date), rec.values);
     out.push_back(rec);
   }
@@ -116,11 +118,13 @@ core::Date same_day_last_year(core::Date d) {
   return out;
 }
 
+// The ranking key; NaN (unranked) when the figure is below its data minimum.
 static double key_of(const RankRow& r, RankBy by) {
+  const int pm25 = static_cast<int>(st::Pollutant::pm25);
   switch (by) {
-    case RankBy::composite: return r.now.composite.total;
-    case RankBy::pm25: return r.now.conc[static_cast<int>(st::Pollutant::pm25)];
-    case RankBy::good_ratio: return -r.now.good_ratio;  // higher is better
+    case RankBy::composite: return r.now.complete ? r.now.composite.total : kNaN;
+    case RankBy::pm25: return r.now.conc_complete[pm25] ? r.now.conc[pm25] : kNaN;
+    case RankBy::good_ratio: return r.now.days_complete ? -r.now.good_ratio : kNaN;  // higher is better
   }
   return kNaN;
 }
@@ -138,16 +142,14 @@ std::vector<RankRow> ranking(const Engine& e, core::Date from, core::Date to, Ra
     r.change = st::compare_periods(r.now, r.last_year);
     rows.push_back(std::move(r));
   }
-  std::stable_sort(rows.begin(), rows.end(), [by](const RankRow& a, const RankRow& b) {
-    const double x = key_of(a, by), y = key_of(b, by);
-    if (std::isnan(x) != std::isnan(y)) return std::isnan(y);
-    return !std::isnan(x) && x < y;
+  std::vector<double> keys;
+  for (const auto& r : rows) keys.push_back(key_of(r, by));
+  const std::vector<int> ranks = st::rank_ascending(keys);
+  for (std::size_t i = 0; i < rows.size(); ++i) rows[i].rank = ranks[i];
+  // Best first; unranked last, in configuration order.
+  std::stable_sort(rows.begin(), rows.end(), [](const RankRow& a, const RankRow& b) {
+    return (a.rank ? a.rank : 1 << 30) < (b.rank ? b.rank : 1 << 30);
   });
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    const double k = key_of(rows[i], by);
-    if (std::isnan(k)) break;
-    rows[i].rank = (i > 0 && key_of(rows[i - 1], by) == k) ? rows[i - 1].rank : static_cast<int>(i) + 1;
-  }
   return rows;
 }
 

@@ -13,6 +13,11 @@
 // AQI and the good-day count but a day holding any is a dust day for the summary (its PM values
 // leave the composite index, per 环办监测〔2016〕120号 as standards::summarize_period applies it).
 // The edition of the standards follows the date (standards::edition_for).
+// Function-zone class: a target is class 2 unless the caller says class 1 (a site in a nature
+// reserve...); it sets the O3 8-h limit that keeps a short O3 day valid (HJ 663 6.1.2 exception:
+// 100 for class 1, 160 for class 2, GB 3095 Table 1).
+// Rankings rank only figures that reach their data minimum (standards/data_minimum.h): an area
+// with two valid days gets its figures shown, rank 0.
 // Call these inside Engine::read().
 #pragma once
 
@@ -30,10 +35,12 @@ inline constexpr int kSilentDays = 30;
 struct Target {
   std::string id, name;
   bool area = false;
+  standards::ZoneClass zone = standards::ZoneClass::class2;
   std::vector<const HourlySeries*> series[6];  // per pollutant (pm25 pm10 so2 no2 co o3), one per site
 };
 // Throws core::Error("site or area", why) when `id` names neither.
-Target air_target(const Engine& e, const std::string& id);
+Target air_target(const Engine& e, const std::string& id,
+                  standards::ZoneClass zone = standards::ZoneClass::class2);
 
 struct HourAqi {
   core::Instant time = 0;
@@ -50,7 +57,7 @@ standards::PeriodSummary summary(const Target& t, core::Date from, core::Date to
 enum class RankBy { composite, pm25, good_ratio };
 struct RankRow {
   std::string area, name;
-  int rank = 0;  // 1 = best; 0 = no valid statistic (listed last)
+  int rank = 0;  // 1 = best; 0 = no statistic reaching its data minimum (listed last)
   standards::PeriodSummary now, last_year;
   standards::PeriodChange change;
 };

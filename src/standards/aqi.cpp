@@ -1,4 +1,7 @@
 #include "standards/aqi.h"
+#include "standards/level_colour.h"
+
+#include <cstdio>
 
 #include <cmath>
 #include <limits>
@@ -238,6 +241,14 @@ SensitiveGroups sensitive_groups(Pollutant p) {
               "people with cardiovascular or respiratory disease, children, people active "
               "outdoors, the elderly"};
   }
+}
+
+std::string colour_hex(Edition e, int level) {
+  if (level < 1 || level > 6) return "#aaaaaa";
+  const auto& rgb = level_info(e, level).rgb;
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "#%02x%02x%02x", rgb[0], rgb[1], rgb[2]);
+  return buf;
 }
 
 const LevelInfo& level_info(Edition e, int level) {

@@ -11,10 +11,15 @@
 // the GB 3095-2012 class-2 values for every edition until the ranking rules change.
 // Dust days: their PM10/PM2.5 daily values are left out of C_i and the composite index, but
 // the day still counts in the good-day ratio, the level counts and heavy-pollution days.
+// Valid and good days follow day_status.h (all six items valid, or an IAQI > 100 already).
+// Data minimum (data_minimum.h): every C_i, the composite index and the valid-day count say
+// whether the period reaches its minimum (a dust day counts as measured). A figure below it is
+// still given, marked incomplete; rankings leave it unranked.
 #pragma once
 
 #include <array>
 #include <span>
+#include <vector>
 
 #include "standards/aqi.h"
 
@@ -44,7 +49,7 @@ struct DailyRecord {
 
 struct PeriodSummary {
   int days = 0;                 // records given
-  int valid_days = 0;           // days with a published daily AQI: the good-day denominator
+  int valid_days = 0;           // days that can be judged (day_status): the good-day denominator
   int good_days = 0;            // AQI <= 100
   double good_ratio = kMissing; // percent, 2 decimals
   std::array<int, 7> days_per_level{};  // [1..6]
@@ -52,9 +57,20 @@ struct PeriodSummary {
   int dust_days = 0;
   std::array<double, kPollutantCount> conc{};  // C_i, dust days removed for PM; o3 slot NaN
   std::array<int, kPollutantCount> conc_days{};  // daily values behind each C_i
+  std::array<bool, kPollutantCount> conc_complete{};  // C_i reaches the data minimum
+  std::array<unsigned, kPollutantCount> conc_short_months{};  // Coverage::short_months of each C_i
+  int required_days = 0;        // the period's data minimum in days (data_minimum.h)
+  bool days_complete = false;   // valid_days reaches it (the good-day ratio is complete)
+  unsigned days_short_months = 0;  // Coverage::short_months of the valid days
   CompositeIndex composite;
+  bool complete = false;        // all six C_i complete: the composite index may be ranked
 };
+// `days`: one record per calendar day of the period, in date order (gaps count as missing days).
 PeriodSummary summarize_period(std::span<const DailyRecord> days, const CompositeConfig& cfg = {});
+
+// Ranks of `keys` (smaller = better; negate a larger-is-better key first): 1 = best, equal keys
+// share a rank (the next rank skips: 1, 1, 3), NaN keys get 0 (not ranked). REFERENCE 4.1.
+std::vector<int> rank_ascending(std::span<const double> keys);
 
 // Good-day ratio in percent, 2 decimals (GB/T 8170); NaN when valid_days == 0.
 double good_day_ratio(int good_days, int valid_days);

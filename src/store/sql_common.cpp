@@ -86,15 +86,6 @@ Interval interval_from_db(const std::string& s, const std::string& where) {
 
 namespace skyriver::store::detail {
 
-std::string schema_v2(const std::string& id_type) {
-  return "CREATE TABLE IF NOT EXISTS records(id " + id_type +
-         " PRIMARY KEY, kind TEXT NOT NULL, key TEXT NOT NULL, at BIGINT NOT NULL, "
-         "who TEXT NOT NULL, body TEXT NOT NULL);\n"
-         "CREATE INDEX IF NOT EXISTS records_key ON records(kind, key, id);\n"
-         "CREATE INDEX IF NOT EXISTS records_at ON records(kind, at);\n"
-         "CREATE INDEX IF NOT EXISTS observations_received ON observations(received_at);\n";
-}
-
 Where records_clause(const RecordQuery& q, std::string (*ph)(int n)) {
   if (q.kind.empty()) throw core::Error("records", "a records query needs a kind");
   Where w;

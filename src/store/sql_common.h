@@ -1,5 +1,6 @@
-// Pieces shared by the SQL backends (not part of the public interface): the schema version,
-// the query → WHERE translation, and the text encoding of site attributes.
+// SQL text pieces of the store (not part of the public interface): the query → WHERE
+// translation over text-keyed tables (audit marks), the records query, and the text encoding
+// of site attributes.
 #pragma once
 
 #include "store/store.h"
@@ -9,13 +10,6 @@
 #include <vector>
 
 namespace skyriver::store::detail {
-
-// 1: observations, conflicts, marks, imports. 2: + records journal, received_at index.
-inline constexpr int kSchemaVersion = 2;
-
-// Version 1 -> 2, the same text for both backends (the id column type differs: `id_type`).
-std::string schema_v2(const std::string& id_type);
-
 
 // A WHERE clause (starting with " WHERE", or empty) over the columns site, parameter, interval,
 // time, source_kind, received_at, with placeholders made by `ph(n)` for the n-th (1-based) parameter, and

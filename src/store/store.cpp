@@ -1,8 +1,8 @@
 #include "store/store.h"
 
 #include "core/error.h"
-#include "store/postgres/postgres_store.h"
-#include "store/sqlite/sqlite_store.h"
+#include "store/backend.h"
+#include "store/sql_store.h"
 
 #include <filesystem>
 
@@ -29,7 +29,7 @@ std::optional<Interval> parse_interval(std::string_view s) {
 std::unique_ptr<Store> Store::open(const std::string& url_in) {
   std::string url = url_in.empty() ? default_url() : url_in;
   if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0)
-    return std::make_unique<PostgresStore>(url);
+    return std::make_unique<SqlStore>(open_postgres(url));
   if (url.rfind("sqlite:", 0) == 0) url = url.substr(7);
   if (url != ":memory:") {
     const auto parent = std::filesystem::path(url).parent_path();
@@ -37,7 +37,7 @@ std::unique_ptr<Store> Store::open(const std::string& url_in) {
     if (!parent.empty()) std::filesystem::create_directories(parent, ec);
     if (ec) throw core::Error(url, "cannot create folder " + parent.string() + ": " + ec.message());
   }
-  return std::make_unique<SqliteStore>(url);
+  return std::make_unique<SqlStore>(open_sqlite(url));
 }
 
 }  // namespace skyriver::store

@@ -202,7 +202,15 @@ TEST_F(WarningConformance, Replays) {
     std::vector<DayAqi> days;
     const core::Date d0{2024, 1, 1};
     for (double v : list(a.at("days"))) days.push_back({core::add_days(d0, static_cast<std::int64_t>(days.size())), v});
-    const ReplayResult got = replay(r, days, o);
+    ReplayResult got;
+    if (a.count("hours")) {  // days crossing midnight: the hourly trace of 24-h AQI
+      Trace t;
+      t.start = core::beijing_midnight(d0);
+      t.aqi = segments(a.at("hours"));
+      got = replay_rolling(r, t, days, o);
+    } else {
+      got = replay(r, days, o);
+    }
     auto index = [&](core::Date d) { return std::to_string(core::days_from_civil(d) - core::days_from_civil(d0) + 1); };
     auto day_list = [&](const std::vector<core::Date>& ds) {
       std::string s;
@@ -218,6 +226,11 @@ TEST_F(WarningConformance, Replays) {
           if (st.action != Action::lift) s += ":" + std::string(level_name(st.to));
           s += "@" + index(st.effective);
         }
+        EXPECT_EQ(s, v) << c.where;
+      } else if (k == "at") {  // the hour each step takes effect, from the first midnight
+        std::string s;
+        for (const auto& st : got.steps)
+          s += (s.empty() ? "" : ",") + std::to_string((st.at - core::beijing_midnight(d0)) / core::kHour);
         EXPECT_EQ(s, v) << c.where;
       } else if (k == "warnings") {
         EXPECT_EQ(std::to_string(got.warnings.size()), v) << c.where;

@@ -1,13 +1,15 @@
 // The life of a warning in the store's journal: a forecast raises a proposal, a person issues,
 // adjusts and lifts it, every step is kept with who and when, bad input changes nothing, a
 // restart loses nothing; the curtailment measures in force by county and an enterprise's
-// compliance from its HJ 212 data; the proposal reaches a webhook receiver.
+// compliance from its HJ 212 data; the proposal reaches a webhook receiver. The desk runs on
+// both stores (SQLite, and PostgreSQL when SKYRIVER_TEST_PG names a server: tests/store/backends.h).
 #include "alert/warning_desk.h"
 #include "alert/warning_notice.h"
 #include "alert/warning_service.h"
 #include "core/error.h"
 #include "engine/load.h"
 
+#include "../store/backends.h"
 #include "../support/http_receiver.h"
 
 #include <gtest/gtest.h>
@@ -37,13 +39,10 @@ forecast::DailyAqi day(int lead, int aqi, const std::string& area = "140200") {
   return d;
 }
 
-class Desk : public ::testing::Test {
+class Desk : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("skyriver-desk-" + std::to_string(::getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+    dir_ = testkit::scratch_dir();
     city_ = model::load_city(kConfig);
     cfg_ = load_warning_config(warning_file(kConfig));
     // A curtailment list of our own, with numbers to work by hand: the example power plant's
@@ -73,6 +72,8 @@ cut = { pm = 10, so2 = 20, nox = 30, vocs = 40 }
 )";
     list_ = load_curtailment((dir_ / "curtailment.toml").string(), city_);
     engine::set_city(engine_, city_);
+    url_ = SKYRIVER_FRESH_URL(GetParam(), dir_);
+    SKYRIVER_REQUIRE_BACKEND(url_);
     open();
   }
   void TearDown() override {
@@ -83,12 +84,12 @@ cut = { pm = 10, so2 = 20, nox = 30, vocs = 40 }
     DeskOptions o;
     o.announce = [this](const std::string& e, const json& j) { events_.push_back({e, j}); };
     o.clock = [this] { return now_; };
-    desk_ = std::make_unique<WarningDesk>(cfg_, list_, city_, engine_, store::Store::open((dir_ / "s.db").string()), o);
+    desk_ = std::make_unique<WarningDesk>(cfg_, list_, city_, engine_, store::Store::open(url_), o);
   }
   std::size_t records() {
     store::RecordQuery q;
     q.kind = kWarningKind;
-    return store::Store::open((dir_ / "s.db").string())->records(q).size();
+    return store::Store::open(url_)->records(q).size();
   }
   // Expects `f` to throw core::Error naming `field`, and the journal to stay as it was.
   template <class F>
@@ -105,6 +106,7 @@ cut = { pm = 10, so2 = 20, nox = 30, vocs = 40 }
   }
 
   fs::path dir_;
+  std::string url_;
   model::CityConfig city_;
   WarningConfig cfg_;
   CurtailmentList list_;
@@ -114,7 +116,7 @@ cut = { pm = 10, so2 = 20, nox = 30, vocs = 40 }
   core::Instant now_ = core::beijing_midnight(kD0) + 21 * core::kHour;
 };
 
-TEST_F(Desk, ForecastRaisesAProposalOnce) {
+TEST_P(Desk, ForecastRaisesAProposalOnce) {
   // national-2024: days D2, D3 above 200 = orange ("> 200 for 2 consecutive days"). Issued D0
   // 20:00, the 36-h window reaches D2 08:00: issue, effective D2 00:00 (REFERENCE.md 5).
   auto out = desk_->on_forecast({day(1, 100), day(2, 210), day(3, 230)});
@@ -140,7 +142,7 @@ TEST_F(Desk, ForecastRaisesAProposalOnce) {
   EXPECT_TRUE(desk_->proposals()["proposals"].empty());
 }
 
-TEST_F(Desk, IssueAdjustLiftKeepEveryStep) {
+TEST_P(Desk, IssueAdjustLiftKeepEveryStep) {
   desk_->on_forecast({day(1, 100), day(2, 210), day(3, 230)});
   json w = desk_->issue({{"level", "orange"}, {"start", "2026-01-12"}, {"areas", {"140200"}}, {"user", "张三"}, {"note", "会商同意"}});
   EXPECT_EQ(w["number"], "大同重污染预警-2026-001");
@@ -196,7 +198,7 @@ TEST_F(Desk, IssueAdjustLiftKeepEveryStep) {
   EXPECT_EQ(w["basis"]["type"], "manual");
 }
 
-TEST_F(Desk, BadInputIsRefusedAndNothingIsStored) {
+TEST_P(Desk, BadInputIsRefusedAndNothingIsStored) {
   const json ok = {{"level", "orange"}, {"start", "2026-01-12"}, {"areas", {"140200"}}, {"user", "张三"}};
   auto without = [&](const char* k) {
     json b = ok;
@@ -230,7 +232,7 @@ TEST_F(Desk, BadInputIsRefusedAndNothingIsStored) {
   refused([&] { desk_->lift({{"number", "大同重污染预警-2026-001"}, {"end", "2026-01-11"}, {"user", "x"}}); }, "end", "before the warning's start");
 }
 
-TEST_F(Desk, ComplianceFromTheMonitoredSite) {
+TEST_P(Desk, ComplianceFromTheMonitoredSite) {
   // Flue-gas flow of the plant's outlet during the warning: 70, 80, 90 m3/s -> mean 80 = 80 % of
   // the baseline 100; orange limits by 20 %, so at most 80 % is allowed: below (met).
   const core::Instant start = core::beijing_midnight(core::add_days(kD0, 2));
@@ -257,7 +259,7 @@ TEST_F(Desk, ComplianceFromTheMonitoredSite) {
   EXPECT_EQ(desk_->warnings()["in_force"][0]["measures"]["counties"].size(), 1u);
 }
 
-TEST_F(Desk, ObservedDaysBeforeTheForecastCount) {
+TEST_P(Desk, ObservedDaysBeforeTheForecastCount) {
   // PM2.5 at 200 ug/m3 at every air site over D-1 and the first 20 hours of D0 (a valid daily
   // mean needs 20 hours, GB 3095 Table 4): daily IAQI 200 + 100*(200-150)/(250-150) = 250
   // (HJ 633-2012 Table 1; the only pollutant given). With the forecast of D1 at 210 that makes
@@ -281,7 +283,7 @@ TEST_F(Desk, ObservedDaysBeforeTheForecastCount) {
   EXPECT_EQ(obs[4]["aqi"], nullptr);
 }
 
-TEST_F(Desk, NoticeListsMeasuresByCounty) {
+TEST_P(Desk, NoticeListsMeasuresByCounty) {
   desk_->issue({{"level", "orange"}, {"start", "2026-01-12"}, {"areas", {"140200"}}, {"user", "张三"}});
   const auto w = desk_->warning("");
   ASSERT_TRUE(w);
@@ -297,6 +299,8 @@ TEST_F(Desk, NoticeListsMeasuresByCounty) {
   EXPECT_EQ(xlsx.substr(0, 2), "PK");  // a zip container
   EXPECT_NE(notice_html(nullptr, "大同市").find("no warning in force"), std::string::npos);
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, Desk, ::testing::Values("sqlite", "postgresql"), testkit::backend_name);
 
 TEST(WarningService, ProposalReachesTheWebhookAndTheStream) {
   test::Receiver r({200});

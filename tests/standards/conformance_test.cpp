@@ -20,6 +20,8 @@
 #include "standards/aqi.h"
 #include "standards/area.h"
 #include "standards/composite.h"
+#include "standards/data_minimum.h"
+#include "standards/day_status.h"
 #include "standards/rounding.h"
 
 namespace fs = std::filesystem;
@@ -170,7 +172,7 @@ void run_case(const std::string& args, const std::string& expected, const std::s
   if (kind == "iaqi") {
     auto v = iaqi(edition(a.at(1)), scale(a.at(2)), num(a.at(3)));
     EXPECT_EQ(v ? std::to_string(*v) : "NA", x.at(0)) << where;
-  } else if (kind == "hourly" || kind == "daily") {
+  } else if (kind == "hourly" || kind == "daily" || kind == "day_status") {
     const Edition e = edition(a.at(1));
     auto in = kv(a, 2);
     std::uint8_t notmon = 0;
@@ -188,6 +190,11 @@ void run_case(const std::string& args, const std::string& expected, const std::s
     } else {
       DailyInput d{g("pm25"), g("pm10"), g("so2"), g("no2"), g("co"), g("o3_8h"), g("o3")};
       r = daily_aqi(e, d, notmon);
+      if (kind == "day_status") {
+        const char* names[] = {"invalid", "good", "not_good"};
+        EXPECT_EQ(names[unsigned(day_status(d, r))], x.at(0)) << where;
+        return;
+      }
     }
     check_aqi(r, e, kv(x, 0), where);
   } else if (kind == "level") {
@@ -255,6 +262,24 @@ void run_case(const std::string& args, const std::string& expected, const std::s
     if (want.count("primary")) {
       EXPECT_EQ(mask_text(r.primary), mask_text(mask(want["primary"]))) << where;
     }
+  } else if (kind == "coverage") {
+    auto v = list(a.at(2));
+    const Coverage c = coverage(date(a.at(1)), v);
+    auto want = kv(x, 0);
+    EXPECT_EQ(std::to_string(c.required), want.at("required")) << where;
+    EXPECT_EQ(c.complete ? "true" : "false", want.at("complete")) << where;
+    if (want.count("short")) {  // the months below their minimum, e.g. short=6,8 (none: short=-)
+      std::string got;
+      for (int m = 1; m <= 12; ++m)
+        if (c.short_months & (1u << (m - 1))) got += (got.empty() ? "" : ",") + std::to_string(m);
+      EXPECT_EQ(got.empty() ? "-" : got, want.at("short")) << where;
+    }
+  } else if (kind == "rank") {
+    auto v = list(a.at(1));
+    const auto r = rank_ascending(v);
+    std::string got;
+    for (std::size_t i = 0; i < r.size(); ++i) got += (i ? "," : "") + std::to_string(r[i]);
+    EXPECT_EQ(got, x.at(0)) << where;
   } else if (kind == "good_ratio") {
     EXPECT_EQ(fmt(good_day_ratio(int(num(a.at(1))), int(num(a.at(2))))), x.at(0)) << where;
   } else {

@@ -8,6 +8,7 @@
 #include "standards/air_stats.h"
 #include "standards/area.h"
 #include "standards/composite.h"
+#include "standards/day_status.h"
 
 using namespace skyriver;
 using namespace skyriver::standards;
@@ -146,4 +147,41 @@ TEST(CalendarMeans, QuarterlyAndAnnualValidity) {
   EXPECT_FALSE(std::isnan(annual_mean({2019, 1, 1}, y)));
   y[starts[9] + 3] = kMissing;  // 323 days (October still 27): not valid
   EXPECT_TRUE(std::isnan(annual_mean({2019, 1, 1}, y)));
+}
+
+TEST(PeriodSummary, ADayIsJudgedOnAllSixItems) {
+  // day_status.h: a day with only the O3 8-h item valid (AQI 2012 = O3 8-h IAQI 50 at 100 µg/m³)
+  // is neither good nor in the denominator; a day with only PM2.5 = 80 (IAQI 100 + 50/40 x 5 =
+  // 106.25 -> 107 > 100) is a valid, not-good day whatever the missing items are.
+  std::vector<DailyRecord> days{
+      day(1, 30, 60, 10, 20, 0.8, 100),  // all six: AQI 55, good
+      day(2, kMissing, kMissing, kMissing, kMissing, kMissing, 100),
+      day(3, 80, kMissing, kMissing, kMissing, kMissing, kMissing),
+  };
+  ASSERT_EQ(*days[1].aqi.aqi, 50);
+  ASSERT_EQ(*days[2].aqi.aqi, 107);
+  const PeriodSummary s = summarize_period(days);
+  EXPECT_EQ(s.valid_days, 2);
+  EXPECT_EQ(s.good_days, 1);
+  EXPECT_EQ(s.good_ratio, 50);
+  EXPECT_EQ(s.days_per_level[2], 1);  // day 1 (55); day 2 is not counted at all
+  EXPECT_EQ(s.days_per_level[3], 1);  // day 3 (107)
+  // 2026 edition: day 2's AQI is NA (5.3), same status.
+  DailyRecord d2 = days[1];
+  d2.aqi = daily_aqi(Edition::e2026, d2.values);
+  EXPECT_FALSE(d2.aqi.aqi.has_value());
+  EXPECT_EQ(day_status(d2.values, d2.aqi), DayStatus::invalid);
+}
+
+TEST(PeriodSummary, FiguresBelowTheDataMinimumAreMarked) {
+  // Three days of March: minimum ceil(3 x 27 / 31) = ceil(2.61) = 3 -> complete with 3 valid.
+  std::vector<DailyRecord> days{day(1, 30, 60, 10, 20, 0.8, 100), day(2, 30, 60, 10, 20, 0.8, 100),
+                                day(3, 30, 60, 10, 20, 0.8, kMissing)};
+  PeriodSummary s = summarize_period(days);
+  EXPECT_EQ(s.required_days, 3);
+  EXPECT_TRUE(s.conc_complete[unsigned(Pollutant::pm25)]);
+  EXPECT_FALSE(s.conc_complete[unsigned(Pollutant::o3_8h)]);  // 2 < 3
+  EXPECT_FALSE(s.complete);
+  EXPECT_FALSE(std::isnan(s.composite.total));  // still computed and shown
+  EXPECT_FALSE(s.days_complete);  // day 3 lacks O3: 2 valid days < 3
 }

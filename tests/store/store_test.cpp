@@ -48,12 +48,12 @@ const core::Instant t0 = core::from_beijing({{2019, 1, 1}, 0, 0, 0});
 
 TEST_P(StoreTest, CreatesSchemaAndReportsBackend) {
   EXPECT_EQ(db_->backend(), GetParam());
-  EXPECT_EQ(db_->schema_version(), 2);  // 1 + records journal
+  EXPECT_EQ(db_->schema_version(), 3);  // 1 + records journal (2) + series-keyed observations (3)
   // Reopening an existing store keeps the schema and its content.
   std::vector<Observation> b{obs("1723A", "pm25", t0, 35)};
   db_->write(b);
   auto again = store::Store::open(url_);
-  EXPECT_EQ(again->schema_version(), 2);
+  EXPECT_EQ(again->schema_version(), 3);
   EXPECT_EQ(again->count({}), 1u);
 }
 
@@ -371,6 +371,53 @@ TEST_P(StoreTest, RecordsJournalKeepsEveryVersion) {
   prefix.key_prefix = "x_";
   EXPECT_EQ(db_->records(prefix).size(), 0u);
   EXPECT_THROW(db_->records(store::RecordQuery{}), core::Error);  // kind is required
+}
+
+TEST_P(StoreTest, SourcesAndUnitsOfEveryShapeComeBackExactly) {
+  // Schema 3 stores a source as a dictionary prefix and a trailing number (catalog.h); every
+  // shape must come back as it was written, including those that are not prefix + number.
+  const std::vector<std::string> sources{"f.csv:17", "f.csv:007", "f.csv:0", "f.csv:", "", "4711",
+                                         "QN=20190101000000123", "p:1234567890123456789012", "a b:9 "};
+  std::vector<Observation> b;
+  for (std::size_t i = 0; i < sources.size(); ++i) {
+    b.push_back(obs("1723A", "pm25", t0 + 3600 * static_cast<core::Instant>(i), double(i), sources[i]));
+    if (i % 2) b.back().unit = "";  // dimensionless
+  }
+  EXPECT_EQ(db_->write(b).outcome, std::string(sources.size(), 'i'));
+  std::vector<Observation> got;
+  db_->scan({}, [&](const Observation& x) { got.push_back(x); });
+  ASSERT_EQ(got.size(), sources.size());
+  for (std::size_t i = 0; i < sources.size(); ++i) {
+    EXPECT_EQ(got[i].source, sources[i]);
+    EXPECT_EQ(got[i].unit, i % 2 ? "" : "ug/m3");
+  }
+  // A conflict keeps both sources apart.
+  std::vector<Observation> c{obs("1723A", "pm25", t0, 99, "g.csv:18")};
+  EXPECT_EQ(db_->write(c).outcome, "c");
+  const auto cs = db_->conflicts({});
+  ASSERT_EQ(cs.size(), 1u);
+  EXPECT_EQ(cs[0].incoming.source, "g.csv:18");
+  EXPECT_EQ(cs[0].existing_source, "f.csv:17");
+}
+
+TEST_P(StoreTest, TwoOpenStoresSeeEachOthersSeries) {
+  // Two programs on one store (two front doors): series and texts one of them creates are
+  // found by the other, for reading and for recognising duplicates and conflicts.
+  auto other = store::Store::open(url_);
+  std::vector<Observation> a{obs("A", "pm25", t0, 1, "a.csv:1")}, b{obs("B", "no2", t0, 2, "b.raw:5")};
+  db_->write(a);
+  other->write(b);
+  std::vector<std::string> seen;
+  db_->scan({}, [&](const Observation& o) { seen.push_back(o.site + " " + o.parameter + " " + o.source); });
+  EXPECT_THAT(seen, ::testing::ElementsAre("A pm25 a.csv:1", "B no2 b.raw:5"));
+  store::Query q;
+  q.sites = {"B"};
+  EXPECT_EQ(db_->count(q), 1u);
+  b[0].value = 3;
+  EXPECT_EQ(db_->write(b).outcome, "c");
+  a[0].source = "a.csv:2";
+  EXPECT_EQ(other->write(a).outcome, "d");
+  EXPECT_EQ(other->conflicts({}).size(), 1u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::Values("sqlite", "postgresql"),

@@ -5,6 +5,7 @@
 import { t, lang, setLang, apply, paramNames, unitOf } from './i18n.js';
 import { initWarnings, renderWarnings } from './warning.js';
 import { outletSeries, initSources, openSource, refreshSources } from './sources.js';
+import { setContext, meets, initTargets, refreshTargets, rankingRange, renderYearTargets, renderCountyView } from './targets.js';
 
 const CITY = '140200';
 const state = { sites: [], areas: [], latest: [], now: null, year: null, levels: [], ready: false, events: 0, lastEvent: null };
@@ -96,20 +97,22 @@ function renderYear() {
   const ratio = y.good_ratio;
   document.getElementById('good-ratio').textContent = ratio === null ? '—' : `${fmt(ratio, 1)}%`;
   document.getElementById('good-bar').style.width = `${Math.min(100, ratio ?? 0)}%`;
-  document.getElementById('good-bar').style.background = (ratio ?? 0) >= 88 ? '#2e9e4f' : '#d35400';
+  const colour = (ok) => ok === null ? '#4a90c2' : ok ? '#2e9e4f' : '#d35400';  // targets from the configuration (targets.js)
+  document.getElementById('good-bar').style.background = colour(meets('good', ratio));
   const pm = y.concentrations?.pm25;
   document.getElementById('pm25-year').textContent = fmt(pm);
   document.getElementById('pm25-bar').style.width = `${Math.min(100, (pm ?? 0) / 50 * 100)}%`;
-  document.getElementById('pm25-bar').style.background = (pm ?? 99) < 30 ? '#2e9e4f' : '#d35400';
+  document.getElementById('pm25-bar').style.background = colour(meets('pm25', pm));
   document.getElementById('composite-line').textContent =
     `${t('compositeLine')} ${fmt(y.composite, 2)} · ${t('goodDaysOf')} ${y.good_days ?? '—'} / ${t('validDays')} ${y.valid_days ?? '—'}`;
 }
 async function renderRanking() {
   const tbody = document.querySelector('#ranking tbody');
-  if (!state.yearRange) return;
+  const range = rankingRange();
+  if (!range) return;
   try {
     const by = document.getElementById('rank-by').value;
-    const r = await api(`/api/ranking?from=${state.yearRange.from}&to=${state.yearRange.to}&by=${by}`);
+    const r = await api(`/api/ranking?from=${range.from}&to=${range.to}&by=${by}`);
     tbody.innerHTML = r.rows.map((row) => {
       const ch = row.composite_change_pct;
       const cls = ch === null || ch === undefined ? '' : ch > 0 ? 'up' : 'down';
@@ -239,6 +242,8 @@ async function refreshState() {
     if (state.year) state.year.to_date = health.now.slice(0, 10);
   }
   renderMap(); renderNow(); renderYear(); renderWater();
+  // Targets after the live parts: a new year's targets must not hold back the map.
+  if (health.now) { await refreshTargets(); renderYear(); }
 }
 function connectLive() {
   const live = document.getElementById('live'), text = document.getElementById('live-text');
@@ -267,6 +272,7 @@ async function main() {
   charts.h24 = echarts.init(document.getElementById('chart-24h'), null, { renderer: 'svg' });
   charts.d30 = echarts.init(document.getElementById('chart-30d'), null, { renderer: 'svg' });
   state.charts = charts;
+  setContext({ api, esc, fmt, state });
   const [geo, sites, areas, levels] = await Promise.all([
     fetch('geo/datong_140200_full_datav.geojson').then((r) => r.json()), api('/api/sites'), api('/api/areas'), api('/api/aqi/levels').catch(() => [])]);
   echarts.registerMap('datong', geo);
@@ -283,7 +289,8 @@ async function main() {
     setLang(lang === 'zh' ? 'en' : 'zh');
     const live = document.getElementById('live');
     if (live.classList.contains('on') && !state.lastEvent) document.getElementById('live-text').textContent = t('liveOn');
-    renderLegend(); renderMap(); renderNow(); renderYear(); renderWater(); renderWarnings();
+    renderLegend(); renderMap(); renderNow(); renderYear(); renderWater(); renderWarnings(); renderYearTargets();
+    await renderCountyView();
     await renderCalendar();
     await renderCompensation();
     if (state.dayDetail) await showDay(state.dayDetail.date);
@@ -296,6 +303,7 @@ async function main() {
   const lastYear = Number((state.health.now ?? '2019').slice(0, 4));
   document.getElementById('cal-year').innerHTML = [lastYear, lastYear - 1, lastYear - 2].map((y) => `<option>${y}</option>`).join('');
   calArea.onchange = renderCalendar; document.getElementById('cal-year').onchange = renderCalendar;
+  await initTargets({ api, esc, fmt, state }, renderRanking);
   await Promise.all([renderRanking(), renderCompensation(), renderCalendar().catch((e) => console.warn(e.message))]);
   if (state.health.now) await showDay(state.health.now.slice(0, 10)).catch(() => {});
   window.addEventListener('resize', () => Object.values(charts).forEach((c) => c.resize()));
