@@ -16,7 +16,11 @@
 #include <boost/asio.hpp>
 
 #include <malloc.h>
+#include <sqlite3.h>
+#include <fcntl.h>
+#include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -171,6 +175,66 @@ struct ServerRig {
   }
 };
 
+// The peer of the server's ingest: a plain C inserter (the SQLite C API, one prepared INSERT)
+// putting the same rows the server stored into a fresh store of the same schema, in the same
+// number of batches, with the same fsync rule: per batch the frames' bytes are appended to a
+// raw file and fdatasync'ed, then the rows are committed in one transaction (WAL,
+// synchronous=FULL). No decoding, no network, no duplicate classification. Returns frames/s.
+double peer_plain_inserter(ServerRig& rig, std::uint64_t frames, std::uint64_t batches) {
+  struct Row {
+    sqlite3_int64 series, time;
+    double value;
+    int flag;
+    sqlite3_int64 unit, source, line, received;
+  };
+  std::vector<Row> rows;
+  {
+    sqlite3* db = nullptr;
+    sqlite3_open_v2((rig.dir / "db.sqlite").c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+    sqlite3_stmt* st = nullptr;
+    sqlite3_prepare_v2(db, "SELECT series, time, value, flag, unit, source, coalesce(line, -1), received_at FROM "
+                           "observations ORDER BY received_at, time, series", -1, &st, nullptr);
+    while (sqlite3_step(st) == SQLITE_ROW)
+      rows.push_back({sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1), sqlite3_column_double(st, 2),
+                      sqlite3_column_int(st, 3), sqlite3_column_int64(st, 4), sqlite3_column_int64(st, 5),
+                      sqlite3_column_int64(st, 6), sqlite3_column_int64(st, 7)});
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+  }
+  const fs::path file = rig.dir / "peer.db";
+  store::Store::open(file.string());  // the same schema, empty
+  sqlite3* db = nullptr;
+  sqlite3_open(file.c_str(), &db);
+  sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL", nullptr, nullptr, nullptr);
+  sqlite3_stmt* ins = nullptr;
+  sqlite3_prepare_v2(db, "INSERT INTO observations VALUES(?1,?2,?3,?4,?5,?6,?7,?8)", -1, &ins, nullptr);
+  const int raw = ::open((rig.dir / "peer.raw").c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+  batches = std::max<std::uint64_t>(batches, 1);
+  const std::size_t per = (rows.size() + batches - 1) / batches;
+  const std::string frame_bytes(static_cast<std::size_t>((frames + batches - 1) / batches) * kFrame.size(), 'x');
+  const auto t0 = std::chrono::steady_clock::now();
+  for (std::size_t b = 0; b < rows.size(); b += per) {
+    if (::write(raw, frame_bytes.data(), frame_bytes.size()) < 0 || ::fdatasync(raw) != 0) break;
+    sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr);
+    for (std::size_t i = b; i < std::min(rows.size(), b + per); ++i) {
+      const Row& r = rows[i];
+      sqlite3_bind_int64(ins, 1, r.series), sqlite3_bind_int64(ins, 2, r.time), sqlite3_bind_double(ins, 3, r.value);
+      sqlite3_bind_int(ins, 4, r.flag), sqlite3_bind_int64(ins, 5, r.unit), sqlite3_bind_int64(ins, 6, r.source);
+      if (r.line < 0) sqlite3_bind_null(ins, 7);
+      else sqlite3_bind_int64(ins, 7, r.line);
+      sqlite3_bind_int64(ins, 8, r.received);
+      sqlite3_step(ins);
+      sqlite3_reset(ins);
+    }
+    sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr);
+  }
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  ::close(raw);
+  sqlite3_finalize(ins);
+  sqlite3_close(db);
+  return static_cast<double>(frames) / secs;
+}
+
 // 2,000 stations (one connection each) send 6 hours of hourly data at once; client and server
 // share the 2 cores.
 void BM_Server2000Connections(benchmark::State& state) {
@@ -194,6 +258,9 @@ void BM_Server2000Connections(benchmark::State& state) {
     state.counters["p50_ms"] = r.latency_p50_ms;
     state.counters["p99_ms"] = r.latency_p99_ms;
     state.counters["batches"] = static_cast<double>(rig.server->stats().batches);
+    const double peer = peer_plain_inserter(rig, r.acked, rig.server->stats().batches);
+    state.counters["peer_frames_per_s"] = peer;
+    state.counters["ratio_to_peer"] = static_cast<double>(r.acked) / r.seconds / peer;
     state.ResumeTiming();
   }
 }

@@ -11,6 +11,7 @@
 #include "report/inputs.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <iostream>
 #include <memory>
@@ -52,9 +53,12 @@ int status(const Options& o) {
   for (const auto& s : list) {
     const auto& i = *s.indicator;
     const std::string target = s.target ? fmt::format("{}{:g}", assess::op_text(i.op), *s.target) : i.target_text;
-    std::cout << fmt::format("{:>2} {} [{}] value {} target {} -> {}{}\n", i.id, i.name, i.unit,
+    std::vector<std::string> trend;  // 2020 base, then each year with a value
+    for (const auto& p : s.trend) trend.push_back(fmt::format("{} {:g}", p.year, p.value));
+    std::cout << fmt::format("{:>2} {} [{}] value {} target {} -> {}{}{}\n", i.id, i.name, i.unit,
                              s.value ? fmt::format("{:g} ({})", *s.value, s.origin) : std::string("-"), target, s.status,
-                             s.direction.empty() ? "" : ", " + s.direction);
+                             s.direction.empty() ? "" : ", " + s.direction,
+                             trend.empty() ? "" : fmt::format("; trend {}", fmt::join(trend, " → ")));
   }
   return 0;
 }

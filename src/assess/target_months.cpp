@@ -65,16 +65,19 @@ Pattern base_pattern(const engine::Engine& e, const std::string& area, int year,
   return p;
 }
 
-bool all_months(const std::array<double, 12>& a) {
-  for (double v : a)
-    if (std::isnan(v)) return false;
-  return true;
+int count_months(const std::array<double, 12>& a) {
+  int n = 0;
+  for (double v : a) n += !std::isnan(v);
+  return n;
 }
 
-double mean12(const std::array<double, 12>& a) {
+// Mean over the months that have a figure (NaN when none).
+double mean_known(const std::array<double, 12>& a) {
   double s = 0;
-  for (double v : a) s += v;
-  return s / 12;
+  int n = 0;
+  for (double v : a)
+    if (!std::isnan(v)) s += v, ++n;
+  return n ? s / n : st::kMissing;
 }
 
 }  // namespace
@@ -88,6 +91,7 @@ MonthlyTargets monthly_targets(const engine::Engine& e, const Targets& t, const 
   if (!base.years.empty())
     years = std::to_string(base.years.front()) + (base.years.size() > 1 ? "-" + std::to_string(base.years.back()) : "");
   out.how = !pattern ? "flat" : base.years.empty() ? "flat (no base data)" : "pattern " + years;
+  bool partial = false;  // some month of some indicator kept the annual target
 
   for (const auto& ind : indicators()) {
     const std::string code(ind.code);
@@ -96,29 +100,40 @@ MonthlyTargets monthly_targets(const engine::Engine& e, const Targets& t, const 
     // Shape factors (NaN = flat) per month.
     std::array<double, 12> shaped;
     shaped.fill(st::kMissing);
-    std::string how = "flat";
+    int known = 0;  // months shaped by the pattern; the others keep the annual target
     if (pattern && annual && annual->value && ind.air) {
       const double T = *annual->value;
       if (code == "good_ratio") {
-        if (all_months(base.not_good) && mean12(base.not_good) > 0) {
-          const double m = mean12(base.not_good);
+        const double m = mean_known(base.not_good);
+        if (!std::isnan(m) && m > 0) {
           for (int i = 0; i < 12; ++i)
-            shaped[std::size_t(i)] = std::clamp(100.0 * (1.0 - (1.0 - T / 100.0) * base.not_good[std::size_t(i)] / m), 0.0, 100.0);
+            if (!std::isnan(base.not_good[std::size_t(i)]))
+              shaped[std::size_t(i)] = std::clamp(100.0 * (1.0 - (1.0 - T / 100.0) * base.not_good[std::size_t(i)] / m), 0.0, 100.0);
+          known = count_months(base.not_good);
         }
       } else if (code == "heavy_days") {
-        if (all_months(base.heavy)) {
-          double total = 0;
-          for (double v : base.heavy) total += v;
-          for (int i = 0; i < 12; ++i)
-            shaped[std::size_t(i)] = total > 0 ? T * base.heavy[std::size_t(i)] / total
-                                               : T * core::days_in_month(year, i + 1) / core::days_in_year(year);
+        // The months with a base share the part of the year they cover, by their heavy days
+        // (by length when there were none); the others keep their share by length.
+        double total = 0, covered = 0;
+        for (int i = 0; i < 12; ++i)
+          if (!std::isnan(base.heavy[std::size_t(i)]))
+            total += base.heavy[std::size_t(i)], covered += core::days_in_month(year, i + 1);
+        known = count_months(base.heavy);
+        const double part = T * covered / core::days_in_year(year);
+        for (int i = 0; i < 12 && known; ++i) {
+          const double len = core::days_in_month(year, i + 1);
+          const double b = base.heavy[std::size_t(i)];
+          shaped[std::size_t(i)] = std::isnan(b) ? T * len / core::days_in_year(year) : total > 0 ? part * b / total : part * len / covered;
         }
-      } else if (auto it = base.mean.find(code); it != base.mean.end() && all_months(it->second) && mean12(it->second) > 0) {
-        const double m = mean12(it->second);
-        for (int i = 0; i < 12; ++i) shaped[std::size_t(i)] = T * it->second[std::size_t(i)] / m;
+      } else if (auto it = base.mean.find(code); it != base.mean.end()) {
+        const double m = mean_known(it->second);
+        if (!std::isnan(m) && m > 0) {
+          for (int i = 0; i < 12; ++i)
+            if (!std::isnan(it->second[std::size_t(i)])) shaped[std::size_t(i)] = T * it->second[std::size_t(i)] / m;
+          known = count_months(it->second);
+        }
       }
-      if (!std::isnan(shaped[0])) how = "pattern " + years;
-      else how = "flat (no complete base months)";
+      partial = partial || known < 12;
     }
     for (int m = 1; m <= 12; ++m) {
       if (auto o = t.monthly_override(area, year, m, ind.code)) {
@@ -131,11 +146,15 @@ MonthlyTargets monthly_targets(const engine::Engine& e, const Targets& t, const 
       tg.confirmed = false;
       if (!std::isnan(shaped[std::size_t(m - 1)]))
         tg.value = st::round_half_even(shaped[std::size_t(m - 1)], std::max(ind.decimals, 1));
-      tg.source = "年度目标按" + (how.rfind("pattern", 0) == 0 ? years + "年逐月规律分解" : std::string("全年同值")) +
+      tg.source = "年度目标按" +
+                  (std::isnan(shaped[std::size_t(m - 1)]) ? std::string("全年同值")
+                   : known == 12                           ? years + "年逐月规律分解"
+                                                           : years + "年逐月规律分解（无完整基准月的月份取年度目标）") +
                   "（默认，待确认）; annual: " + annual->source;
       months[std::size_t(m - 1)] = tg;
     }
   }
+  if (partial && !base.years.empty()) out.how += " (months without a complete base month: the annual target)";
   return out;
 }
 

@@ -5,14 +5,17 @@
 //   pattern  the annual target shaped by the area's own monthly pattern over the previous
 //            `pattern_years` years of data (years without a complete month are skipped):
 //     concentrations, percentiles, composite: target_m = annual x f_m, f_m = the month's mean
-//       figure over the base years / the mean of the 12 months' figures (so the 12 targets
+//       figure over the base years / the mean of the months' figures (so the 12 targets
 //       average to the annual target);
 //     good-day ratio: the non-good days the annual target allows, (1 - T/100), shared out by the
 //       base years' non-good fraction per month: target_m = 100 x (1 - (1 - T/100) x b_m / mean b);
 //     heavy-pollution days: the annual number shared out by the base years' heavy days per month
 //       (by days in the month when there were none).
-//   Water indicators are flat. When any month lacks a complete figure in every base year, or the
-//   area has no base data at all, the default falls back to flat (said in `source`).
+//   Water indicators are flat. A month without a complete figure in any base year keeps the
+//   annual target, and the pattern is normalised over the months that have one (their mean
+//   factor is 1), so the twelve still average to the annual target (heavy days: the months with
+//   a base share their part of the year, the others keep their share by length); an area
+//   without base data is flat. `source` says which.
 // Every default target is marked inherited and to be confirmed; a configured one is as written.
 //
 // REQUIRES: call inside Engine::read() (reads the engine's series). MonthlyTargets is plain

@@ -43,10 +43,6 @@ json num(double v, int decimals) { return std::isnan(v) ? json(nullptr) : json(s
 
 const assess::Indicator& ind(std::string_view code) { return *assess::find_indicator(code); }
 
-std::string show(double v, int decimals) {
-  return std::isnan(v) ? "—" : fmt::format("{:.{}f}", st::round_half_even(v, decimals), decimals);
-}
-
 std::string_view short_name(std::string_view code) {
   if (code == "composite") return "综合指数";
   if (code == "pm25") return "PM2.5";
@@ -167,10 +163,18 @@ void target_notes(const std::vector<AreaProgress>& areas, std::vector<std::strin
   if (unconfirmed)
     notes.push_back(fmt::format("目标值中有 {} 项为默认值或未经市里确认（待确认；其中 {} 项为区县沿用市目标或按月分解的默认控制目标），以市里正式下达为准。",
                                 unconfirmed, inherited));
-  if (!areas.empty())
-    notes.push_back("月度控制目标：" + (areas.front().monthly_targets_how.rfind("pattern", 0) == 0
-                                            ? "未单独下达的，按前几年逐月规律分解年度目标（" + areas.front().monthly_targets_how + "）。"
-                                            : std::string("未单独下达的，取年度目标（") + areas.front().monthly_targets_how + "）。"));
+  if (!areas.empty()) {
+    // The city's default (target_months.h): "pattern 2017-2019[ (months without ...)]", "flat ...".
+    const std::string& how = areas.front().monthly_targets_how;
+    if (how.rfind("pattern ", 0) == 0) {
+      const std::string years = how.substr(8, how.find(' ', 8) - 8);
+      const bool partial = how.find("months without") != std::string::npos;
+      notes.push_back(fmt::format("月度控制目标：未单独下达的，按 {} 年逐月规律分解年度目标（各月目标平均等于年度目标{}），默认值，待确认。", years,
+                                  partial ? "；基准年无完整数据的月份取年度目标" : ""));
+    } else {
+      notes.push_back(fmt::format("月度控制目标：未单独下达的，取年度目标（{}）。", how == "flat" ? "按全年同值" : "无基准年数据"));
+    }
+  }
 }
 
 std::vector<DayPoint> chart_of(const std::vector<st::DailyRecord>& days) {

@@ -71,3 +71,31 @@ TEST(MonthlyTargets, FlatWhenAskedOrWithoutBaseData) {
   EXPECT_EQ(m.how, "flat (no base data)");
   EXPECT_DOUBLE_EQ(*m.by_indicator.at("pm25")[6]->value, 30);
 }
+
+TEST(MonthlyTargets, AMonthWithoutABaseKeepsTheAnnualTarget) {
+  // 2018 only: PM2.5 60 in January, March and October-December, 30 in April-September, and no
+  // data in February (no complete base month). The pattern is normalised over the 11 known
+  // months: mean (5 x 60 + 6 x 30) / 11 = 480 / 11; January 30 x 60 x 11 / 480 = 41.25 -> 41.2
+  // (one decimal, GB/T 8170 half to even), July 30 x 30 x 11 / 480 = 20.625 -> 20.6, February
+  // keeps 30. Unrounded, the twelve average to (5 x 41.25 + 6 x 20.625 + 30) / 12 = 30.
+  engine::Engine e;
+  e.set_city({{"X1", "x", "air", "140213", 113, 40, true, false}},
+             {{"140200", "大同市", "city", ""}, {"140213", "平城区", "district", "140200"}});
+  std::vector<engine::Update> v;
+  const core::Instant t0 = core::beijing_midnight({2018, 1, 1});
+  for (int h = 0; h < 365 * 24; ++h) {
+    const int month = core::beijing_date(t0 + h * core::kHour).month;
+    if (month == 2) continue;
+    v.push_back({"X1", "pm25", t0 + h * core::kHour, (month >= 4 && month <= 9) ? 30.0 : 60.0});
+  }
+  e.put(v, false);
+  const auto t = targets("[[target]]\narea = \"140213\"\nyear = 2019\npm25 = { value = 30, op = \"<\", unit = \"ug/m3\" }\n");
+  const auto m = e.read([&](const engine::Engine& eng) { return assess::monthly_targets(eng, t, "140213", 2019); });
+  EXPECT_EQ(m.how, "pattern 2018 (months without a complete base month: the annual target)");
+  const auto& pm = m.by_indicator.at("pm25");
+  EXPECT_DOUBLE_EQ(*pm[0]->value, 41.2);
+  EXPECT_DOUBLE_EQ(*pm[1]->value, 30);
+  EXPECT_NE(pm[1]->source.find("全年同值"), std::string::npos) << pm[1]->source;
+  EXPECT_DOUBLE_EQ(*pm[6]->value, 20.6);
+  EXPECT_NE(pm[6]->source.find("2018年逐月规律分解"), std::string::npos) << pm[6]->source;
+}
