@@ -43,7 +43,7 @@ static app::Command import_command{
                    "cnemc: register stations outside the city from --stations");
       cmd.add_option("--stations", opts->o.station_list, "cnemc: national station list CSV");
       cmd.add_option("--interval", opts->interval, "long: interval of the rows (rtd|min|hour|day)");
-      cmd.add_option("--batch", opts->o.batch_size, "observations per transaction (default 50000)");
+      cmd.add_option("--batch", opts->o.batch_size, "observations per transaction (default 400000)");
       cmd.add_option("--rejects", opts->rejects, "rejects file (default var/rejects/import-*.txt)");
       cmd.add_flag("--no-progress", opts->no_progress, "no progress bar");
       cmd.add_option("--max-future", opts->o.max_future,

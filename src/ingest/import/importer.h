@@ -35,7 +35,7 @@ struct ImportOptions {
   bool all_stations = false;     // cnemc: register stations outside the city (needs station list)
   std::string station_list;      // cnemc: the national station list CSV (NewSiteList format)
   store::Interval interval = store::Interval::hour;  // long: the interval of its rows
-  std::size_t batch_size = 50000;  // observations per transaction (see docs/store.md)
+  std::size_t batch_size = 400000;  // observations per transaction (see docs/performance.md)
   bool progress = false;          // draw a progress bar on stderr
   std::string rejects_file;       // where rejected rows are listed ("" = none)
   // Values stamped more than this many seconds ahead of the clock are refused and quarantined
