@@ -3,8 +3,8 @@
 # and PostgreSQL, beside the plain bulk loaders of the same rows as peers (sqlite3 .import into
 # the same table, PostgreSQL COPY into the same table), with peak memory (max RSS).
 #
-#   bash bench/import.sh [BUILD_DIR] [month]  (needs build/skyriver; starts a private PostgreSQL;
-#                                              `month`: only the month runs and their peers)
+#   bash bench/import.sh [BUILD_DIR] [month|sqlite]  (needs build/skyriver; starts a private
+#        PostgreSQL; `month`: only the month runs and their peers; `sqlite`: only SQLite's)
 #
 # Data: month = the 31 real national files of January 2019 (1 605 stations), all stations kept
 # (--all-stations). Year = 365 daily files synthesised by repeating the 38 real national days
@@ -45,7 +45,7 @@ rows_of() {
 
 month=("$shared"/national/china_sites_201901*.csv.gz)
 echo "month: ${#month[@]} files; load: $(cut -d' ' -f1-3 /proc/loadavg)"
-if [ "$only" != month ]; then
+if [ "$only" = all ]; then
 echo "year: synthesising 365 files from 38 days ..."
 mkdir year
 src=("$shared"/national/china_sites_201901*.csv.gz "$shared"/national/china_sites_201907*.csv.gz)
@@ -69,16 +69,18 @@ sqlite3 peer.db "CREATE TABLE observations(site TEXT NOT NULL, parameter TEXT NO
 measure "peer: sqlite3 .import (same rows, same table)" "$n" values sqlite3 peer.db -cmd ".mode csv" ".import rows.csv observations"
 
 # 2. month, all stations, PostgreSQL
+if [ "$only" != sqlite ]; then
 measure "skyriver import month (all) -> PostgreSQL" "$n" values "$bin" import --format cnemc --no-progress --all-stations \
   --stations "$shared/station_list_NewSiteList.csv" --db "$pg?schema=bench_month" "${month[@]}"
 psql -q "$pg" -c "CREATE SCHEMA peer; CREATE TABLE peer.observations(site TEXT NOT NULL, parameter TEXT NOT NULL, time BIGINT NOT NULL, interval TEXT NOT NULL, source_kind TEXT NOT NULL, value DOUBLE PRECISION NOT NULL, unit TEXT NOT NULL, flag TEXT NOT NULL, source TEXT NOT NULL, received_at BIGINT NOT NULL, PRIMARY KEY(site, parameter, time, interval, source_kind))"
 measure "peer: PostgreSQL COPY (same rows, same table)" "$n" values psql -q "$pg" -c "\\copy peer.observations from 'rows.csv' csv"
+fi
 
 # the SQLite peer again (disk and CPU are shared: the two peer runs bracket the noise)
 sqlite3 peer2.db "CREATE TABLE observations(site TEXT NOT NULL, parameter TEXT NOT NULL, time INTEGER NOT NULL, interval TEXT NOT NULL, source_kind TEXT NOT NULL, value REAL NOT NULL, unit TEXT NOT NULL, flag TEXT NOT NULL, source TEXT NOT NULL, received_at INTEGER NOT NULL, PRIMARY KEY(site, parameter, time, interval, source_kind)) WITHOUT ROWID; PRAGMA journal_mode=WAL;" >/dev/null
 measure "peer again: sqlite3 .import" "$n" values sqlite3 peer2.db -cmd ".mode csv" ".import rows.csv observations"
 echo "load: $(cut -d' ' -f1-3 /proc/loadavg)"
-[ "$only" = month ] && exit 0
+[ "$only" != all ] && exit 0
 
 # 3. year (365 synthetic days), Datong only: streaming read of every row, memory flat
 rows_year=$((365 * 360))

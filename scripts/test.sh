@@ -13,6 +13,14 @@ SKYRIVER_TEST_PG=$(bash "$root/scripts/pg-test.sh" start "$pgdir")
 export SKYRIVER_TEST_PG
 echo "skyriver: test PostgreSQL at $SKYRIVER_TEST_PG"
 
+# The real public data beside the project: tests that need it skip without it (and fail with
+# CI=true). Said once here, so a green run without it is not mistaken for a full one.
+shared=$(cd "$root/.." && pwd)/shared
+if [ ! -d "$shared/data" ]; then
+  what="SKIPPED"; [ "${CI:-}" = true ] && what="FAILED (CI=true)"
+  echo "skyriver: $shared/data (real public data, see PROVENANCE.md) is missing: the tests that need it are $what"
+fi
+
 status=0
 (cd "$root/build" && ctest --output-on-failure -j"$(nproc)" --timeout 900) || status=1
 

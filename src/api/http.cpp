@@ -23,6 +23,16 @@ Response json_error(int status, const std::string& code, const std::string& mess
   return r;
 }
 
+std::string clipped(const std::string& value) {
+  constexpr std::size_t kShown = 64;
+  if (value.size() <= kShown) return value;
+  std::size_t n = kShown;
+  while (n > 0 && (static_cast<unsigned char>(value[n]) & 0xC0) == 0x80) --n;  // not inside a UTF-8 sequence
+  return value.substr(0, n) + "… (" + std::to_string(value.size()) + " bytes)";
+}
+
+std::string in_quotes(const std::string& value) { return "'" + clipped(value) + "'"; }
+
 static int hex(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;

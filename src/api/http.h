@@ -18,6 +18,7 @@ struct Request {
   std::map<std::string, std::string> headers;  // names lower-cased
   std::map<std::string, std::string> params;   // path parameters ({id} in the route pattern)
   std::string body;
+  std::string body_file;  // upload routes: the body, in a private file removed after the answer
 
   // A query or path parameter, or "" when absent.
   const std::string& get(const std::string& name) const;
@@ -38,6 +39,11 @@ class ApiError : public std::runtime_error {
   int status;
   std::string code, parameter;
 };
+
+// A client's value as an error message may show it: at most 64 bytes (cut on a UTF-8
+// boundary, with the full length noted), so a huge bad value is never echoed back in full.
+std::string clipped(const std::string& value);
+std::string in_quotes(const std::string& value);  // 'clipped(value)'
 
 // 400 naming the parameter.
 inline ApiError bad_parameter(const std::string& name, const std::string& why) {

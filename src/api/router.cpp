@@ -1,7 +1,10 @@
 #include "api/router.h"
 
 #include "core/error.h"
+#include "core/secret.h"
 #include "core/text.h"
+
+#include <charconv>
 
 namespace skyriver::api {
 
@@ -29,15 +32,15 @@ static void check_param(const ParamDoc& p, const Request& req) {
     return;
   }
   const std::string& v = req.get(p.name);
-  if (p.type == "integer" && !core::parse_integer(v)) throw bad_parameter(p.name, "'" + v + "' is not an integer");
-  if (p.type == "number" && !core::parse_number(v)) throw bad_parameter(p.name, "'" + v + "' is not a number");
+  if (p.type == "integer" && !core::parse_integer(v)) throw bad_parameter(p.name, in_quotes(v) + " is not an integer");
+  if (p.type == "number" && !core::parse_number(v)) throw bad_parameter(p.name, in_quotes(v) + " is not a number");
   if (!p.values.empty()) {
     bool ok = false;
     for (const auto& a : p.values) ok = ok || a == v;
     if (!ok) {
       std::string list;
       for (const auto& a : p.values) list += (list.empty() ? "" : ", ") + a;
-      throw bad_parameter(p.name, "'" + v + "' is not one of: " + list);
+      throw bad_parameter(p.name, in_quotes(v) + " is not one of: " + list);
     }
   }
 }
@@ -45,10 +48,32 @@ static void check_param(const ParamDoc& p, const Request& req) {
 static bool token_ok(const Request& req, const std::string& token) {
   if (token.empty()) return true;
   auto it = req.headers.find("authorization");
-  return it != req.headers.end() && it->second == "Bearer " + token;
+  if (it == req.headers.end()) return false;
+  return core::equal_constant_time(it->second, "Bearer " + token);
 }
 
-bool Router::dispatch(Request& req, Response& res) const {
+std::string Router::cache_key(const Route& r, const Request& req) {
+  std::string key = req.path;
+  for (const auto& p : r.doc.params) {
+    if (p.in != "query" || !req.query.count(p.name)) continue;
+    std::string v = req.query.at(p.name);
+    // One spelling per number: "7", "07" and "7.0" are one answer.
+    if (p.type == "integer") {
+      if (auto n = core::parse_integer(v)) v = std::to_string(*n);
+    } else if (p.type == "number") {
+      if (auto n = core::parse_number(v)) {
+        char buf[32];
+        auto [end, ec] = std::to_chars(buf, buf + sizeof buf, *n);
+        if (ec == std::errc()) v.assign(buf, end);
+      }
+    }
+    key += '\n' + p.name + '=' + v;
+  }
+  return key;
+}
+
+Admission Router::admit(Request& req) const {
+  Admission a;
   const auto segs = split_path(req.path);
   bool path_matched = false;
   for (const auto& r : routes_) {
@@ -68,50 +93,50 @@ bool Router::dispatch(Request& req, Response& res) const {
     path_matched = true;
     if (r.method != req.method && !(r.method == "GET" && req.method == "HEAD")) continue;
     req.params = std::move(params);
-    try {
-      if (r.doc.write && write_token_.empty())
-        throw ApiError(403, "writes_disabled", "writes are disabled: no API token is configured (SKYRIVER_API_TOKEN or [api] token in server.toml)");
-      if (r.doc.write && !token_ok(req, write_token_))
-        throw ApiError(401, "unauthorized", "this route changes data: send 'Authorization: Bearer <token>' with the API token of the configuration");
-      if (!r.doc.write && !read_token_.empty() && !token_ok(req, read_token_) && !token_ok(req, write_token_))
-        throw ApiError(401, "unauthorized", "reading needs 'Authorization: Bearer <token>' on this server");
-      for (const auto& p : r.doc.params) check_param(p, req);
-      std::string key;
-      std::uint64_t version = 0;
-      if (r.doc.cached && version_ && req.method == "GET") {
-        key = req.path;
-        for (auto& [k, v] : req.query) key += "\n" + k + "=" + v;
-        version = version_();
-        std::lock_guard lock(cache_mutex_);
-        if (cache_version_ == version)
-          if (auto it = cache_.find(key); it != cache_.end()) {
-            res = it->second;
-            return true;
-          }
+    a.route = &r;
+    if (r.doc.write && write_token_.empty())
+      a.refusal = json_error(403, "writes_disabled", "writes are disabled: no API token is configured (SKYRIVER_API_TOKEN or [api] token in server.toml)");
+    else if (r.doc.write && !token_ok(req, write_token_))
+      a.refusal = json_error(401, "unauthorized", "this route changes data: send 'Authorization: Bearer <token>' with the API token of the configuration");
+    else if (!r.doc.write && !read_token_.empty() && !token_ok(req, read_token_) && !token_ok(req, write_token_))
+      a.refusal = json_error(401, "unauthorized", "reading needs 'Authorization: Bearer <token>' on this server");
+    return a;
+  }
+  if (path_matched)
+    a.refusal = json_error(405, "method_not_allowed", "method " + clipped(req.method) + " is not allowed on " + clipped(req.path));
+  return a;
+}
+
+bool Router::dispatch(Request& req, Response& res) const {
+  Admission a = admit(req);
+  if (a.refusal) {
+    res = std::move(*a.refusal);
+    return true;
+  }
+  if (!a.route) return false;
+  const Route& r = *a.route;
+  try {
+    for (const auto& p : r.doc.params) check_param(p, req);
+    std::string key;
+    std::uint64_t version = 0;
+    if (r.doc.cached && version_ && req.method == "GET") {
+      key = cache_key(r, req);
+      version = version_();
+      if (auto hit = cache_.get(key, version)) {
+        res = std::move(*hit);
+        return true;
       }
-      res = r.handler(req);
-      if (!key.empty() && res.status == 200) {
-        std::lock_guard lock(cache_mutex_);
-        if (cache_version_ != version || cache_.size() >= kCacheEntries) {
-          cache_.clear();
-          cache_version_ = version;
-        }
-        cache_[key] = res;
-      }
-    } catch (const ApiError& e) {
-      res = json_error(e.status, e.code, e.what(), e.parameter);
-    } catch (const core::Error& e) {
-      res = json_error(400, "bad_request", e.what());
-    } catch (const std::exception& e) {
-      res = json_error(500, "internal", std::string("internal error: ") + e.what());
     }
-    return true;
+    res = r.handler(req);
+    if (!key.empty() && res.status == 200) cache_.put(key, version, res);
+  } catch (const ApiError& e) {
+    res = json_error(e.status, e.code, e.what(), e.parameter);
+  } catch (const core::Error& e) {
+    res = json_error(400, "bad_request", e.what());
+  } catch (const std::exception& e) {
+    res = json_error(500, "internal", std::string("internal error: ") + e.what());
   }
-  if (path_matched) {
-    res = json_error(405, "method_not_allowed", "method " + req.method + " is not allowed on " + req.path);
-    return true;
-  }
-  return false;
+  return true;
 }
 
 }  // namespace skyriver::api

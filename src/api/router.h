@@ -4,17 +4,25 @@
 // handler runs, the router checks the request against the doc: required parameters present,
 // integers and numbers parse, enumerated values are among those listed, so the documentation
 // and the behaviour cannot drift apart (openapi.cpp renders these same docs). A route marked
-// `write` needs the API token (Authorization: Bearer <token>) when one is configured.
+// `write` needs the API token (Authorization: Bearer <token>, compared in constant time); with
+// a read token configured, every route needs a token.
+//
+// admit() decides on the request line and headers alone (route, method, token), so the server
+// can refuse before reading a body. Answers of `cached` routes are kept per data version in a
+// ResponseCache keyed on the route's documented query parameters only (normalised: numbers in
+// one spelling, unknown parameters left out), bounded in bytes (set_cache_limit).
+// Thread-safe once the routes are added.
 #pragma once
 
 #include "api/http.h"
+#include "api/response_cache.h"
 
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
 #include <functional>
 #include <map>
-#include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -49,10 +57,23 @@ struct RouteDoc {
   bool write = false;
   std::string request_content_type;  // for write routes with a body
   bool cached = false;  // answers are kept until the data version changes (see Router::set_version)
+  bool upload = false;  // the body is a file: up to ServerOptions::upload_limit, streamed to disk (Request::body_file)
+  std::size_t body_limit = 0;  // bytes of body held in memory (0: ServerOptions::body_limit, for JSON)
 };
 
 inline RouteDoc cached(RouteDoc d) {
   d.cached = true;
+  return d;
+}
+
+inline RouteDoc upload(RouteDoc d) {
+  d.upload = true;
+  return d;
+}
+
+// A write route whose body is a document larger than JSON (e.g. a spreadsheet), kept in memory.
+inline RouteDoc with_body_limit(RouteDoc d, std::size_t bytes) {
+  d.body_limit = bytes;
   return d;
 }
 
@@ -65,11 +86,19 @@ struct Route {
   std::vector<std::string> segments;  // pattern split on '/'
 };
 
+// What the headers of a request decide before its body is read.
+struct Admission {
+  const Route* route = nullptr;     // the route (nullptr: no API route has this path)
+  std::optional<Response> refusal;  // set: answer this without reading the body (405, 401, 403)
+};
+
 class Router {
  public:
   void add(std::string method, std::string pattern, RouteDoc doc, Handler handler);
-  // Finds the route, checks parameters and token, runs the handler; every failure becomes a
-  // JSON error response (never an exception). Returns false if no route matches the path.
+  // Finds the route of req.method and req.path (setting req.params) and checks the token.
+  Admission admit(Request& req) const;
+  // admit(), then checks the parameters and runs the handler; every failure becomes a JSON
+  // error response (never an exception). Returns false if no route matches the path.
   bool dispatch(Request& req, Response& res) const;
   const std::vector<Route>& routes() const { return routes_; }
 
@@ -80,15 +109,17 @@ class Router {
     write_token_ = std::move(write_token);
     read_token_ = std::move(read_token);
   }
+  void set_cache_limit(std::size_t bytes) { cache_.set_limit(bytes); }
+  const ResponseCache& cache() const { return cache_; }
+
+  // The cache key of a request to route `r`: its path and its documented query parameters.
+  static std::string cache_key(const Route& r, const Request& req);
 
  private:
   std::vector<Route> routes_;
   std::string write_token_, read_token_;
   std::function<std::uint64_t()> version_;
-  mutable std::mutex cache_mutex_;
-  mutable std::uint64_t cache_version_ = 0;
-  mutable std::map<std::string, Response> cache_;  // key: path?sorted query; at most kCacheEntries
-  static constexpr std::size_t kCacheEntries = 2000;
+  mutable ResponseCache cache_;
 };
 
 }  // namespace skyriver::api

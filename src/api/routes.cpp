@@ -12,7 +12,7 @@ std::optional<core::Instant> time_param(const Request& req, const std::string& n
   const std::string& v = req.get(name);
   if (auto d = core::parse_date(v)) return core::beijing_midnight(*d);
   if (auto c = core::parse_civil(v)) return core::from_beijing(*c);
-  throw bad_parameter(name, "'" + v + "' is not a Beijing date YYYY-MM-DD or time YYYY-MM-DDTHH:MM");
+  throw bad_parameter(name, in_quotes(v) + " is not a Beijing date YYYY-MM-DD or time YYYY-MM-DDTHH:MM");
 }
 
 nlohmann::json number_or_null(double v) { return std::isnan(v) ? nlohmann::json(nullptr) : nlohmann::json(v); }

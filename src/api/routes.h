@@ -38,8 +38,10 @@ struct AuditRequest {
 
 struct Context {
   engine::Engine& engine;
-  // Imports an uploaded file of `format`; returns the import report (rows, errors...).
-  std::function<nlohmann::json(const std::string& format, const std::string& name, const std::string& body)> import_file;
+  // Imports an uploaded file of `format` (its bytes in the private file `path`, which the hook
+  // may rename within its folder; the server removes the folder afterwards); returns the import
+  // report (rows, errors...).
+  std::function<nlohmann::json(const std::string& format, const std::string& name, const std::string& path)> import_file;
   // Records an audit mark in the store (the engine is updated by the route).
   std::function<void(const AuditRequest&)> record_audit;
   // The eco-compensation statement of a period ("2026Q3") as assess::to_json gives it; throws

@@ -23,7 +23,7 @@ static engine::Target target_of(const engine::Engine& e, const Request& req, con
   const std::string name = req.has("site") ? "site" : "area";
   const std::string& id = req.get(name);
   if (name == "site" ? !e.site(id) : !e.area(id))
-    throw ApiError(404, "not_found", "parameter '" + name + "': no " + name + " '" + id + "'", name);
+    throw ApiError(404, "not_found", "parameter '" + name + "': no " + name + " " + in_quotes(id), name);
   const model::Site* site = city && name == "site" ? city->site(id) : nullptr;
   const bool class1 = site && site->attribute("zone_class") == "1";
   return engine::air_target(e, id, class1 ? st::ZoneClass::class1 : st::ZoneClass::class2);

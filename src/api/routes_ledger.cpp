@@ -139,13 +139,14 @@ void add_ledger_routes(Router& router, Context& ctx) {
              });
 
   router.add("POST", "/api/tasks/import",
-             {"Import a ledger sheet: an XLSX workbook (its first worksheet) or CSV (UTF-8); header of English or "
+             with_body_limit({"Import a ledger sheet: an XLSX workbook (its first worksheet) or CSV (UTF-8); header of English or "
               "Chinese column names, see docs/sources.md. Bad rows are reported as file:row and skipped; good rows "
               "are stored.",
               "ledger",
               {{"name", "query", "string", "the file's name (used in row errors)", false, {}, "ledger.csv"},
                {"user", "query", "string", "who imports", false, {}, "张三"}},
               "application/json", {{"type", "object"}, {"required", {"rows", "created", "errors"}}}, true, "text/csv"},
+                             16 << 20),  // a sheet, not JSON: up to 16 MiB (token needed)
              [&ctx](const Request& req) {
                auto& lg = ledger_of(ctx);
                if (req.body.empty()) throw bad_parameter("body", "is empty: send the sheet (XLSX or CSV)");

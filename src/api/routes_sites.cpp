@@ -157,7 +157,7 @@ void add_site_routes(Router& router, Context& ctx) {
              [&eng](const Request& req) {
                return eng.read([&](const engine::Engine& e) {
                  const engine::Site* s = e.site(req.get("id"));
-                 if (!s) throw ApiError(404, "not_found", "no site '" + req.get("id") + "'", "id");
+                 if (!s) throw ApiError(404, "not_found", "no site " + in_quotes(req.get("id")), "id");
                  json j = site_json(*s);
                  j["parameters"] = e.parameters(s->id);
                  return ok(j);
@@ -204,7 +204,7 @@ void add_site_routes(Router& router, Context& ctx) {
                  const std::string& id = req.get("id");
                  const std::string& param = req.get("parameter");
                  if (!e.site(id) && e.parameters(id).empty())
-                   throw ApiError(404, "not_found", "no site '" + id + "'", "id");
+                   throw ApiError(404, "not_found", "no site " + in_quotes(id), "id");
                  auto last = e.latest_hour();
                  core::Instant to = time_param(req, "to").value_or(last ? *last + core::kHour : 0);
                  const core::Instant span = interval == "hour" ? core::kDay : interval == "day" ? 30 * core::kDay : 365 * core::kDay;

@@ -44,7 +44,7 @@ void add_water_routes(Router& router, Context& ctx) {
           for (auto& c : j["counties"])
             if (c["code"] == county) counties.push_back(c);
           if (counties.empty())
-            throw ApiError(404, "not_found", "parameter 'county': no county '" + county + "' in the rules", "county");
+            throw ApiError(404, "not_found", "parameter 'county': no county " + in_quotes(county) + " in the rules", "county");
           j["lines"] = lines;
           j["counties"] = counties;
         }

@@ -2,6 +2,8 @@
 // (Router::set_tokens); the store work is done by Context hooks set in `skyriver serve`.
 #include "api/routes.h"
 
+#include <filesystem>
+
 namespace skyriver::api {
 
 using nlohmann::json;
@@ -16,6 +18,9 @@ void add_write_routes(Router& router, Context& ctx) {
              [&ctx](const Request& req) {
                json body = json::parse(req.body, nullptr, false);
                if (body.is_discarded() || !body.is_object()) throw bad_parameter("body", "is not a JSON object");
+               for (const auto& [k, v] : body.items())
+                 if (k != "site" && k != "parameter" && k != "from" && k != "to" && k != "mark" && k != "reason" && k != "user")
+                   throw bad_parameter(k, "is not a field of a mark (site, parameter, from, to, mark, reason, user)");
                auto text = [&](const char* k, bool required) -> std::string {
                  if (!body.contains(k)) {
                    if (required) throw bad_parameter(k, "is required");
@@ -31,7 +36,7 @@ void add_write_routes(Router& router, Context& ctx) {
                a.reason = text("reason", true);
                a.user = text("user", false);
                if (a.mark != "invalid" && a.mark != "dust" && a.mark != "valid")
-                 throw bad_parameter("mark", "'" + a.mark + "' is not one of: invalid, dust, valid");
+                 throw bad_parameter("mark", in_quotes(a.mark) + " is not one of: invalid, dust, valid");
                Request times;
                times.query = {{"from", text("from", true)}, {"to", text("to", true)}};
                a.from = *time_param(times, "from");
@@ -39,8 +44,12 @@ void add_write_routes(Router& router, Context& ctx) {
                if (a.from % core::kHour || a.to % core::kHour) throw bad_parameter("from", "marks cover whole hours");
                if (a.to <= a.from) throw bad_parameter("to", "must be after 'from'");
                if (a.to - a.from > 366 * core::kDay) throw bad_parameter("to", "at most one year per mark request");
-               bool known = ctx.engine.read([&](const engine::Engine& e) { return e.site(a.site) != nullptr; });
-               if (!known) throw ApiError(404, "not_found", "parameter 'site': no site '" + a.site + "'", "site");
+               const auto [site_known, parameter_known] = ctx.engine.read([&](const engine::Engine& e) {
+                 return std::pair{e.site(a.site) != nullptr, a.parameter.empty() || e.knows_parameter(a.parameter)};
+               });
+               if (!site_known) throw ApiError(404, "not_found", "parameter 'site': no site " + in_quotes(a.site), "site");
+               if (!parameter_known)
+                 throw bad_parameter("parameter", in_quotes(a.parameter) + " is not a parameter of this city (config parameters.toml)");
                if (!ctx.record_audit) throw ApiError(503, "no_store", "this server has no store to record marks in");
                ctx.record_audit(a);
                const auto mark = a.mark == "dust" ? engine::kDust : engine::kAuditInvalid;
@@ -56,20 +65,23 @@ void add_write_routes(Router& router, Context& ctx) {
              });
 
   router.add("POST", "/api/import",
-             {"Upload a data file to import into the store (body = the file's bytes, gzip allowed); the new values "
+             upload({"Upload a data file to import into the store (body = the file's bytes, gzip allowed); the new values "
               "reach the engine and the live stream at once. Answers the import report.",
               "write",
               {{"format", "query", "string", "file format", true, {"cnemc"}, "cnemc"},
                {"name", "query", "string", "the file's name (kept as the source of each value)", false, {}, "china_sites_20191231.csv"}},
-              "application/json", {{"type", "object"}}, true, "application/octet-stream"},
+              "application/json", {{"type", "object"}}, true, "application/octet-stream"}),
              [&ctx](const Request& req) {
                if (!ctx.import_file) throw ApiError(503, "no_importer", "this server cannot import files");
-               if (req.body.empty()) throw bad_parameter("body", "is empty: send the file's bytes");
+               std::error_code ec;
+               if (req.body_file.empty() || std::filesystem::file_size(req.body_file, ec) == 0 || ec)
+                 throw bad_parameter("body", "is empty: send the file's bytes");
                std::string name = req.has("name") ? req.get("name") : "upload";
-               if (name.find('/') != std::string::npos || name.find('\\') != std::string::npos)
-                 throw bad_parameter("name", "must be a plain file name");
+               if (name.empty() || name == "." || name == ".." || name.size() > 200 ||
+                   name.find_first_of(std::string("/\\\0", 3)) != std::string::npos)
+                 throw bad_parameter("name", "must be a plain file name (at most 200 bytes)");
                Response r;
-               r.body = ctx.import_file(req.get("format"), name, req.body).dump();
+               r.body = ctx.import_file(req.get("format"), name, req.body_file).dump();
                return r;
              });
 }

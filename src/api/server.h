@@ -1,20 +1,37 @@
 // HttpServer: the Beast HTTP/1.1 server of `skyriver serve`.
 //
-// Accepts on address:port (port 0 = any free port; port() tells which), reads each request
-// (headers ≤ 16 KiB, body ≤ body_limit, 30 s to arrive), and answers from the Router for
-// /api/..., from the SSE hub for GET /api/stream, otherwise from the static files. Every
-// connection runs as a coroutine on its own strand of the shared io_context, so the server
-// scales with the threads that run that io_context. Nothing a client sends can stop it: every
-// failure of one connection ends only that connection.
+// Accepts on address:port (port 0 = any free port; port() tells which) and answers from the
+// Router for /api/..., from the SSE hub for GET /api/stream, otherwise from the static files.
+// Every connection runs as a coroutine on its own strand of the shared io_context, so the
+// server scales with the threads that run that io_context.
+//
+// What a hostile or careless client can cost, and what it gets:
+// - A request's headers (≤ 16 KiB) are read first, within idle_timeout. The route and the
+//   token are checked on them alone: a request the router refuses (401, 403, 404, 405) or whose
+//   announced body is over its route's limit (413) is answered before any of its body is read,
+//   and the connection is closed.
+// - Bodies: body_limit for every route (JSON), upload_limit only for upload routes, which need
+//   the token; an upload body is streamed to a private file (mode 0600 in a fresh 0700 folder
+//   made with mkdtemp under upload_dir) and never held in memory; the folder is removed after
+//   the answer. A body must arrive within request_timeout (+1 s per MiB announced).
+// - At most max_connections connections are served at once (more are answered 503 and closed)
+//   and at most max_streams of them are live streams (more get 503).
+// - When accepting fails (too many open files, ...), the accept loop backs off (10 ms doubling
+//   to 1 s), logs once until accepting works again, and the open connections go on.
+// Nothing a client sends can stop the server: every failure of one connection ends only it.
 #pragma once
 
 #include "api/router.h"
 #include "api/sse.h"
 #include "api/static_files.h"
 
+#include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
+#include <atomic>
+#include <chrono>
+#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -23,7 +40,13 @@ namespace skyriver::api {
 struct ServerOptions {
   std::string address = "127.0.0.1";
   unsigned short port = 8080;
-  std::size_t body_limit = 64 * 1024 * 1024;
+  std::size_t body_limit = 64 * 1024;            // request bodies of every non-upload route
+  std::size_t upload_limit = 256 * 1024 * 1024;  // bodies of upload routes (token needed)
+  std::filesystem::path upload_dir;              // where upload bodies are kept ("" = system temp folder)
+  std::size_t max_connections = 512;
+  std::size_t max_streams = 100;
+  std::chrono::seconds idle_timeout{15};     // headers of a request (also between keep-alive requests)
+  std::chrono::seconds request_timeout{30};  // the body of a request, and writing an answer
 };
 
 class HttpServer {
@@ -33,8 +56,12 @@ class HttpServer {
   unsigned short port() const { return port_; }
   void start();  // begins accepting (the caller runs the io_context)
   Response handle(Request& req) const;  // routing without the network (also used by tests)
+  const ServerOptions& options() const { return options_; }
+  std::size_t connections() const { return connections_.load(); }
 
  private:
+  friend class Connection;
+  boost::asio::awaitable<void> accept_loop();
   boost::asio::io_context& io_;
   const Router& router_;
   SseHub& hub_;
@@ -42,6 +69,7 @@ class HttpServer {
   ServerOptions options_;
   boost::asio::ip::tcp::acceptor acceptor_;
   unsigned short port_ = 0;
+  std::atomic<std::size_t> connections_{0};
 };
 
 }  // namespace skyriver::api

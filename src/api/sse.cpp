@@ -5,8 +5,14 @@
 namespace skyriver::api {
 
 std::shared_ptr<Subscriber> SseHub::subscribe(boost::asio::any_io_executor ex) {
-  auto s = std::make_shared<Subscriber>(ex);
+  return try_subscribe(std::move(ex), static_cast<std::size_t>(-1));
+}
+
+std::shared_ptr<Subscriber> SseHub::try_subscribe(boost::asio::any_io_executor ex, std::size_t max) {
   std::lock_guard lock(mutex_);
+  std::erase_if(subs_, [](auto& w) { return w.expired(); });
+  if (subs_.size() >= max) return nullptr;
+  auto s = std::make_shared<Subscriber>(ex);
   subs_.push_back(s);
   return s;
 }

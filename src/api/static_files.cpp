@@ -39,8 +39,16 @@ std::optional<fs::path> StaticFiles::resolve(const std::string& path) const {
     return std::nullopt;
   std::string rel = path.substr(1);
   if (rel.empty() || rel.back() == '/') rel += "index.html";
+  if (rel.find("/.") != std::string::npos || rel[0] == '.') return std::nullopt;  // dotfiles
+  const std::string top = rel.substr(0, rel.find('/'));
+  bool served = false;
+  for (const char* t : kServed) served = served || top == t;
+  const std::string ext = fs::path(rel).extension().string();
+  bool typed = false;
+  for (const char* t : kServedTypes) typed = typed || ext == t;
+  if (!served || !typed) return std::nullopt;
   std::vector<fs::path> candidates{root_ / rel};
-  if (rel.rfind("vendor/", 0) == 0) candidates.push_back(root_ / "node_modules/echarts/dist" / rel.substr(7));
+  if (top == "vendor") candidates.push_back(root_ / "node_modules/echarts/dist" / rel.substr(7));
   for (const auto& c : candidates) {
     std::error_code ec;
     fs::path real = fs::canonical(c, ec);

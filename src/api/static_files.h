@@ -1,7 +1,10 @@
-// StaticFiles: serves the page (web/) read-only. A request path maps to a file under the root
-// only if it has no "..", no backslash and no NUL and its canonical path stays inside the root;
-// "/" is index.html. /vendor/<file> falls back to web/node_modules/echarts/dist/<file> so a
-// checkout with `npm ci` run in web/ serves ECharts without a copy step.
+// StaticFiles: serves the page (web/) read-only. Only what the page is made of is served: the
+// top-level entries of kServed (index.html, css/, js/, geo/, vendor/) and, within them, files of
+// the page's types (kServedTypes); package.json, node_modules/, test/, dotfiles and notes are
+// not. A request path maps to a file under the root only if it has no "..", no backslash and
+// no NUL and its canonical path stays inside the root; "/" is index.html. /vendor/<file> is
+// web/node_modules/echarts/dist/<file>, so a checkout with `npm ci` run in web/ serves ECharts
+// without a copy step. A page module added in a new top-level folder goes into kServed.
 #pragma once
 
 #include "api/http.h"
@@ -11,6 +14,9 @@
 #include <string>
 
 namespace skyriver::api {
+
+inline constexpr const char* kServed[] = {"index.html", "css", "js", "geo", "vendor"};
+inline constexpr const char* kServedTypes[] = {".html", ".js", ".mjs", ".css", ".json", ".geojson", ".svg", ".png", ".ico", ".woff2"};
 
 class StaticFiles {
  public:

@@ -66,6 +66,14 @@ int run(const Options& o) {
     r = standards::hourly_aqi(e, in);
   }
   const standards::LevelInfo* info = r.aqi ? &standards::level_info(e, r.level()) : nullptr;
+  // HJ 633-2026 4.1.1: the AQI ranges 1..500, so sub-indices that are all 0 give AQI 1 (2012:
+  // 0, Table 2 "0～50"). Say so, or a user reads the 1 as a rounding error.
+  bool all_zero = r.aqi.has_value();
+  for (Pollutant p : standards::kPollutants)
+    if (auto v = r.iaqi[unsigned(p)]; v && *v != 0) all_zero = false;
+  const std::string floor_note = all_zero && e == standards::Edition::e2026
+                                     ? "every IAQI is 0; the AQI is 1 because HJ 633-2026 4.1.1 sets its range to 1-500"
+                                     : "";
 
   if (o.json) {
     nlohmann::ordered_json j;
@@ -105,6 +113,7 @@ int run(const Options& o) {
           g[std::string(standards::code(p))] = std::string(standards::sensitive_groups(p).zh);
       j["sensitive_groups"] = g;
     }
+    if (!floor_note.empty()) j["note"] = floor_note;
     std::cout << j.dump() << "\n";
     return 0;
   }
@@ -131,6 +140,7 @@ int run(const Options& o) {
                     << "): " << standards::sensitive_groups(p).zh << "\n";
   }
   if (r.missing) std::cout << "missing: " << primary_text(r.missing) << "\n";
+  if (!floor_note.empty()) std::cout << "note: " << floor_note << "\n";
   return 0;
 }
 

@@ -1,7 +1,9 @@
-// `skyriver db init|stats|conflicts|imports [--db URL] [--config DIR]`: create or migrate the
-// store (init also loads the city's areas, sites and parameters), and show what it holds.
+// `skyriver db init|stats|conflicts|imports|quarantine [--db URL] [--config DIR]`: create or
+// migrate the store (init also loads the city's areas, sites and parameters), and show what it
+// holds. The store URL is shown without its password (core::redact_url).
 #include "app/command.h"
 #include "core/error.h"
+#include "core/secret.h"
 #include "model/city.h"
 #include "store/store.h"
 
@@ -13,7 +15,7 @@ using namespace skyriver;
 static app::Command db_command{"db", "create the store and show what it holds", [](CLI::App& cmd) {
   struct Opts {
     std::string db, config = "config/datong";
-    CLI::App *init = nullptr, *stats = nullptr, *conflicts = nullptr, *imports = nullptr;
+    CLI::App *init = nullptr, *stats = nullptr, *conflicts = nullptr, *imports = nullptr, *quarantine = nullptr;
   };
   auto opts = std::make_shared<Opts>();
   cmd.require_subcommand(1);
@@ -21,13 +23,14 @@ static app::Command db_command{"db", "create the store and show what it holds", 
   opts->stats = cmd.add_subcommand("stats", "sites, parameters, time range, counts");
   opts->conflicts = cmd.add_subcommand("conflicts", "values that arrived different from the stored ones");
   opts->imports = cmd.add_subcommand("imports", "the import log");
-  for (CLI::App* sub : {opts->init, opts->stats, opts->conflicts, opts->imports}) {
+  opts->quarantine = cmd.add_subcommand("quarantine", "values refused and kept aside (e.g. stamped in the future), with the reason");
+  for (CLI::App* sub : {opts->init, opts->stats, opts->conflicts, opts->imports, opts->quarantine}) {
     sub->add_option("--db", opts->db, "store URL (default var/skyriver.db)");
     sub->add_option("--config", opts->config, "city configuration folder");
   }
   return [opts]() {
     auto db = store::Store::open(opts->db);
-    const std::string url = opts->db.empty() ? store::Store::default_url() : opts->db;
+    const std::string url = core::redact_url(opts->db.empty() ? store::Store::default_url() : opts->db);
     if (opts->init->parsed()) {
       const auto city = model::load_city(opts->config);
       db->put_areas(city.areas);
@@ -60,6 +63,11 @@ static app::Command db_command{"db", "create the store and show what it holds", 
                   << " (" << c.existing_flag << ", " << c.existing_source << "), arrived "
                   << c.incoming.value << " (" << c.incoming.flag << ", " << c.incoming.source
                   << ")\n";
+    } else if (opts->quarantine->parsed()) {
+      store::RecordQuery q;
+      q.kind = "quarantine";
+      for (const auto& r : db->records(q))
+        std::cout << r.id << " " << core::format_beijing(r.at) << " " << r.who << " " << r.key << " " << r.body << "\n";
     } else if (opts->imports->parsed()) {
       for (const auto& r : db->imports())
         std::cout << r.id << " " << r.source_kind << " " << r.status << " "

@@ -43,9 +43,12 @@ static app::Command import_command{
                    "cnemc: register stations outside the city from --stations");
       cmd.add_option("--stations", opts->o.station_list, "cnemc: national station list CSV");
       cmd.add_option("--interval", opts->interval, "long: interval of the rows (rtd|min|hour|day)");
-      cmd.add_option("--batch", opts->o.batch_size, "observations per transaction (default 50000)");
+      cmd.add_option("--batch", opts->o.batch_size, "observations per transaction (default 400000)");
       cmd.add_option("--rejects", opts->rejects, "rejects file (default var/rejects/import-*.txt)");
       cmd.add_flag("--no-progress", opts->no_progress, "no progress bar");
+      cmd.add_option("--max-future", opts->o.max_future,
+                     "seconds ahead of the clock a value may be stamped; later ones are rejected and quarantined (default 3600)")
+          ->check(CLI::Range(0, 366 * 86400));
       return [opts]() {
         auto& o = opts->o;
         auto iv = store::parse_interval(opts->interval);
@@ -71,6 +74,9 @@ static app::Command import_command{
         if (s.skipped_types)
           std::cout << "  skipped " << s.skipped_types
                     << " rows of moving-average types (*_24h; not stored)\n";
+        if (s.future)
+          std::cout << "  refused " << s.future << " values stamped more than " << o.max_future
+                    << " s ahead of the clock (quarantined: skyriver db quarantine)\n";
         if (s.sites_registered)
           std::cout << "  registered " << s.sites_registered << " site(s) not in the city\n";
         if (s.conflicts)

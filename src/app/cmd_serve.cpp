@@ -4,8 +4,10 @@
 // Live data reaches the engine three ways, each announced on /api/stream at once: HJ 212
 // packets (--hj212-port), uploads (POST /api/import), and files imported by another process
 // (`skyriver import` into the same store), noticed by polling the store's import log every 2 s.
+// Uploads and foreign imports are read back incrementally (observations received since the
+// import began), never by re-reading the whole store.
 // The API token for write routes: SKYRIVER_API_TOKEN, else `token` in <config>/server.toml
-// [api] (also `read_token` to close reads).
+// [api] (also `read_token` to close reads). Operational messages go to the log (core/log.h).
 #include "alert/warning_service.h"
 #include "alert/alarm_service.h"
 #include "alert/webhook.h"
@@ -17,6 +19,7 @@
 #include "app/command.h"
 #include "app/hj212_options.h"
 #include "core/error.h"
+#include "core/log.h"
 #include "engine/engine.h"
 #include "engine/load.h"
 #include "forecast/daily.h"
@@ -35,12 +38,11 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstring>
-#include <fstream>
-#include <unistd.h>
 #include <cstdlib>
 #include <filesystem>
-#include <iostream>
+#include <fstream>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 namespace {
@@ -59,7 +61,25 @@ struct ServeOptions {
   double poll = 2;
   std::string forecast_models;     // default: models/ beside the store (forecast::models_dir_for)
   int forecast_retrain_days = 7;   // 0 = never train
+  int max_connections = 512, max_streams = 100, idle_timeout = 15;
+  std::size_t upload_mib = 256;
+  int max_future = 3600;
 };
+
+// Where uploads wait while imported: beside a SQLite store (same disk, same owner), else the
+// system's temporary folder. Each upload gets its own private folder there (server.h).
+fs::path upload_dir_for(const std::string& db, const store::Store& s) {
+  if (s.backend() != "sqlite") return {};
+  std::string path = db.empty() ? store::Store::default_url() : db;
+  if (path.rfind("sqlite:", 0) == 0) path = path.substr(7);
+  if (path.empty() || path == ":memory:") return {};
+  const fs::path parent = fs::absolute(path).parent_path();
+  return fs::is_directory(parent) ? parent : fs::path();
+}
+
+core::Instant wall_clock() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
 
 // The page: --web, else web/ in the working directory, else web/ beside the build folder
 // holding the binary (build/skyriver -> web/).
@@ -113,21 +133,31 @@ class ImportWatcher {
   void run() {
     std::unique_ptr<store::Store> s;
     std::int64_t seen = -1;
+    bool failing = false;
     std::unique_lock lock(mutex_);
     while (!stop_) {
       lock.unlock();
       try {
         if (!s) s = store::Store::open(url_);
-        std::int64_t newest = 0;
-        for (const auto& r : s->imports())
-          if (r.status != "running") newest = std::max(newest, r.id);
-        if (seen >= 0 && newest > seen) {
-          const std::size_t n = engine::refresh(engine_, *s);
-          std::cout << "skyriver: import " << newest << " noticed, " << n << " new hourly values" << std::endl;
+        // Imports that ended since the last look: their values were received at or after
+        // their start (importer.h), so reading from the earliest start finds them all.
+        std::int64_t newest = std::max<std::int64_t>(seen, 0);
+        std::optional<core::Instant> from;
+        for (const auto& r : s->imports()) {
+          if (r.status == "running" || r.id <= seen) continue;
+          newest = std::max(newest, r.id);
+          from = std::min(from.value_or(r.started), r.started);
+        }
+        if (seen >= 0 && from) {
+          const std::size_t n = engine::refresh(engine_, *s, *from - 2);
+          spdlog::info("import {} noticed, {} hourly values changed", newest, n);
         }
         seen = newest;
+        if (failing) spdlog::info("watching imports again");
+        failing = false;
       } catch (const std::exception& e) {
-        std::cerr << "skyriver: watching imports: " << e.what() << std::endl;
+        if (!failing) spdlog::error("watching imports: {} (retrying every {} s; logged again when it recovers)", e.what(), seconds_);
+        failing = true;
         s.reset();
       }
       lock.lock();
@@ -169,16 +199,27 @@ static skyriver::app::Command serve_command{
       cmd.add_option("--forecast-models", o->forecast_models, "forecast models folder (default: models/ beside the store)");
       cmd.add_option("--forecast-retrain-days", o->forecast_retrain_days,
                      "retrain the forecast after this many days of new data (0 = never train)")->capture_default_str()->check(CLI::Range(0, 3650));
+      cmd.add_option("--max-connections", o->max_connections, "HTTP connections served at once (more get 503)")
+          ->capture_default_str()->check(CLI::Range(1, 100000));
+      cmd.add_option("--max-streams", o->max_streams, "live streams (/api/stream) served at once (more get 503)")
+          ->capture_default_str()->check(CLI::Range(1, 100000));
+      cmd.add_option("--idle-timeout", o->idle_timeout, "seconds a connection may stay silent before it is closed")
+          ->capture_default_str()->check(CLI::Range(1, 3600));
+      cmd.add_option("--upload-limit", o->upload_mib, "MiB an upload (POST /api/import, token needed) may hold")
+          ->capture_default_str()->check(CLI::Range(1, 65536));
+      cmd.add_option("--max-future", o->max_future, "seconds ahead of the clock a value may be stamped (later ones are refused)")
+          ->capture_default_str()->check(CLI::Range(0, 366 * 86400));
       return [o]() -> int {
         namespace asio = boost::asio;
         const auto city = model::load_city(o->config);
         engine::Engine eng;
         engine::set_city(eng, city);
+        eng.set_clock(wall_clock, o->max_future);
         auto store = store::Store::open(o->db);
         std::mutex store_mutex;  // a Store is used by one thread at a time
         const auto report = engine::load(eng, *store);
-        std::cout << "skyriver: " << city.sites.size() << " sites, " << report.values << " hourly values and "
-                  << report.marks << " audit marks loaded in " << report.seconds << " s" << std::endl;
+        spdlog::info("{} sites, {} hourly values and {} audit marks loaded in {:.2f} s", city.sites.size(), report.values,
+                     report.marks, report.seconds);
 
         api::Router router;
         auto [write_token, read_token] = tokens(o->config);
@@ -219,29 +260,29 @@ static skyriver::app::Command serve_command{
           std::lock_guard lock(store_mutex);
           f(*store);
         };
-        ctx.import_file = [&](const std::string& format, const std::string& name, const std::string& body) {
-          // The importer reads files: the upload goes to a private temporary file first.
-          const bool gz = body.size() > 2 && static_cast<unsigned char>(body[0]) == 0x1f && static_cast<unsigned char>(body[1]) == 0x8b;
-          fs::path dir = fs::temp_directory_path() / ("skyriver-upload-" + std::to_string(::getpid()));
-          fs::create_directories(dir);
+        ctx.import_file = [&](const std::string& format, const std::string& name, const std::string& path) {
+          // The body waits in a private folder of its own (server.h); it takes the upload's name
+          // there, as the source of each value.
+          std::ifstream head(path, std::ios::binary);
+          unsigned char magic[2] = {0, 0};
+          head.read(reinterpret_cast<char*>(magic), 2);
+          const bool gz = magic[0] == 0x1f && magic[1] == 0x8b;
           std::string base = name;
           for (const char* ext : {".gz", ".csv"})
             if (base.size() > std::strlen(ext) && base.ends_with(ext)) base.resize(base.size() - std::strlen(ext));
-          fs::path file = dir / (base + (gz ? ".csv.gz" : ".csv"));
-          { std::ofstream(file, std::ios::binary) << body; }
+          const fs::path file = fs::path(path).parent_path() / (base + (gz ? ".csv.gz" : ".csv"));
+          fs::rename(path, file);
           ingest::ImportOptions io_opts;
           io_opts.format = format;
+          io_opts.max_future = o->max_future;
           ingest::ImportSummary sum;
           std::size_t fresh = 0;
-          try {
+          {
             std::lock_guard lock(store_mutex);
+            const core::Instant began = wall_clock();
             sum = ingest::run_import({file.string()}, *store, city, io_opts);
-            fresh = engine::refresh(eng, *store);
-          } catch (...) {
-            fs::remove(file);
-            throw;
+            fresh = engine::refresh(eng, *store, began - 2);
           }
-          fs::remove(file);
           nlohmann::json rejects = nlohmann::json::array();
           for (const auto& r : sum.rejects) rejects.push_back({{"where", r.where}, {"why", r.why}});
           return nlohmann::json{{"rows_read", sum.rows_read}, {"stored", sum.stored}, {"duplicates", sum.duplicates},
@@ -294,8 +335,7 @@ static skyriver::app::Command serve_command{
           hub.publish("task", nlohmann::json{{"id", t.id}, {"change", change}, {"state", t.state}}.dump());
         });
         const auto rec = alarms.recover(eng.latest_hour());
-        std::cout << "skyriver: alarms: " << rec.restored << " restored, " << rec.replayed << " hourly values replayed, "
-                  << rec.changes << " new" << std::endl;
+        spdlog::info("alarms: {} restored, {} hourly values replayed, {} new", rec.restored, rec.replayed, rec.changes);
         alarms.start(o->poll);
         api::add_routes(router, ctx);
         api::StaticFiles files(find_web(o->web));
@@ -305,6 +345,11 @@ static skyriver::app::Command serve_command{
         api::ServerOptions so;
         so.address = o->address;
         so.port = static_cast<unsigned short>(o->port);
+        so.max_connections = static_cast<std::size_t>(o->max_connections);
+        so.max_streams = static_cast<std::size_t>(o->max_streams);
+        so.idle_timeout = std::chrono::seconds(o->idle_timeout);
+        so.upload_limit = o->upload_mib << 20;
+        so.upload_dir = upload_dir_for(o->db, *store);
         std::unique_ptr<api::HttpServer> server;
         try {
           server = std::make_unique<api::HttpServer>(io, router, hub, files, so);
@@ -326,15 +371,14 @@ static skyriver::app::Command serve_command{
             eng.put(engine::updates_of(obs), true);
             alarms.observe(obs);
           });
-          std::cout << "skyriver: HJ 212 on tcp://" << ho.address << ":" << hj->port() << " (raw archive "
-                    << ho.archive_dir << ")" << std::endl;
+          spdlog::info("HJ 212 on tcp://{}:{} (raw archive {})", ho.address, hj->port(), ho.archive_dir);
         }
 
         asio::signal_set signals(io, SIGINT, SIGTERM);
         signals.async_wait([&io](auto, int) { io.stop(); });
 
-        std::cout << "skyriver: serving http://" << o->address << ":" << server->port() << "/" << std::endl;
-        if (write_token.empty()) std::cout << "skyriver: no API token configured: write routes are disabled" << std::endl;
+        spdlog::info("serving http://{}:{}/", o->address, server->port());
+        if (write_token.empty()) spdlog::warn("no API token configured: write routes are disabled");
         const int n = o->threads > 0 ? o->threads : std::max(2u, std::thread::hardware_concurrency());
         std::vector<std::thread> pool;
         for (int i = 1; i < n; ++i) pool.emplace_back([&io] { io.run(); });

@@ -24,6 +24,7 @@
 #include <algorithm>
 #include <cmath>
 #include <ctime>
+#include <filesystem>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -292,6 +293,11 @@ static skyriver::app::Command water_command{
       rt->add_flag("--json", o->json, "JSON output");
 
       return [o, cls, cw, tl, rep, rt]() -> int {
+        // A folder named on the command line must exist: silently using the built-in rules
+        // instead of a mistyped folder's would give a different class without a word.
+        for (CLI::App* sub : {cls, tl, rep, rt})
+          if (sub->parsed() && sub->count("--config") && !std::filesystem::is_directory(o->config))
+            throw core::Error("--config " + o->config, "no such folder");
         if (rep->parsed()) return report(*o);
         if (rt->parsed()) return realtime(*o);
         const WaterBody body = o->lake ? WaterBody::Lake : WaterBody::River;

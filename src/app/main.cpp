@@ -1,6 +1,8 @@
 // skyriver: the one executable. Subcommands live in cmd_*.cpp (see command.h).
 #include "app/command.h"
 #include "core/error.h"
+#include "core/log.h"
+#include "core/secret.h"
 
 #include <algorithm>
 #include <iostream>
@@ -21,6 +23,7 @@ Command::Command(std::string name, std::string description, Setup setup) {
 
 int main(int argc, char** argv) {
   using namespace skyriver;
+  core::setup_logging();
   CLI::App cli{"skyriver — air and surface-water monitoring, assessment and forecast for a city's "
                "Ecology & Environment Bureau (大同市生态环境局)"};
   cli.require_subcommand(1);
@@ -41,10 +44,10 @@ int main(int argc, char** argv) {
     for (auto& [sub, action] : actions)
       if (sub->parsed()) return action();
   } catch (const core::Error& e) {
-    std::cerr << "skyriver: " << e.what() << "\n";
+    std::cerr << "skyriver: " << core::redact_url(e.what()) << "\n";  // a store URL may carry a password
     return 2;
   } catch (const std::exception& e) {
-    std::cerr << "skyriver: " << e.what() << "\n";
+    std::cerr << "skyriver: " << core::redact_url(e.what()) << "\n";
     return 1;
   }
   return 0;

@@ -16,13 +16,16 @@ void set_city(Engine& e, const model::CityConfig& city) {
   }
   std::vector<Area> areas;
   for (const auto& a : city.areas) areas.push_back({a.id, a.name, a.level, a.parent});
-  e.set_city(std::move(sites), std::move(areas));
+  std::vector<std::string> parameters;
+  for (const auto& p : city.parameters.all()) parameters.push_back(p.code);
+  e.set_city(std::move(sites), std::move(areas), std::move(parameters));
+  if (!city.source_priority.empty()) e.set_source_rule({city.source_priority});
 }
 
 std::vector<Update> updates_of(std::span<const store::Observation> obs) {
   std::vector<Update> out;
   for (const auto& o : obs)
-    if (o.interval == store::Interval::hour) out.push_back({o.site, o.parameter, o.time, o.value, o.flag});
+    if (o.interval == store::Interval::hour) out.push_back({o.site, o.parameter, o.time, o.value, o.flag, o.source_kind});
   return out;
 }
 
@@ -44,21 +47,16 @@ LoadReport load(Engine& e, store::Store& s) {
   q.interval = store::Interval::hour;
   std::vector<Update> batch;
   batch.reserve(1 << 16);
-  std::string last_site, last_param;
-  core::Instant last_time = 0;
+  // Every source's value goes in: the engine's SourceRule picks the one an hour shows.
   s.scan(q, [&](const store::Observation& o) {
-    // Scan order is site, parameter, time, interval, source_kind: keep the first source.
-    if (o.time == last_time && o.site == last_site && o.parameter == last_param) return;
-    last_site = o.site, last_param = o.parameter, last_time = o.time;
-    batch.push_back({o.site, o.parameter, o.time, o.value, o.flag});
+    batch.push_back({o.site, o.parameter, o.time, o.value, o.flag, o.source_kind});
     if (batch.size() == batch.capacity()) {
       e.put(batch, false);
-      r.values += batch.size();
       batch.clear();
     }
   });
   e.put(batch, false);
-  r.values += batch.size();
+  r.values = e.value_count();
   for (const auto& m : s.marks(q)) {
     apply_mark(e, m);
     ++r.marks;
@@ -67,25 +65,24 @@ LoadReport load(Engine& e, store::Store& s) {
   return r;
 }
 
-std::size_t refresh(Engine& e, store::Store& s) {
+std::size_t refresh(Engine& e, store::Store& s, core::Instant received_from) {
   store::Query q;
   q.interval = store::Interval::hour;
-  std::vector<Update> fresh;
-  // The shared lock is taken per value, not for the whole scan: writers (HJ 212) never wait
-  // for a long scan of the store.
+  q.received_from = received_from;
+  std::size_t changed = 0;
+  std::vector<Update> batch;
+  auto flush = [&] {
+    const auto r = e.put(batch, true);
+    changed += r.added + r.replaced;
+    batch.clear();
+  };
+  // No engine lock is held while the store is read: readers and writers go on meanwhile.
   s.scan(q, [&](const store::Observation& o) {
-    const bool held = e.read([&](const Engine& eng) {
-      const HourlySeries* series = eng.series(o.site, o.parameter);
-      return series && (series->marks(o.time) & kPresent);
-    });
-    if (held) return;
-    if (!fresh.empty() && fresh.back().site == o.site && fresh.back().parameter == o.parameter &&
-        fresh.back().time == o.time)
-      return;
-    fresh.push_back({o.site, o.parameter, o.time, o.value, o.flag});
+    batch.push_back({o.site, o.parameter, o.time, o.value, o.flag, o.source_kind});
+    if (batch.size() >= 1 << 14) flush();
   });
-  e.put(fresh, true);
-  return fresh.size();
+  flush();
+  return changed;
 }
 
 }  // namespace skyriver::engine

@@ -1,10 +1,11 @@
-// Filling the engine: sites and areas from the city configuration, hourly observations and
-// audit marks from the store, and later refreshes that pick up what another process (e.g.
-// `skyriver import`) wrote meanwhile.
+// Filling the engine: sites, areas, parameter codes and the source rule from the city
+// configuration, hourly observations and audit marks from the store, and later refreshes that
+// pick up what was written meanwhile (an upload, or `skyriver import` in another process).
 //
-// Only hourly observations are held. When several sources hold the same hour (e.g. a CNEMC
-// file and HJ 212), the first in the store's scan order is kept. Audit marks apply in the
-// store's order; a later "valid" lifts earlier marks of the same hour.
+// Which value an hour shows when several sources hold it is the engine's SourceRule (engine.h),
+// whatever the store's scan order: a load and a live engine that saw the same values in another
+// order hold the same numbers. Audit marks apply in the store's order; a later "valid" lifts
+// earlier marks of the same hour.
 #pragma once
 
 #include "engine/engine.h"
@@ -13,6 +14,7 @@
 
 namespace skyriver::engine {
 
+// Sites, areas and parameter codes of the city; its [data] source_priority when given.
 void set_city(Engine& e, const model::CityConfig& city);
 
 struct LoadReport {
@@ -21,9 +23,12 @@ struct LoadReport {
 };
 LoadReport load(Engine& e, store::Store& s);
 
-// Re-reads hourly observations and marks from the store and applies (and announces to the
-// listeners) only the values the engine does not hold yet. Returns how many were new.
-std::size_t refresh(Engine& e, store::Store& s);
+// Reads the hourly observations stored with received_at >= `received_from` and puts them (the
+// engine keeps what it holds unless a more trusted source arrived), announcing what changed to
+// the listeners. A bound a little before the writer's start is enough: the engine ignores what
+// it already holds. Returns how many hours changed. Marks are not re-read (the API applies its
+// own marks at once).
+std::size_t refresh(Engine& e, store::Store& s, core::Instant received_from);
 
 // Applies one audit mark to the engine.
 void apply_mark(Engine& e, const store::AuditMark& m);

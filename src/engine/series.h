@@ -1,16 +1,28 @@
-// HourlySeries: one (site, parameter) hourly series held densely in memory.
+// HourlySeries: one (site, parameter) hourly series held in memory.
 //
-// Hour k of the series is the hour starting at origin + k*3600 (UTC seconds, the platform's
-// hour-start convention). Each slot holds the raw value (NaN = missing) and a byte of marks:
-// whether the source flagged it valid (HJ 212 flag N), and the audit marks that sit beside the
-// raw data (invalidated, dust-affected). Raw values are never changed by marks; `usable()`
-// says whether statistics may use a slot. The series grows in either direction on demand.
+// Hour t of the series is keyed by its start (UTC seconds, the platform's hour-start
+// convention). Each hour holds the raw value (NaN = missing), a byte of marks (whether the
+// source flagged it valid (HJ 212 flag N), and the audit marks that sit beside the raw data:
+// invalidated, dust-affected) and the rank of the source the value came from (0 = the most
+// trusted; see engine.h, SourceRule). Raw values are never changed by marks; `usable()` says
+// whether statistics may use an hour.
+//
+// Storage: fixed chunks of kChunkHours hours aligned on the hour count since 1970, shared
+// between copies (copy-on-write): copying a series copies a few pointers, and a write to a
+// copy duplicates only the one chunk it touches. The engine relies on this to publish a new
+// snapshot per batch without copying years of data. Chunks that hold nothing are not
+// allocated, so a stray far-away hour costs a pointer, not the hours in between.
+//
+// Thread-safety: a series is a value. Concurrent reads of one series are safe; a write needs
+// the only reference to that series object (the engine writes only to its private new copy).
 #pragma once
 
 #include "core/time.h"
 
+#include <array>
 #include <cmath>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 namespace skyriver::engine {
@@ -24,30 +36,43 @@ enum Mark : std::uint8_t {
 
 class HourlySeries {
  public:
-  // Stores a value for the hour starting at `hour_start` (must be a whole hour).
-  void put(core::Instant hour_start, double value, bool source_valid);
+  enum class PutResult { added, replaced, kept };
+  // Stores a value for the hour starting at `hour_start` (must be a whole hour; throws
+  // core::Error otherwise). An hour already holding a value keeps it unless `rank` is lower
+  // (more trusted) than the held value's: the first value of a source stands, as in the store.
+  // Audit marks of the hour stay.
+  PutResult put(core::Instant hour_start, double value, bool source_valid, std::uint8_t rank = 0);
   void set_mark(core::Instant hour_start, Mark mark, bool on);
 
-  bool empty() const { return values_.empty(); }
-  core::Instant first() const { return origin_; }
-  core::Instant end() const { return origin_ + static_cast<core::Instant>(values_.size()) * core::kHour; }
-  // Start of the latest hour holding a value, or nullopt-like: returns false if none.
+  bool empty() const { return last_ < first_; }  // no hour holds a value (marks alone do not count)
+  // The first hour holding a value and the end of the latest one (meaningless when empty()).
+  core::Instant first() const { return first_; }
+  core::Instant end() const { return last_ + core::kHour; }
+  // Start of the latest hour holding a value; false if none.
   bool latest(core::Instant& hour_start) const;
 
   double raw(core::Instant hour_start) const;
   std::uint8_t marks(core::Instant hour_start) const;
+  std::uint8_t rank(core::Instant hour_start) const;  // of the held value; 255 when none
   // The value statistics may use: NaN if missing or invalid; dust-affected hours are NaN when
   // `drop_dust` (for PM10/PM2.5 concentrations; the good-day count keeps them).
   double usable(core::Instant hour_start, bool drop_dust = false) const;
 
- private:
-  std::size_t slot(core::Instant hour_start);  // grows to hold the hour
-  bool index(core::Instant hour_start, std::size_t& i) const;
+  static constexpr std::int64_t kChunkHours = 2048;  // ~85 days, 20 KiB
 
-  core::Instant origin_ = 0;
-  std::vector<double> values_;  // double, not float: means of decimal data must round as the standards do
-  std::vector<std::uint8_t> marks_;
-  std::size_t latest_ = 0;  // index of latest present value + 1 (0 = none)
+ private:
+  struct Chunk {
+    Chunk();
+    std::array<double, kChunkHours> values;  // double, not float: means must round as the standards do
+    std::array<std::uint8_t, kChunkHours> marks;
+    std::array<std::uint8_t, kChunkHours> ranks;
+  };
+  const Chunk* find(core::Instant hour_start, std::size_t& i) const;
+  Chunk& writable(core::Instant hour_start, std::size_t& i);  // allocates or un-shares the chunk
+
+  std::int64_t base_ = 0;  // chunk number of chunks_[0]
+  std::vector<std::shared_ptr<Chunk>> chunks_;
+  core::Instant first_ = 1, last_ = 0;  // hours holding values (first_ > last_: none)
 };
 
 }  // namespace skyriver::engine

@@ -177,6 +177,13 @@ CityConfig load_city(const std::string& dir) {
         c.areas.push_back(std::move(a));
       }
     }
+    if (doc->contains("data")) {
+      const toml::value& t = doc->at("data");
+      if (auto order = field<std::vector<std::string>>(t, "source_priority", file, "data", pr)) c.source_priority = *order;
+      if (t.is_table())
+        for (const auto& [k, v] : t.as_table())
+          if (k != "source_priority") pr.add(file, "data." + k, "unknown key");
+    }
   }
   std::set<std::string> area_ids;
   for (const auto& a : c.areas)

@@ -30,6 +30,9 @@ struct CityConfig {
   std::vector<Site> sites;
   ParameterRegistry parameters;
   Sources sources;  // empty without sources.toml
+  // city.toml [data] source_priority: which source an hour shows when several hold it, most
+  // trusted first (engine::SourceRule; empty = the engine's default).
+  std::vector<std::string> source_priority;
 
   const Site* site(std::string_view id) const;
   const Site* site_by_mn(std::string_view mn) const;

@@ -18,6 +18,7 @@
 
 #include "core/text.h"
 #include "standards/aqi.h"
+#include "../support/shared_data.h"
 
 namespace fs = std::filesystem;
 using namespace skyriver;
@@ -157,6 +158,7 @@ const fs::path kAir = fs::path(SKYRIVER_SHARED_DIR) / "data" / "air";
 }  // namespace
 
 TEST(CnemcPublishedAqi, Datong2019) {
+  SKYRIVER_REQUIRE_SHARED_DATA();
   Tally t;
   check_file(kAir / "china_sites_2019_datong.csv", t);
   report("Datong 2019", t);
@@ -165,6 +167,7 @@ TEST(CnemcPublishedAqi, Datong2019) {
 }
 
 TEST(CnemcPublishedAqi, NationalDays) {
+  SKYRIVER_REQUIRE_SHARED_DATA();
   Tally t;
   std::vector<fs::path> files;
   for (auto& e : fs::directory_iterator(kAir / "national"))

@@ -1,27 +1,57 @@
-// A real `skyriver serve` for the API tests: a temporary SQLite store filled with the bundled
-// Datong sample by `skyriver import`, the server started as a child process on a free port
-// (--port 0, the port read from its first lines), stopped at the end. Plus a small blocking
-// HTTP client (Boost.Beast) and a raw-socket helper for malformed requests and the SSE stream.
+// A real `skyriver serve` for the API tests: a store filled with the bundled Datong sample by
+// `skyriver import`, the server started as a child process on a free port (--port 0, the port
+// read from its log; a server whose port cannot be read FAILS the test, never skips it),
+// stopped at the end. Plus a small blocking HTTP client (Boost.Beast) and raw-socket helpers
+// for malformed requests, hostile clients and the SSE stream.
+//
+// Backends: Server::of("sqlite") uses a SQLite file; Server::of("postgresql") a fresh schema on
+// the PostgreSQL server named by SKYRIVER_TEST_PG (tests call SKYRIVER_REQUIRE_BACKEND on
+// Server::pg_url() first: skipped locally without it, failed under CI=true). One server per
+// backend and test program; ctest runs each test in its own program.
+// Other servers (caps, timeouts, few file descriptors) are made with a ServerSpec.
 #pragma once
 
+#include <sys/resource.h>
+
 #include <map>
+#include <memory>
+#include <mutex>
 #include <string>
+#include <vector>
 
 namespace skyriver::test {
 
 struct HttpResult {
   int status = 0;
   std::string content_type, body;
+  std::map<std::string, std::string> headers;  // names lower-cased
+};
+
+struct ServerSpec {
+  std::string backend = "sqlite";       // sqlite | postgresql
+  bool sample = true;                   // import the bundled Datong sample first
+  std::vector<std::string> args;        // more `serve` options
+  rlim_t max_files = 0;                 // RLIMIT_NOFILE of the server (0: inherited)
 };
 
 class Server {
  public:
-  static Server& get();  // started once per test program
+  static Server& of(const std::string& backend);  // the shared server of a backend
+  static Server& get() { return of("sqlite"); }
+  static std::string pg_url();  // a fresh-schema URL on SKYRIVER_TEST_PG, "" when not set
+
+  explicit Server(const ServerSpec& spec);
   ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
   int port() const { return port_; }
+  int pid() const { return pid_; }
   const std::string& token() const { return token_; }
   const std::string& dir() const { return dir_; }
+  const std::string& db() const { return db_; }  // the store URL
   bool alive() const;
+  std::string log() const;  // what the server printed so far (stdout and stderr)
 
   HttpResult get(const std::string& target) const;
   HttpResult request(const std::string& method, const std::string& target, const std::string& body,
@@ -30,9 +60,31 @@ class Server {
   std::string raw(const std::string& bytes, int ms = 2000) const;
 
  private:
-  Server();
   int pid_ = -1, port_ = 0;
-  std::string dir_, token_ = "test-token-7f3a";
+  std::string dir_, db_, token_ = "test-token-7f3a";
+  struct Log {
+    std::mutex mutex;
+    std::string text;
+  };
+  std::shared_ptr<Log> log_ = std::make_shared<Log>();
+};
+
+// A live stream (/api/stream) held open by the test: the constructor returns once the server
+// said hello (so nothing published afterwards can be missed, however loaded the machine), then
+// wait_for() reads until a text has arrived. Waits are generous deadlines, not pacing: a
+// passing test never waits for them.
+class LiveStream {
+ public:
+  explicit LiveStream(const Server& s, int ms = 30000);
+  ~LiveStream();
+  LiveStream(const LiveStream&) = delete;
+  LiveStream& operator=(const LiveStream&) = delete;
+  bool wait_for(const std::string& text, int ms = 30000);  // false when `ms` passed without it
+  const std::string& text() const { return got_; }
+
+ private:
+  int fd_ = -1;
+  std::string got_;
 };
 
 }  // namespace skyriver::test

@@ -8,6 +8,9 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
 
 using namespace skyriver;
 using engine::Engine;
@@ -112,4 +115,155 @@ TEST(Engine, ListenersHearEveryBatch) {
   e.subscribe([&](const std::vector<engine::Update>& b) { heard += b.size(); });
   e.put({{"A", "pm25", kT0, 40}, {"B", "pm25", kT0, 41}});
   EXPECT_EQ(heard, 2u);
+}
+
+TEST(Series, CopiesAreIndependentValues) {
+  // Copy-on-write storage must keep value semantics: writing to a copy leaves the original.
+  engine::HourlySeries a;
+  a.put(kT0, 1, true);
+  engine::HourlySeries b = a;
+  b.put(kT0 + core::kHour, 2, true);
+  b.set_mark(kT0, engine::kAuditInvalid, true);
+  EXPECT_TRUE(std::isnan(a.raw(kT0 + core::kHour)));
+  EXPECT_EQ(a.usable(kT0), 1);
+  EXPECT_TRUE(std::isnan(b.usable(kT0)));
+  EXPECT_EQ(b.raw(kT0 + core::kHour), 2);
+  // An hour decades away costs a pointer, not the hours between.
+  b.put(kT0 + 80 * 366 * core::kDay, 3, true);
+  EXPECT_EQ(b.raw(kT0 + 80 * 366 * core::kDay), 3);
+}
+
+TEST(Engine, TheMoreTrustedSourceWinsWhateverTheOrder) {
+  // Default rule (engine.h): manual > cnemc > long > uci > hj212. A real-time HJ 212 value is
+  // replaced by the official CNEMC release of the same hour, never the other way round.
+  for (bool hj212_first : {true, false}) {
+    Engine e;
+    city_with(e, {});
+    engine::Update rt{"A", "pm25", kT0, 40, 'N', "hj212"}, official{"A", "pm25", kT0, 42, 'N', "cnemc"};
+    if (hj212_first) {
+      e.put({rt}, false);
+      e.put({official}, false);
+    } else {
+      e.put({official}, false);
+      e.put({rt}, false);
+    }
+    e.read([&](const Engine& v) {
+      EXPECT_EQ(v.series("A", "pm25")->raw(kT0), 42) << (hj212_first ? "hj212 first" : "cnemc first");
+      EXPECT_EQ(v.value_count(), 1u);  // hours held, not values received
+      return 0;
+    });
+  }
+}
+
+TEST(Engine, EquallyTrustedValuesKeepTheFirstAsTheStoreDoes) {
+  // The store keeps the first value of a key and lists a different later one as a conflict:
+  // the engine must show the same number, not the later one.
+  Engine e;
+  city_with(e, {});
+  e.put({{"A", "pm25", kT0, 40, 'N', "hj212"}}, false);
+  const auto r = e.put({{"A", "pm25", kT0, 55, 'N', "hj212"}}, false);
+  EXPECT_EQ(r.kept, 1u);
+  e.read([](const Engine& v) {
+    EXPECT_EQ(v.series("A", "pm25")->raw(kT0), 40);
+    return 0;
+  });
+}
+
+TEST(Engine, TheSourceRuleIsConfigurable) {
+  Engine e;
+  city_with(e, {});
+  e.set_source_rule({{"hj212", "cnemc"}});  // e.g. a city trusting its own stations first
+  e.put({{"A", "pm25", kT0, 42, 'N', "cnemc"}, {"A", "pm25", kT0, 40, 'N', "hj212"}}, false);
+  e.read([](const Engine& v) {
+    EXPECT_EQ(v.series("A", "pm25")->raw(kT0), 40);
+    return 0;
+  });
+  EXPECT_EQ(engine::SourceRule{}.rank("manual"), 0);
+  EXPECT_LT(engine::SourceRule{}.rank("cnemc"), engine::SourceRule{}.rank("hj212"));
+  EXPECT_GT(engine::SourceRule{}.rank("unknown"), engine::SourceRule{}.rank("hj212"));
+}
+
+TEST(Engine, AValueFromTheFutureNeverMovesNow) {
+  // Clock at 2020-01-01 00:00 Beijing; a row stamped 2099 is dropped, one 30 min ahead is not
+  // possible (whole hours), one hour ahead is within the default 1 h skew and kept.
+  const core::Instant now = core::beijing_midnight({2020, 1, 1});
+  Engine e;
+  e.set_clock([now] { return now; });
+  city_with(e, {});
+  const auto r = e.put({{"A", "pm25", kT0, 40}, {"A", "pm25", core::beijing_midnight({2099, 1, 1}), 99},
+                        {"A", "pm25", now + core::kHour, 41}, {"B", "pm25", now + 2 * core::kHour, 42}},
+                       false);
+  EXPECT_EQ(r.future, 2u);
+  e.read([&](const Engine& v) {
+    EXPECT_EQ(*v.latest_hour(), now + core::kHour);
+    EXPECT_EQ(v.parameters("B").size(), 0u);
+    return 0;
+  });
+}
+
+TEST(Engine, AWriterNeverWaitsForALongRead) {
+  // A reader holds its snapshot until the writer's put() has returned: with a lock that makes
+  // writers wait for readers this deadlocks (and the reader gives up after 20 s).
+  Engine e;
+  city_with(e, {{"A", "pm25", kT0, 40}});
+  std::mutex m;
+  std::condition_variable cv;
+  bool put_done = false, reading = false;
+  bool saw_put_inside = true, put_in_time = false;
+  std::thread reader([&] {
+    e.read([&](const Engine& v) {
+      {
+        std::unique_lock lock(m);
+        reading = true;
+        cv.notify_all();
+        put_in_time = cv.wait_for(lock, std::chrono::seconds(20), [&] { return put_done; });
+      }
+      saw_put_inside = v.series("A", "pm25")->usable(kT0 + core::kHour) == 41;  // a snapshot does not move
+      return 0;
+    });
+  });
+  {
+    std::unique_lock lock(m);
+    cv.wait(lock, [&] { return reading; });
+  }
+  e.put({{"A", "pm25", kT0 + core::kHour, 41}});
+  {
+    std::lock_guard lock(m);
+    put_done = true;
+  }
+  cv.notify_all();
+  reader.join();
+  EXPECT_TRUE(put_in_time) << "put() waited for the reader";
+  EXPECT_FALSE(saw_put_inside);
+  e.read([](const Engine& v) {
+    EXPECT_EQ(v.series("A", "pm25")->usable(kT0 + core::kHour), 41);
+    return 0;
+  });
+}
+
+TEST(Engine, ListenersHearOnlyWhatChanged) {
+  Engine e;
+  city_with(e, {{"A", "pm25", kT0, 40, 'N', "cnemc"}});
+  std::vector<engine::Update> heard;
+  e.subscribe([&](const std::vector<engine::Update>& b) { heard.insert(heard.end(), b.begin(), b.end()); });
+  const auto v0 = e.version();
+  e.put({{"A", "pm25", kT0, 38, 'N', "hj212"}});  // less trusted: the map keeps 40
+  EXPECT_TRUE(heard.empty());
+  EXPECT_EQ(e.version(), v0);  // nothing changed: cached answers stay
+  e.put({{"A", "pm25", kT0, 41, 'N', "manual"}, {"A", "pm10", kT0, 70, 'N', "hj212"}});
+  ASSERT_EQ(heard.size(), 2u);
+  EXPECT_EQ(heard[0].value, 41);
+  EXPECT_NE(e.version(), v0);
+}
+
+TEST(Engine, KnowsTheCityParameters) {
+  Engine e;
+  e.set_city({{"A", "a", "air", "140213", 113, 40, true, false}}, {}, {"pm25", "codmn"});
+  e.put({{"A", "lead", kT0, 1}}, false);
+  e.read([](const Engine& v) {
+    EXPECT_TRUE(v.knows_parameter("codmn"));  // configured, no data yet
+    EXPECT_TRUE(v.knows_parameter("lead"));   // has data
+    EXPECT_FALSE(v.knows_parameter("zzz"));
+    return 0;
+  });
 }

@@ -1,5 +1,7 @@
 // `skyriver hj212 check --json` on the public samples: one JSON verdict per line, the CRC
 // verdicts of PROVENANCE.md §4 (lines 1, 4, 6, 7, 10 fail, QnRtn 9), the edition of each frame.
+#include "../support/shared_data.h"
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -9,6 +11,7 @@
 #include <vector>
 
 TEST(Hj212CheckCommand, JsonVerdictsOnPublicSamples) {
+  SKYRIVER_REQUIRE_SHARED_DATA();
   const std::string cmd = std::string(SKYRIVER_BINARY) + " hj212 check --json --parameters " SKYRIVER_SOURCE_DIR
                           "/config/datong/parameters.toml " SKYRIVER_SHARED_DIR "/data/hj212/hj212_packets.txt";
   FILE* p = popen(cmd.c_str(), "r");

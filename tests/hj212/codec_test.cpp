@@ -12,6 +12,7 @@
 
 #include <fstream>
 #include <sstream>
+#include "../support/shared_data.h"
 
 using namespace skyriver;
 using namespace skyriver::hj212;
@@ -105,6 +106,7 @@ TEST(Hj212Conformance, FramesFile) {
 
 // Every public sample: our CRC verdict equals the one recorded in PROVENANCE.md §4 / the TSV.
 TEST(Hj212Conformance, PublicSamplesCrcVerdicts) {
+  SKYRIVER_REQUIRE_SHARED_DATA();
   const std::string path = SKYRIVER_SHARED_DIR "/data/hj212/hj212_packets_sources.tsv";
   std::ifstream in(path);
   ASSERT_TRUE(in) << path;

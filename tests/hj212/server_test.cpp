@@ -26,6 +26,7 @@
 #include <map>
 #include <set>
 #include <thread>
+#include "../support/shared_data.h"
 
 using namespace skyriver;
 using namespace skyriver::hj212;
@@ -615,6 +616,7 @@ TEST_P(Hj212Server, FiveHundredStationsMixedEditionsDayOfHourlyData) {
 // configured Datong stations. china_sites_2019_datong.csv row "20190101,1,PM2.5" has 98 for
 // 1721A; CNEMC hour 1 is (00:00, 01:00], so it is the hour STARTING 2019-01-01 00:00 Beijing.
 TEST_P(Hj212Server, SimulateReplaysNationalHourlyData) {
+  SKYRIVER_REQUIRE_SHARED_DATA();
   HJ_FIXTURE(fx, 0);
   const std::string cmd = std::string(SKYRIVER_BINARY) + " simulate --port " + std::to_string(fx.server->port()) +
                           " --replay " SKYRIVER_SHARED_DIR "/data/air/china_sites_2019_datong.csv --begin 2019-01-01" +

@@ -5,6 +5,7 @@
 #include "../store/backends.h"
 #include "core/error.h"
 #include "raw_count.h"
+#include "../support/shared_data.h"
 
 #include <gmock/gmock.h>
 
@@ -26,6 +27,7 @@ class ImportTest : public ::testing::TestWithParam<std::string> {
  protected:
   static void SetUpTestSuite() { city_ = new model::CityConfig(model::load_city(kCity)); }
   void SetUp() override {
+    SKYRIVER_REQUIRE_SHARED_DATA();  // every case reads the real files
     dir_ = testkit::scratch_dir();
     url_ = SKYRIVER_FRESH_URL(GetParam(), dir_);
     SKYRIVER_REQUIRE_BACKEND(url_);

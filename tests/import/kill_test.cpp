@@ -3,6 +3,7 @@
 // completes it with no duplicates. Runs the real executable (SKYRIVER_BINARY) as a child.
 #include "../store/backends.h"
 #include "raw_count.h"
+#include "../support/shared_data.h"
 #include "store/store.h"
 
 #include <signal.h>
@@ -40,6 +41,7 @@ pid_t spawn_import(const std::string& url, const std::filesystem::path& dir) {
 class KillTest : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(KillTest, KilledImportLeavesWholeBatchesAndARerunCompletesIt) {
+  SKYRIVER_REQUIRE_SHARED_DATA();
   const auto dir = testkit::scratch_dir();
   struct Cleanup {
     std::filesystem::path d;

@@ -59,3 +59,49 @@ TEST(LineReader, MissingFileNamesIt) {
 }
 
 }  // namespace
+
+TEST(LineReader, LoneCrEndsALineAndTheBomGoes) {
+  auto dir = testkit::scratch_dir();
+  const auto p = (dir / "mac.csv").string();
+  std::ofstream(p, std::ios::binary) << "\xEF\xBB\xBFh1,h2\r1,2\r\r3,4\r\n5,6\r";
+  EXPECT_EQ(read_all(p), (std::vector<std::string>{"h1,h2", "1,2", "", "3,4", "5,6"}));
+  std::filesystem::remove_all(dir);
+}
+
+TEST(LineReader, ACrAtTheEndOfABufferIsJudgedByTheNextByte) {
+  // The reader takes 64 KiB at a time: put a CRLF and then a lone CR across that boundary.
+  auto dir = testkit::scratch_dir();
+  const std::size_t first = 65535;  // the CR is the last byte of the first read
+  const std::string a(first, 'a'), b(65536 - 1, 'b');
+  for (const std::string& after : {std::string("\n"), std::string("x")}) {
+    const auto p = (dir / "edge.csv").string();
+    std::ofstream(p, std::ios::binary) << a << '\r' << after << b << '\r' << "tail";
+    const auto lines = read_all(p);
+    if (after == "\n") {
+      EXPECT_EQ(lines, (std::vector<std::string>{a, b, "tail"}));
+    } else {
+      EXPECT_EQ(lines, (std::vector<std::string>{a, "x" + b, "tail"}));
+    }
+  }
+  std::filesystem::remove_all(dir);
+}
+
+TEST(LineReader, AGzipCutShortIsAnErrorNotAnEnd) {
+  auto dir = testkit::scratch_dir();
+  const auto p = (dir / "c.csv.gz").string();
+  gzFile g = gzopen(p.c_str(), "wb");
+  const std::string text = "a,b\n1,2\n3,4\n";
+  gzwrite(g, text.data(), unsigned(text.size()));
+  gzclose(g);
+  std::filesystem::resize_file(p, std::filesystem::file_size(p) - 8);  // the trailer goes: every line is whole
+  ingest::LineReader r(p);
+  std::string_view l;
+  try {
+    while (r.next(l)) {
+    }
+    FAIL() << "read to the end without noticing the missing trailer";
+  } catch (const core::Error& e) {
+    EXPECT_NE(std::string(e.why()).find("cut short"), std::string::npos) << e.what();
+  }
+  std::filesystem::remove_all(dir);
+}

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include "../support/shared_data.h"
 
 using namespace skyriver;
 namespace fs = std::filesystem;
@@ -39,6 +40,7 @@ TEST(DatongConfig, LoadsCityDistrictsAndCounties) {
 
 // The air stations are exactly the national list's 大同市 rows, counted here from the CSV.
 TEST(DatongConfig, AirStationsMatchTheNationalStationList) {
+  SKYRIVER_REQUIRE_SHARED_DATA();
   auto c = model::load_city(kCity);
   std::ifstream in(std::string(SKYRIVER_SHARED_DIR) + "/data/air/station_list_NewSiteList.csv");
   ASSERT_TRUE(in) << "station list missing";

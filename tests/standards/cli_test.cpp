@@ -36,6 +36,24 @@ TEST(CliAqi, JsonPm25At80BothEditions) {
   EXPECT_EQ(j["aqi"], 119);
 }
 
+TEST(CliAqi, AllZeroConcentrationsSitOnTheEditionsFloor) {
+  // HJ 633-2026 4.1.1: "空气质量指数的范围为 1～500" -> 1, with the reason shown;
+  // HJ 633-2012 Table 2: level 1 is "0～50" -> 0.
+  const std::string zeros = " --pm25 0 --pm10 0 --so2 0 --no2 0 --co 0 --o3 0";
+  auto r = run("aqi --date 2026-03-01" + zeros + " --json");
+  ASSERT_EQ(r.status, 0) << r.out;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["aqi"], 1);
+  EXPECT_EQ(j["iaqi"]["pm25"], 0);
+  EXPECT_NE(j.value("note", "").find("4.1.1"), std::string::npos) << r.out;
+  r = run("aqi --date 2026-03-01" + zeros);
+  EXPECT_NE(r.out.find("4.1.1"), std::string::npos) << r.out;
+  r = run("aqi --date 2019-06-01" + zeros + " --json");
+  j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["aqi"], 0);
+  EXPECT_FALSE(j.contains("note"));
+}
+
 TEST(CliAqi, MissingPollutant2026IsNA) {
   // HJ 633-2026 5.3: PM2.5 50 -> 80 <= 100 with others missing -> "NA".
   auto r = run("aqi --edition 2026 --pm25 50 --json");

@@ -121,3 +121,14 @@ TEST(WaterCli, RealtimeFromTheStore) {
   }
   EXPECT_TRUE(seen);
 }
+
+// A --config folder named on the command line must exist: a typo must not silently fall back
+// to the built-in rules (issue 10).
+TEST(WaterCli, AMissingConfigFolderIsAnError) {
+  auto [rc, out] = run("water class --config /nonexistent --ph 7.8 --do 6.5 --json");
+  EXPECT_EQ(rc, 2) << out;
+  EXPECT_NE(out.find("--config /nonexistent"), std::string::npos) << out;
+  EXPECT_NE(out.find("no such folder"), std::string::npos) << out;
+  auto [rc2, out2] = run("water tli --config /nonexistent --chla 10 --tp 0.05 --tn 1 --sd 1 --codmn 4");
+  EXPECT_EQ(rc2, 2) << out2;
+}

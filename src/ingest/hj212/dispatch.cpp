@@ -6,6 +6,7 @@
 #include "ingest/hj212/edition2025.h"
 #include "ingest/hj212/frame.h"
 #include "ingest/hj212/observations.h"
+#include "core/secret.h"
 
 #include <cstdio>
 
@@ -121,7 +122,7 @@ Handled Dispatcher::handle(std::string_view frame, const std::string& peer, core
 
   const auto found = by_mn_.find(p.mn);
   const model::Site* site = found == by_mn_.end() ? nullptr : found->second;
-  if (!site || site->password != p.pw) {
+  if (!site || !core::equal_constant_time(site->password, p.pw)) {  // timing tells nothing of the password
     ++refused_auth_;
     const bool mn = !site;
     const QnRtn code = mn ? QnRtn::mn_error : QnRtn::pw_error;

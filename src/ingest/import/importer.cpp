@@ -4,6 +4,8 @@
 #include "core/text.h"
 #include "ingest/import/weather_forecast.h"
 
+#include <nlohmann/json.hpp>
+
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -37,6 +39,7 @@ namespace {
 
 constexpr std::size_t kRejectsShown = 20;
 
+
 // Collects a file's values into batches and writes each in one transaction (write mode), or
 // only counts and collects rejects (check mode, the first pass of --strict).
 class StoreSink final : public Sink {
@@ -47,6 +50,7 @@ class StoreSink final : public Sink {
 
   void begin_file(const std::string& file) {
     file_ = file;
+    now_ = opt_.now ? opt_.now() : static_cast<core::Instant>(std::time(nullptr));
     if (write_) {
       rec_ = {};
       rec_.id = db_.begin_import(opt_.format, std::filesystem::absolute(file).string());
@@ -81,6 +85,10 @@ class StoreSink final : public Sink {
   }
   void value(store::Observation&& o) override {
     ++sum_.values_read;
+    if (o.time > now_ + opt_.max_future) {
+      refuse_future(std::move(o));
+      return;
+    }
     if (!write_) return;
     batch_.push_back(std::move(o));
     if (batch_.size() >= opt_.batch_size) flush();
@@ -92,6 +100,24 @@ class StoreSink final : public Sink {
     if (rejects_) *rejects_ << where << ": " << why << "\n";
   }
   void skipped_outside_city(std::size_t n) override { sum_.skipped_outside_city += n; }
+
+  // A value stamped beyond the clock + max_future: its row is rejected (once per row) and the
+  // value quarantined with the reason, in the journal, with the next batch.
+  void refuse_future(store::Observation&& o) {
+    ++sum_.future;
+    const std::string why = "stamped " + core::format_beijing(o.time) + " (Beijing), more than " +
+                            std::to_string(opt_.max_future / 60) + " min ahead of the clock (" +
+                            core::format_beijing(now_) + "): not stored, quarantined";
+    if (o.source != last_future_row_) reject(o.source, why);
+    last_future_row_ = o.source;
+    if (!write_) return;
+    nlohmann::json body{{"site", o.site}, {"parameter", o.parameter}, {"time", core::format_iso(o.time)},
+                        {"interval", std::string(store::to_string(o.interval))}, {"value", o.value},
+                        {"unit", o.unit}, {"flag", std::string(1, o.flag)}, {"source_kind", o.source_kind},
+                        {"source", o.source}, {"reason", why}, {"import", rec_.id}};
+    quarantine_.push_back({0, "quarantine", o.site + "/" + o.parameter + "/" + core::format_iso(o.time), 0, "import",
+                           body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)});
+  }
   void skipped_type() override { ++sum_.skipped_types; }
   void register_site(const model::Site& s, const model::Area& area) override {
     if (registered_.count(s.id)) return;
@@ -125,6 +151,10 @@ class StoreSink final : public Sink {
       pending_areas_.clear();
       pending_sites_.clear();
     }
+    if (!quarantine_.empty()) {
+      db_.append(quarantine_);
+      quarantine_.clear();
+    }
     if (batch_.empty()) return;
     // The import log is updated in the batch's own transaction.
     const auto r = db_.write(batch_, rec_);
@@ -143,6 +173,9 @@ class StoreSink final : public Sink {
   std::vector<store::Observation> batch_;
   std::vector<model::Area> pending_areas_;
   std::vector<model::Site> pending_sites_;
+  std::vector<store::Record> quarantine_;
+  core::Instant now_ = 0;
+  std::string last_future_row_;
   std::chrono::steady_clock::time_point last_draw_{};
 };
 
@@ -177,6 +210,7 @@ ImportSummary run_import(const std::vector<std::string>& files, store::Store& db
   auto pass = [&](bool write) {
     for (const auto& file : files) {
       StoreSink sink(db, options, write, sum, rejects.get(), registered);
+      ctx.received_at = static_cast<core::Instant>(std::time(nullptr));  // ≤ the record's start (see importer.h)
       sink.begin_file(file);
       try {
         reader(file, ctx, sink);

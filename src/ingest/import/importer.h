@@ -9,7 +9,12 @@
 // - Re-importing a file adds nothing (the store's duplicate rule); a changed value becomes a
 //   visible conflict (Store::conflicts).
 // - Each file gets an import-log record, updated after every committed batch, so an interrupted
-//   import shows as "running" with the counts of its committed batches.
+//   import shows as "running" with the counts of its committed batches; a file that cannot be
+//   read to its end (e.g. a cut-short .gz) ends "failed" with the reason, its last batch unstored.
+// - A value stamped more than max_future ahead of the clock is a rejected row, and the value is
+//   quarantined in the records journal (kind "quarantine") with the reason, never stored.
+// - received_at of a file's values is the time its import record starts (at most a second
+//   before ImportRecord::started): a reader following the store by received_at finds them.
 #pragma once
 
 #include "ingest/import/line_reader.h"
@@ -30,9 +35,14 @@ struct ImportOptions {
   bool all_stations = false;     // cnemc: register stations outside the city (needs station list)
   std::string station_list;      // cnemc: the national station list CSV (NewSiteList format)
   store::Interval interval = store::Interval::hour;  // long: the interval of its rows
-  std::size_t batch_size = 50000;  // observations per transaction (see docs/store.md)
+  std::size_t batch_size = 400000;  // observations per transaction (see docs/performance.md)
   bool progress = false;          // draw a progress bar on stderr
   std::string rejects_file;       // where rejected rows are listed ("" = none)
+  // Values stamped more than this many seconds ahead of the clock are refused and quarantined
+  // (the store's records journal, kind "quarantine"): a clock or file error must not store
+  // data "from the future" nor move the platform's "now".
+  core::Instant max_future = core::kHour;
+  std::function<core::Instant()> now;  // the clock (default: the system clock); tests set it
 };
 
 struct Reject {
@@ -46,6 +56,7 @@ struct ImportSummary {
   std::size_t skipped_outside_city = 0;  // values of stations not in the city (cnemc)
   std::size_t skipped_types = 0;         // rows of types not stored (cnemc *_24h)
   std::size_t sites_registered = 0;
+  std::size_t future = 0;                // values refused as stamped beyond clock + max_future
   std::vector<Reject> rejects;           // the first few, for the terminal
   bool stored_nothing_strict = false;    // strict mode found bad rows
 };

@@ -43,37 +43,62 @@ bool LineReader::fill() {
   if (n < 0) {
     int err = 0;
     const char* msg = gzerror(static_cast<gzFile>(gz_), &err);
-    throw core::Error(path_ + ":" + std::to_string(line_no_ + 1), std::string("read error: ") + msg);
+    throw core::Error(path_ + ":" + std::to_string(line_no_ + 1),
+                      std::string("corrupt gzip data (") + msg + "): the file is damaged; nothing after this line was read");
   }
+  // zlib reports a compressed stream that ends before its trailer (CRC-32 and length) as
+  // Z_BUF_ERROR, already on the read that returns the last bytes: the file was cut short, so
+  // those bytes (and the batch in hand) are not trusted.
+  int err = 0;
+  gzerror(static_cast<gzFile>(gz_), &err);
+  if (err == Z_BUF_ERROR)
+    throw core::Error(path_ + ":" + std::to_string(line_no_ + 1),
+                      "the gzip file is cut short (its end-of-stream trailer with the CRC-32 is missing): the file is "
+                      "incomplete; the rows read since the last stored batch are not stored");
   if (n == 0) eof_ = true;
   end_ += static_cast<std::size_t>(n);
   return n > 0;
 }
 
+// A line ends at LF, CRLF or a lone CR (old Mac files). The first line loses a UTF-8 BOM.
 bool LineReader::next(std::string_view& line) {
   std::size_t scanned = start_;
   for (;;) {
-    const char* nl = static_cast<const char*>(
-        std::memchr(buf_.data() + scanned, '\n', end_ - scanned));
-    if (nl) {
-      std::size_t len = static_cast<std::size_t>(nl - (buf_.data() + start_));
-      line = std::string_view(buf_.data() + start_, len);
-      start_ += len + 1;
-      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-      ++line_no_;
-      return true;
+    const char* base = buf_.data();
+    const char* from = base + scanned;
+    const char* nl = static_cast<const char*>(std::memchr(from, '\n', end_ - scanned));
+    const char* stop = nl ? nl : base + end_;
+    const char* cr = static_cast<const char*>(std::memchr(from, '\r', static_cast<std::size_t>(stop - from)));
+    std::size_t len = 0, skip = 0;
+    if (cr && cr + 1 != nl) {
+      if (cr + 1 == base + end_ && !eof_) {
+        // A CR at the end of what is read: CRLF or a lone CR is known after the next byte.
+        scanned = static_cast<std::size_t>(cr - base);
+        const std::size_t before = start_;
+        fill();
+        scanned = scanned - before + start_;
+        continue;
+      }
+      len = static_cast<std::size_t>(cr - (base + start_)), skip = 1;  // a lone CR
+    } else if (nl) {
+      len = static_cast<std::size_t>(nl - (base + start_)), skip = 1;
+      if (len > 0 && nl[-1] == '\r') --len, ++skip;  // CRLF
+    } else {
+      scanned = end_;
+      const std::size_t before = start_;
+      if (!fill()) {
+        if (start_ == end_) return false;
+        len = end_ - start_, skip = 0;  // last line, no newline
+      } else {
+        scanned = scanned - before + start_;  // fill() moved the data to the front
+        continue;
+      }
     }
-    scanned = end_;
-    const std::size_t before = start_;
-    if (!fill()) {
-      if (start_ == end_) return false;
-      line = std::string_view(buf_.data() + start_, end_ - start_);  // last line, no newline
-      start_ = end_;
-      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-      ++line_no_;
-      return true;
-    }
-    scanned = scanned - before + start_;  // fill() moved the data to the front
+    line = std::string_view(buf_.data() + start_, len);
+    start_ += len + skip;
+    if (line_no_ == 0 && line.substr(0, 3) == "\xEF\xBB\xBF") line.remove_prefix(3);
+    ++line_no_;
+    return true;
   }
 }
 

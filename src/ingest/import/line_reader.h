@@ -1,6 +1,12 @@
 // Streams the lines of a text file, plain or gzip-compressed (detected from the content, not
-// the name), one at a time with its 1-based line number. CRLF and LF both end a line; the last
-// line may lack its newline. Memory use is one buffer, whatever the file size.
+// the name), one at a time with its 1-based line number. LF, CRLF and a lone CR (old Mac
+// files) each end a line; the last line may lack its newline; a UTF-8 byte-order mark before
+// the first line is dropped. Memory use is one buffer, whatever the file size.
+//
+// A gzip file must be whole: data that fails its check (CRC) or a stream cut short before its
+// trailer (also when the cut falls on a line boundary) throws core::Error("file:line", why)
+// when the reader reaches it, so an importer fails the batch in hand instead of storing a
+// truncated file as if it were complete.
 #pragma once
 
 #include <cstdint>
