@@ -115,6 +115,7 @@ struct Serve {
     pid = fork();
     if (pid == 0) {
       dup2(out[1], 1);
+      dup2(out[1], 2);  // the log (spdlog, stderr) says where it listens
       close(out[0]);
       setenv("SKYRIVER_API_TOKEN", kToken.c_str(), 1);
       const std::string web = std::string(SKYRIVER_SOURCE_DIR) + "/web";
