@@ -19,7 +19,7 @@ codec=(core/time.cpp core/text.cpp
        ingest/hj212/edition2025.cpp ingest/hj212/readings.cpp
        ingest/hj212/decode.cpp ingest/hj212/answers.cpp ingest/hj212/splitter.cpp
        ingest/hj212/archive.cpp)
-session=("${codec[@]}" model/city.cpp model/parameter.cpp model/toml_read.cpp model/sources.cpp
+session=("${codec[@]}" core/secret.cpp model/city.cpp model/parameter.cpp model/toml_read.cpp model/sources.cpp
          ingest/hj212/observations.cpp ingest/hj212/dispatch.cpp ingest/hj212/session.cpp)
 newest_header=$(ls -t "$root"/src/core/*.h "$root"/src/model/*.h "$root"/src/store/store.h "$root"/src/ingest/hj212/*.h | head -1)
 
