@@ -181,6 +181,21 @@ class StoreSink final : public Sink {
 
 }  // namespace
 
+void check_input_files(const std::vector<std::string>& files) {
+  if (files.empty()) throw core::Error("import", "no files given");
+  for (const auto& f : files)
+    if (!std::filesystem::is_regular_file(f)) throw core::Error(f, "no such file");
+}
+
+std::unique_ptr<std::ofstream> open_rejects_file(const ImportOptions& options) {
+  if (options.rejects_file.empty()) return nullptr;
+  const auto parent = std::filesystem::path(options.rejects_file).parent_path();
+  if (!parent.empty()) std::filesystem::create_directories(parent);
+  auto rejects = std::make_unique<std::ofstream>(options.rejects_file);
+  if (!*rejects) throw core::Error(options.rejects_file, "cannot write the rejects file");
+  return rejects;
+}
+
 ImportSummary run_import(const std::vector<std::string>& files, store::Store& db,
                          const model::CityConfig& city, const ImportOptions& options) {
   // Weather forecasts are documents (records journal), not observations.
@@ -188,18 +203,10 @@ ImportSummary run_import(const std::vector<std::string>& files, store::Store& db
   const FormatReader reader = format_reader(options.format);
   if (!reader)
     throw core::Error("--format", "unknown format '" + options.format + "' (cnemc, uci, long, weather_forecast)");
-  if (files.empty()) throw core::Error("import", "no files given");
-  for (const auto& f : files)
-    if (!std::filesystem::is_regular_file(f)) throw core::Error(f, "no such file");
+  check_input_files(files);
 
   ImportSummary sum;
-  std::unique_ptr<std::ofstream> rejects;
-  if (!options.rejects_file.empty()) {
-    const auto parent = std::filesystem::path(options.rejects_file).parent_path();
-    if (!parent.empty()) std::filesystem::create_directories(parent);
-    rejects = std::make_unique<std::ofstream>(options.rejects_file);
-    if (!*rejects) throw core::Error(options.rejects_file, "cannot write the rejects file");
-  }
+  std::unique_ptr<std::ofstream> rejects = open_rejects_file(options);
   std::map<std::string, model::Site> registered;
   ReadContext ctx{city, options, static_cast<core::Instant>(std::time(nullptr)),
                   [&](const std::string& id) -> const model::Site* {

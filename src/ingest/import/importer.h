@@ -22,8 +22,10 @@
 #include "model/city.h"
 #include "store/store.h"
 
+#include <fstream>
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -97,6 +99,12 @@ void each_csv_row(LineReader& in, const std::string& file_name, std::size_t min_
 
 // Checks a value against its parameter's physical range; returns the reason or "".
 std::string check_value(const model::Parameter& p, double v);
+
+// Shared by every importer: each of `files` is a readable file (core::Error naming the first
+// that is not; none at all is an error too), and the rejects file of `options` opened for
+// writing, its folder created (nullptr when none is asked).
+void check_input_files(const std::vector<std::string>& files);
+std::unique_ptr<std::ofstream> open_rejects_file(const ImportOptions& options);
 
 // Imports `files` into `db`. Throws core::Error for problems that stop the whole import
 // (unreadable file, unknown format, store failure); bad rows are reported, not thrown.

@@ -67,17 +67,9 @@ PointForecast point_forecast_from(const store::Record& r) {
 
 ImportSummary import_weather_forecasts(const std::vector<std::string>& files, store::Store& db,
                                        const model::CityConfig& city, const ImportOptions& options) {
-  if (files.empty()) throw core::Error("import", "no files given");
-  for (const auto& f : files)
-    if (!std::filesystem::is_regular_file(f)) throw core::Error(f, "no such file");
+  check_input_files(files);
   ImportSummary sum;
-  std::unique_ptr<std::ofstream> rejects;
-  if (!options.rejects_file.empty()) {
-    const auto parent = std::filesystem::path(options.rejects_file).parent_path();
-    if (!parent.empty()) std::filesystem::create_directories(parent);
-    rejects = std::make_unique<std::ofstream>(options.rejects_file);
-    if (!*rejects) throw core::Error(options.rejects_file, "cannot write the rejects file");
-  }
+  std::unique_ptr<std::ofstream> rejects = open_rejects_file(options);
   auto reject = [&](const std::string& where, const std::string& why) {
     ++sum.rejected;
     if (sum.rejects.size() < kRejectsShown) sum.rejects.push_back({where, why});
