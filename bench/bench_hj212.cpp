@@ -171,6 +171,18 @@ struct ServerRig {
     opt.log = std::make_shared<spdlog::logger>("bench", std::make_shared<spdlog::sinks::null_sink_mt>());
     server = std::make_unique<Server>(*store, city, opt);
   }
+  // The simulated stations from 2024-01-01 00:00 Beijing, at once, generous time-outs.
+  SimOptions sim(int hours) const {
+    SimOptions so;
+    so.port = server->port();
+    so.stations = stations;
+    so.registry = &city.parameters;
+    so.begin = 1704038400;
+    so.hours = hours;
+    so.ack_timeout = std::chrono::milliseconds(20000);
+    so.deadline = std::chrono::milliseconds(300000);
+    return so;
+  }
   ~ServerRig() {
     server->stop();
     server.reset();
@@ -243,7 +255,7 @@ double peer_plain_inserter(ServerRig& rig, std::uint64_t frames, std::uint64_t b
 
 // The PostgreSQL peer, as peer_plain_inserter: the rows the server stored (schema `server`,
 // time >= from_time), put by libpq into a fresh schema of the same server with the same table
-// (`peer_url` opens it through the store once, so the schema and the month's partition exist),
+// (opened through the store once first, so that the schema and the month's partition exist),
 // in the same number of batches, each preceded by appending the frames' bytes to a raw file and
 // fdatasync, as one COPY (text) and COMMIT. Returns frames/s.
 double peer_plain_postgres(ServerRig& rig, const std::string& base_url, const std::string& server,
@@ -318,14 +330,7 @@ void BM_Server2000Connections(benchmark::State& state) {
   for (auto _ : state) {
     state.PauseTiming();
     ServerRig rig(2000);
-    SimOptions so;
-    so.port = rig.server->port();
-    so.stations = rig.stations;
-    so.registry = &rig.city.parameters;
-    so.begin = 1704038400;
-    so.hours = 6;
-    so.ack_timeout = std::chrono::milliseconds(20000);
-    so.deadline = std::chrono::milliseconds(300000);
+    SimOptions so = rig.sim(6);
     state.ResumeTiming();
     const auto r = simulate(so);
     state.PauseTiming();
@@ -349,15 +354,8 @@ void BM_Server2000Paced(benchmark::State& state) {
   for (auto _ : state) {
     state.PauseTiming();
     ServerRig rig(2000);
-    SimOptions so;
-    so.port = rig.server->port();
-    so.stations = rig.stations;
-    so.registry = &rig.city.parameters;
-    so.begin = 1704038400;
-    so.hours = 3;
+    SimOptions so = rig.sim(3);
     so.rate = 1000;
-    so.ack_timeout = std::chrono::milliseconds(20000);
-    so.deadline = std::chrono::milliseconds(300000);
     state.ResumeTiming();
     const auto r = simulate(so);
     state.PauseTiming();
@@ -403,14 +401,7 @@ void steady_run(benchmark::State& state, double rate, int hours) {
       url = base + "?schema=" + schema;
     }
     ServerRig rig(2000, url);
-    SimOptions so;
-    so.port = rig.server->port();
-    so.stations = rig.stations;
-    so.registry = &rig.city.parameters;
-    so.begin = 1704038400;
-    so.hours = 1;
-    so.ack_timeout = std::chrono::milliseconds(20000);
-    so.deadline = std::chrono::milliseconds(300000);
+    SimOptions so = rig.sim(1);
     simulate(so);  // warm-up
     const auto warm = rig.server->stats();
     so.begin += 3600;
