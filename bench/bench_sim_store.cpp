@@ -11,7 +11,7 @@
 //       month and for a year; the city day and city month read (20 stations x 6 pollutants, what
 //       an engine load or a summary reads), with the daily means computed from it.
 //   bench_sim_store city URL CONFIG FROM TO
-//       the configured air sites of CONFIG (station i = the i-th), hours [FROM, TO), as one
+//       the configured air sites in service of CONFIG (station i = the i-th), hours [FROM, TO), as one
 //       import run in the store's import log (what `skyriver serve` watches), received now.
 #include "sim_hourly.h"
 #include "core/error.h"
@@ -165,7 +165,8 @@ int run(int argc, char** argv) {
     need(5);
     const auto cfg = model::load_city(a[2]);
     std::vector<std::string> sites;
-    for (const auto* site : cfg.sites_of_kind("air")) sites.push_back(site->id);
+    for (const auto* site : cfg.sites_of_kind("air"))
+      if (!site->stopped) sites.push_back(site->id);  // stations in service
     auto s = store::Store::open(a[1]);
     store::ImportRecord log;
     log.id = s->begin_import("sim", "bench_sim_store city " + a[3] + " " + a[4]);

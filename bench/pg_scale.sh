@@ -27,21 +27,23 @@ trap 'bash "$root/scripts/pg-test.sh" stop "$work/pg" >/dev/null 2>&1 || true; r
 pg=$(bash "$root/scripts/pg-test.sh" start "$work/pg")
 echo "pg_scale: $stations stations x 1/3/12 months, $wide stations x 1 month, $reps picks per read; $(nproc) cores"
 
-size_of() {  # schema → "observations_bytes total_bytes values partitions"
+size_of() {  # schema → "observations_bytes total_bytes values partitions heap_bytes index_bytes"
   psql -Atq "$pg" -F' ' -c "select (select sum(pg_total_relation_size(i.inhrelid)) from pg_inherits i
       where i.inhparent = '$1.observations'::regclass),
     (select sum(pg_total_relation_size(i.inhrelid)) from pg_inherits i where i.inhparent = '$1.observations'::regclass)
       + pg_total_relation_size('$1.series') + pg_total_relation_size('$1.texts'),
     (select count(*) from $1.observations),
-    (select count(*) from pg_inherits i where i.inhparent = '$1.observations'::regclass)"
+    (select count(*) from pg_inherits i where i.inhparent = '$1.observations'::regclass),
+    (select sum(pg_relation_size(i.inhrelid)) from pg_inherits i where i.inhparent = '$1.observations'::regclass),
+    (select sum(pg_indexes_size(i.inhrelid)) from pg_inherits i where i.inhparent = '$1.observations'::regclass)"
 }
 step() {  # label schema stations from to query_to
   local label=$1 schema=$2 n=$3 from=$4 to=$5 qto=$6
   echo "== $label: load $(cut -d' ' -f1-3 /proc/loadavg)"
   "$bin" load "$pg?schema=$schema" "$n" "$from" "$to" | tee "$work/load.txt"
   psql -q "$pg" -c "VACUUM ANALYZE $schema.observations" >/dev/null
-  read -r obs total values parts < <(size_of "$schema")
-  awk -v o="$obs" -v t="$total" -v v="$values" -v p="$parts" 'BEGIN { printf "store: %d values in %d partitions, observations %.1f MB = %.1f bytes/value, with dictionaries %.1f bytes/value\n", v, p, o / 1048576, o / v, t / v }'
+  read -r obs total values parts heap index < <(size_of "$schema")
+  awk -v o="$obs" -v t="$total" -v v="$values" -v p="$parts" -v h="$heap" -v x="$index" 'BEGIN { printf "store: %d values in %d partitions, observations %.1f MB = %.1f bytes/value (rows %.1f, indexes %.1f), with dictionaries %.1f bytes/value\n", v, p, o / 1048576, o / v, h / v, x / v, t / v }'
   "$bin" query "$pg?schema=$schema" "$n" 2024-01-01 "$qto" "$reps"
   echo "   (reads done at load $(cut -d' ' -f1-3 /proc/loadavg))"
   echo "${label%%:*} $(awk '/loaded/ {print $2, $7}' "$work/load.txt") $values $obs" >>"$work/curve.txt"
