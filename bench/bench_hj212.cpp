@@ -17,12 +17,16 @@
 
 #include <malloc.h>
 #include <sqlite3.h>
+#include <libpq-fe.h>
+#include <sys/resource.h>
+#include <time.h>
 #include <fcntl.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <thread>
 
 using namespace skyriver;
@@ -152,20 +156,32 @@ struct ServerRig {
   model::CityConfig city;
   std::unique_ptr<store::Store> store;
   std::unique_ptr<Server> server;
-  explicit ServerRig(int n) {
+  explicit ServerRig(int n, const std::string& store_url = "") {
     fs::remove_all(dir);
     fs::create_directories(dir);
     fs::copy(SKYRIVER_SOURCE_DIR "/config/datong", dir / "cfg", fs::copy_options::recursive);
     stations = make_sim_stations(n, "mix");
     std::ofstream(dir / "cfg" / "air_stations.toml", std::ios::app) << sim_stations_toml(stations, "140213");
     city = model::load_city((dir / "cfg").string());
-    store = store::Store::open((dir / "db.sqlite").string());
+    store = store::Store::open(store_url.empty() ? (dir / "db.sqlite").string() : store_url);
     ServerOptions opt;
     opt.address = "127.0.0.1";
     opt.port = 0;
     opt.archive_dir = (dir / "raw").string();
     opt.log = std::make_shared<spdlog::logger>("bench", std::make_shared<spdlog::sinks::null_sink_mt>());
     server = std::make_unique<Server>(*store, city, opt);
+  }
+  // The simulated stations from 2024-01-01 00:00 Beijing, at once, generous time-outs.
+  SimOptions sim(int hours) const {
+    SimOptions so;
+    so.port = server->port();
+    so.stations = stations;
+    so.registry = &city.parameters;
+    so.begin = 1704038400;
+    so.hours = hours;
+    so.ack_timeout = std::chrono::milliseconds(20000);
+    so.deadline = std::chrono::milliseconds(300000);
+    return so;
   }
   ~ServerRig() {
     server->stop();
@@ -180,7 +196,8 @@ struct ServerRig {
 // number of batches, with the same fsync rule: per batch the frames' bytes are appended to a
 // raw file and fdatasync'ed, then the rows are committed in one transaction (WAL,
 // synchronous=FULL). No decoding, no network, no duplicate classification. Returns frames/s.
-double peer_plain_inserter(ServerRig& rig, std::uint64_t frames, std::uint64_t batches) {
+double peer_plain_inserter(ServerRig& rig, std::uint64_t frames, std::uint64_t batches,
+                           core::Instant from_time = std::numeric_limits<core::Instant>::min()) {
   struct Row {
     sqlite3_int64 series, time;
     double value;
@@ -193,7 +210,8 @@ double peer_plain_inserter(ServerRig& rig, std::uint64_t frames, std::uint64_t b
     sqlite3_open_v2((rig.dir / "db.sqlite").c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
     sqlite3_stmt* st = nullptr;
     sqlite3_prepare_v2(db, "SELECT series, time, value, flag, unit, source, coalesce(line, -1), received_at FROM "
-                           "observations ORDER BY received_at, time, series", -1, &st, nullptr);
+                           "observations WHERE time >= ?1 ORDER BY received_at, time, series", -1, &st, nullptr);
+    sqlite3_bind_int64(st, 1, from_time);
     while (sqlite3_step(st) == SQLITE_ROW)
       rows.push_back({sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1), sqlite3_column_double(st, 2),
                       sqlite3_column_int(st, 3), sqlite3_column_int64(st, 4), sqlite3_column_int64(st, 5),
@@ -235,20 +253,84 @@ double peer_plain_inserter(ServerRig& rig, std::uint64_t frames, std::uint64_t b
   return static_cast<double>(frames) / secs;
 }
 
+// The PostgreSQL peer, as peer_plain_inserter: the rows the server stored (schema `server`,
+// time >= from_time), put by libpq into a fresh schema of the same server with the same table
+// (opened through the store once first, so that the schema and the month's partition exist),
+// in the same number of batches, each preceded by appending the frames' bytes to a raw file and
+// fdatasync, as one COPY (text) and COMMIT. Returns frames/s.
+double peer_plain_postgres(ServerRig& rig, const std::string& base_url, const std::string& server,
+                           const std::string& peer, std::uint64_t frames, std::uint64_t batches,
+                           core::Instant from_time) {
+  {
+    // The peer's schema and the partition of its rows' month, made by the store.
+    auto st = store::Store::open(base_url + "?schema=" + peer);
+    store::Observation o;
+    o.site = "PEER";
+    o.parameter = "pm25";
+    o.time = from_time;
+    o.unit = "ug/m3";
+    o.source_kind = "peer";
+    o.source = "peer";
+    std::vector<store::Observation> one{o};
+    st->write(one);
+  }
+  PGconn* c = PQconnectdb(base_url.c_str());
+  if (PQstatus(c) != CONNECTION_OK) throw std::runtime_error(PQerrorMessage(c));
+  auto exec = [&](const std::string& sql) {
+    PGresult* r = PQexec(c, sql.c_str());
+    const auto code = PQresultStatus(r);
+    if (code != PGRES_COMMAND_OK && code != PGRES_TUPLES_OK && code != PGRES_COPY_IN)
+      throw std::runtime_error(sql + ": " + PQerrorMessage(c));
+    return r;
+  };
+  std::vector<std::string> rows;
+  {
+    PGresult* r = exec("SELECT series, time, value, flag, unit, source, line, received_at FROM " + server +
+                       ".observations WHERE time >= " + std::to_string(from_time) +
+                       " ORDER BY received_at, time, series");
+    for (int i = 0; i < PQntuples(r); ++i) {
+      std::string row;
+      for (int k = 0; k < 8; ++k) {
+        if (k) row += '\t';
+        row += PQgetisnull(r, i, k) ? "\\N" : PQgetvalue(r, i, k);
+      }
+      rows.push_back(row + "\n");
+    }
+    PQclear(r);
+  }
+  PQclear(exec("DELETE FROM " + peer + ".observations"));
+  const int raw = ::open((rig.dir / "peer.raw").c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+  batches = std::max<std::uint64_t>(batches, 1);
+  const std::size_t per = (rows.size() + batches - 1) / batches;
+  const std::string frame_bytes(static_cast<std::size_t>((frames + batches - 1) / batches) * kFrame.size(), 'x');
+  const auto t0 = std::chrono::steady_clock::now();
+  for (std::size_t b = 0; b < rows.size(); b += per) {
+    if (::write(raw, frame_bytes.data(), frame_bytes.size()) < 0 || ::fdatasync(raw) != 0) break;
+    PQclear(exec("BEGIN"));
+    PQclear(exec("COPY " + peer + ".observations FROM STDIN"));
+    std::string data;
+    for (std::size_t i = b; i < std::min(rows.size(), b + per); ++i) data += rows[i];
+    PQputCopyData(c, data.data(), static_cast<int>(data.size()));
+    PQputCopyEnd(c, nullptr);
+    while (PGresult* r = PQgetResult(c)) {
+      if (PQresultStatus(r) != PGRES_COMMAND_OK) throw std::runtime_error(std::string("COPY: ") + PQerrorMessage(c));
+      PQclear(r);
+    }
+    PQclear(exec("COMMIT"));
+  }
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  ::close(raw);
+  PQfinish(c);
+  return static_cast<double>(frames) / secs;
+}
+
 // 2,000 stations (one connection each) send 6 hours of hourly data at once; client and server
 // share the 2 cores.
 void BM_Server2000Connections(benchmark::State& state) {
   for (auto _ : state) {
     state.PauseTiming();
     ServerRig rig(2000);
-    SimOptions so;
-    so.port = rig.server->port();
-    so.stations = rig.stations;
-    so.registry = &rig.city.parameters;
-    so.begin = 1704038400;
-    so.hours = 6;
-    so.ack_timeout = std::chrono::milliseconds(20000);
-    so.deadline = std::chrono::milliseconds(300000);
+    SimOptions so = rig.sim(6);
     state.ResumeTiming();
     const auto r = simulate(so);
     state.PauseTiming();
@@ -272,15 +354,8 @@ void BM_Server2000Paced(benchmark::State& state) {
   for (auto _ : state) {
     state.PauseTiming();
     ServerRig rig(2000);
-    SimOptions so;
-    so.port = rig.server->port();
-    so.stations = rig.stations;
-    so.registry = &rig.city.parameters;
-    so.begin = 1704038400;
-    so.hours = 3;
+    SimOptions so = rig.sim(3);
     so.rate = 1000;
-    so.ack_timeout = std::chrono::milliseconds(20000);
-    so.deadline = std::chrono::milliseconds(300000);
     state.ResumeTiming();
     const auto r = simulate(so);
     state.PauseTiming();
@@ -292,6 +367,81 @@ void BM_Server2000Paced(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_Server2000Paced)->Iterations(1)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// CPU seconds of the calling thread (simulate() runs its client on it) and of the process.
+double thread_cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+double process_cpu_seconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) * 1e-6;
+}
+
+// The steady state of a station network: 2,000 stations that have reported before (an hour of
+// warm-up creates their series, as any day after the first) and keep their connections open
+// (all connected before the clock starts: SimOptions::start_together). Timed from the first
+// frame sent to the last 9014 received. rate 0: as fast as they can, with the plain C inserter
+// as peer (same rows, same number of batches, same fsync rule); rate > 0: paced at that many
+// frames/s, for the answer latency. Counters: client_cpu_s is the simulator's thread (the 2,000
+// stations), server_cpu_s the rest of the process (the server's threads) in the timed window.
+// SKYRIVER_BENCH_PG=<url without parameters> runs the server on that PostgreSQL (a fresh
+// schema, left on the server: use the private test server of scripts/pg-test.sh) with
+// peer_plain_postgres as the peer.
+void steady_run(benchmark::State& state, double rate, int hours) {
+  for (auto _ : state) {
+    state.PauseTiming();
+    std::string url, base;
+    const std::string schema = "bench_hj212_" + std::to_string(::getpid()) + "_" + std::to_string(static_cast<int>(rate));
+    if (const char* pg = std::getenv("SKYRIVER_BENCH_PG"); pg && *pg) {
+      base = pg;
+      url = base + "?schema=" + schema;
+    }
+    ServerRig rig(2000, url);
+    SimOptions so = rig.sim(1);
+    simulate(so);  // warm-up
+    const auto warm = rig.server->stats();
+    so.begin += 3600;
+    so.hours = hours;
+    so.rate = rate;
+    so.start_together = true;
+    const double c0 = thread_cpu_seconds(), p0 = process_cpu_seconds();
+    state.ResumeTiming();
+    const auto r = simulate(so);
+    state.PauseTiming();
+    const double client_cpu = thread_cpu_seconds() - c0, server_cpu = process_cpu_seconds() - p0 - client_cpu;
+    const auto st = rig.server->stats();
+    const double fps = static_cast<double>(r.acked) / r.busy_seconds;
+    state.counters["frames_per_s"] = fps;
+    state.counters["acked"] = static_cast<double>(r.acked);
+    state.counters["unacked"] = static_cast<double>(r.unacked);
+    state.counters["resent"] = static_cast<double>(r.resent);
+    state.counters["busy_s"] = r.busy_seconds;
+    state.counters["p50_ms"] = r.latency_p50_ms;
+    state.counters["p99_ms"] = r.latency_p99_ms;
+    state.counters["batches"] = static_cast<double>(st.batches - warm.batches);
+    state.counters["client_cpu_s"] = client_cpu;
+    state.counters["server_cpu_s"] = server_cpu;
+    if (rate <= 0) {
+      const double peer = url.empty() ? peer_plain_inserter(rig, r.acked, st.batches - warm.batches, so.begin)
+                                      : peer_plain_postgres(rig, base, schema, schema + "_peer", r.acked,
+                                                            st.batches - warm.batches, so.begin);
+      state.counters["peer_frames_per_s"] = peer;
+      state.counters["ratio_to_peer"] = fps / peer;
+    }
+    state.ResumeTiming();
+  }
+}
+
+void BM_Server2000Steady(benchmark::State& state) { steady_run(state, 0, 12); }
+BENCHMARK(BM_Server2000Steady)->Iterations(1)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// The latency target: a steady 10,000 frames/s from 2,000 connections for 6 s.
+void BM_Server2000Paced10k(benchmark::State& state) { steady_run(state, 10000, 30); }
+BENCHMARK(BM_Server2000Paced10k)->Iterations(1)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 // Memory per connection: heap in use (mallinfo2) growth with 2,000 idle connections open,
 // divided by 2,000 (server session + the client socket objects of this process; kernel socket

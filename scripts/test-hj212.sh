@@ -14,13 +14,14 @@ seconds=${FUZZ_SECONDS:-60}
 half=$(( (seconds + 1) / 2 ))
 flags=(-std=c++20 -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined
        -DSPDLOG_COMPILED_LIB -DSPDLOG_FMT_EXTERNAL "-DSKYRIVER_SOURCE_DIR=\"$root\"" -I"$root/src")
-codec=(core/time.cpp core/text.cpp
-       ingest/hj212/crc.cpp ingest/hj212/frame.cpp ingest/hj212/packet.cpp ingest/hj212/edition.cpp
-       ingest/hj212/edition2025.cpp ingest/hj212/readings.cpp
-       ingest/hj212/decode.cpp ingest/hj212/answers.cpp ingest/hj212/splitter.cpp
-       ingest/hj212/archive.cpp)
-session=("${codec[@]}" core/secret.cpp model/city.cpp model/parameter.cpp model/toml_read.cpp model/sources.cpp
-         ingest/hj212/observations.cpp ingest/hj212/dispatch.cpp ingest/hj212/session.cpp)
+# Both fuzzers link one archive of src/core, src/model and src/ingest/hj212 (all but the network
+# server and the simulator, which need Asio and the store): the linker takes from it only what a
+# fuzzer uses, so a new source file or a new dependency there needs no edit here.
+sources=()
+for f in "$root"/src/core/*.cpp "$root"/src/model/*.cpp "$root"/src/ingest/hj212/*.cpp; do
+  case "$f" in */hj212/server.cpp|*/hj212/simulator.cpp) continue ;; esac
+  sources+=("${f#"$root/src/"}")
+done
 newest_header=$(ls -t "$root"/src/core/*.h "$root"/src/model/*.h "$root"/src/store/store.h "$root"/src/ingest/hj212/*.h | head -1)
 
 # obj SRC: the object of src/SRC (compiled for fuzzing), rebuilt when stale.
@@ -31,21 +32,22 @@ obj() {
   fi
   echo "$o"
 }
-# link NAME SOURCES...: build-fuzz/NAME from fuzz/NAME.cpp and the objects of SOURCES.
+# The archive of all sources' objects, rebuilt when one of them changed.
+lib="$out/libskyriver-fuzz.a"
+objs=()
+for src in "${sources[@]}"; do objs+=("$(obj "$src")"); done
+for o in "${objs[@]}"; do
+  if [ ! -f "$lib" ] || [ "$o" -nt "$lib" ]; then rm -f "$lib"; ar rcs "$lib" "${objs[@]}"; break; fi
+done
+# link NAME: build-fuzz/NAME from fuzz/NAME.cpp and the archive.
 link() {
-  local name=$1; shift
-  local objs=() s
-  for s in "$@"; do objs+=("$(obj "$s")"); done
-  local bin="$out/$name" main="$root/fuzz/$name.cpp"
-  local stale=0
-  [ -x "$bin" ] || stale=1
-  for f in "$main" "${objs[@]}"; do [ "$f" -nt "$bin" ] && stale=1; done
-  if [ $stale = 1 ]; then
-    clang++ "${flags[@]}" -fsanitize=fuzzer "$main" "${objs[@]}" -lspdlog -lfmt -lz -o "$bin"
+  local name=$1 bin="$out/$1" main="$root/fuzz/$1.cpp"
+  if [ ! -x "$bin" ] || [ "$main" -nt "$bin" ] || [ "$lib" -nt "$bin" ]; then
+    clang++ "${flags[@]}" -fsanitize=fuzzer "$main" "$lib" -lspdlog -lfmt -lz -o "$bin"
   fi
 }
-link hj212_fuzz "${codec[@]}"
-link hj212_session_fuzz "${session[@]}"
+link hj212_fuzz
+link hj212_session_fuzz
 
 # Seeds: the kept corpora plus the conformance vectors and public samples, one frame per file
 # (for the session fuzzer with a leading chunking byte).

@@ -107,20 +107,23 @@ function renderYear() {
   document.getElementById('composite-line').textContent =
     `${t('compositeLine')} ${fmt(y.composite, 2)} · ${t('goodDaysOf')} ${y.good_days ?? '—'} / ${t('validDays')} ${y.valid_days ?? '—'}`;
 }
+let rankingRequest = 0;  // only the latest request draws (see renderCountyView)
 async function renderRanking() {
+  const request = ++rankingRequest;
   const tbody = document.querySelector('#ranking tbody');
   const range = rankingRange();
   if (!range) return;
   try {
     const by = document.getElementById('rank-by').value;
     const r = await api(`/api/ranking?from=${range.from}&to=${range.to}&by=${by}`);
+    if (request !== rankingRequest) return;
     tbody.innerHTML = r.rows.map((row) => {
       const ch = row.composite_change_pct;
       const cls = ch === null || ch === undefined ? '' : ch > 0 ? 'up' : 'down';
       return `<tr><td>${row.rank ?? '—'}</td><td>${esc(row.name)}</td><td>${fmt(row.composite, 2)}</td><td>${fmt(row.pm25)}</td>` +
         `<td>${row.good_ratio === null ? '—' : fmt(row.good_ratio, 1) + '%'}</td><td class="${cls}">${ch === null || ch === undefined ? '—' : (ch > 0 ? '+' : '') + fmt(ch, 1) + '%'}</td></tr>`;
     }).join('');
-  } catch (e) { tbody.innerHTML = `<tr><td colspan="6">${esc(e.message)}</td></tr>`; }
+  } catch (e) { if (request === rankingRequest) tbody.innerHTML = `<tr><td colspan="6">${esc(e.message)}</td></tr>`; }
 }
 
 function renderWater() {

@@ -101,12 +101,17 @@ function howText(how) {
   if (m) return t('howPattern').replace('{years}', m[1]);
   return how === 'flat' ? t('howFlat') : t('howFlatNoBase');
 }
+// Each change of area or month starts a request; only the latest one may draw (an older answer
+// arriving last would otherwise overwrite the view with the previous choice).
+let countyRequest = 0;
 export async function renderCountyView() {
+  const request = ++countyRequest;
   const area = document.getElementById('cp-area').value, month = document.getElementById('cp-month').value;
   const tbody = document.querySelector('#county-progress tbody');
   if (!area || !month) return;
   try {
     const r = await ctx.api(`/api/progress?area=${area}&month=${month}`);
+    if (request !== countyRequest) return;
     const a = r.areas[0];
     ctx.state.countyProgress = a;
     tbody.innerHTML = ROWS.map((code) => {
@@ -120,7 +125,10 @@ export async function renderCountyView() {
     document.getElementById('cp-note').textContent = `${t('through')} ${r.through} · ${t('monthlyTargets')}: ${howText(a.monthly_targets)}`;
     const link = document.getElementById('cp-report');
     link.href = `/api/report/month?month=${month}&format=html`;
-  } catch (e) { tbody.innerHTML = `<tr><td colspan="10">${ctx.esc(e.message)}</td></tr>`; }
+  } catch (e) {
+    if (request !== countyRequest) return;
+    tbody.innerHTML = `<tr><td colspan="10">${ctx.esc(e.message)}</td></tr>`;
+  }
   ctx.state.countyKey = `${area}-${month}`;  // what the county view shows now (tests wait on it)
 }
 function fillCountyView() {

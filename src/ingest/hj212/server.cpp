@@ -12,9 +12,11 @@
 #include <atomic>
 #include <condition_variable>
 #include <deque>
+#include <iterator>
 #include <mutex>
 #include <set>
 #include <thread>
+#include <unordered_map>
 
 namespace skyriver::hj212 {
 
@@ -43,7 +45,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   ServerOptions opt;
   OnStored on_stored;
   Dispatcher dispatcher;
-  asio::io_context io;
+  asio::io_context io{std::max(1, opt.threads)};  // the hint: one thread needs less locking
   tcp::acceptor acceptor{io};
   asio::steady_timer accept_retry{io};
   core::AcceptBackoff backoff;  // touched by the accept handler only
@@ -60,7 +62,16 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   std::deque<Pending> queue;
   std::atomic<std::size_t> queued{0};  // jobs waiting for the writer (back-pressure)
   bool stopping = false;
-  std::thread writer;
+  std::thread writer;  // stage 1: archive append + fdatasync
+
+  // Stage 2 (store commit, then answers) takes archived batches from stage 1, so that the
+  // archive sync of batch k+1 overlaps the store commit of batch k. At most one archived batch
+  // waits for it (bounded memory; meanwhile frames gather into the next, larger batch).
+  std::mutex cmu;
+  std::condition_variable ccv, cspace;
+  std::optional<std::vector<Pending>> archived;
+  bool committer_stopping = false;
+  std::thread committer;
 
   // Delivery queue (on_stored), bounded by max_delivery observations.
   std::mutex dmu;
@@ -96,6 +107,8 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   void accept();
   void submit(const std::shared_ptr<Session>& s, std::vector<Job> jobs);
   void writer_loop();
+  void commit_loop();
+  void commit(std::vector<Pending>& batch);
   void deliver(std::vector<store::Observation> obs);
   void delivery_loop();
 };
@@ -118,10 +131,12 @@ class Session : public std::enable_shared_from_this<Session> {
 
   // Safe from any thread.
   void send(std::vector<std::string> answers) {
-    asio::post(sock_.get_executor(), [self = shared_from_this(), a = std::move(answers)]() mutable {
-      for (auto& x : a) self->out_.push_back(std::move(x));
-      if (!self->writing_) self->write_next();
-    });
+    asio::post(sock_.get_executor(), [self = shared_from_this(), a = std::move(answers)]() mutable { self->queue(a); });
+  }
+  // The same from a thread of the server's io_context (runs at once unless the connection's
+  // strand is busy on another thread).
+  void send_here(std::vector<std::string> answers) {
+    asio::dispatch(sock_.get_executor(), [self = shared_from_this(), a = std::move(answers)]() mutable { self->queue(a); });
   }
 
   void close() {
@@ -161,15 +176,24 @@ class Session : public std::enable_shared_from_this<Session> {
     if (!jobs.empty()) srv_->submit(shared_from_this(), std::move(jobs));
   }
 
+  void queue(std::vector<std::string>& a) {
+    for (auto& x : a) out_.push_back(std::move(x));
+    if (!writing_) write_next();
+  }
+
+  // Everything waiting goes out in one write: the answers of a whole group commit cost one
+  // system call per connection, not one per frame.
   void write_next() {
     if (out_.empty() || closed_) {
       writing_ = false;
       return;
     }
     writing_ = true;
-    asio::async_write(sock_, asio::buffer(out_.front()), [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
+    wbuf_.clear();
+    for (auto& a : out_) wbuf_ += a;
+    out_.clear();
+    asio::async_write(sock_, asio::buffer(wbuf_), [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
       if (ec) return self->do_close();
-      self->out_.pop_front();
       self->write_next();
     });
   }
@@ -204,7 +228,8 @@ class Session : public std::enable_shared_from_this<Session> {
   std::shared_ptr<Server::Impl> srv_;
   SessionLogic logic_;
   std::array<char, 4096> buf_;
-  std::deque<std::string> out_;
+  std::vector<std::string> out_;
+  std::string wbuf_;  // the bytes of the write in flight
   bool writing_ = false, closed_ = false;
   std::chrono::steady_clock::time_point last_;
   std::size_t garbage_seen_ = 0, oversize_seen_ = 0;
@@ -212,6 +237,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
 void Server::Impl::start() {
   writer = std::thread([self = shared_from_this()] { self->writer_loop(); });
+  committer = std::thread([self = shared_from_this()] { self->commit_loop(); });
   deliverer = std::thread([self = shared_from_this()] { self->delivery_loop(); });
   accept();
   for (int i = 0; i < std::max(1, opt.threads); ++i) threads.emplace_back([this] { io.run(); });
@@ -267,7 +293,7 @@ void Server::Impl::writer_loop() {
     {
       std::unique_lock lk(qmu);
       qcv.wait(lk, [&] { return stopping || !queue.empty(); });
-      if (queue.empty() && stopping) return;
+      if (queue.empty() && stopping) break;
       std::size_t n = 0;
       while (!queue.empty() && (batch.empty() || n + queue.front().job.observations.size() <= opt.max_batch)) {
         n += queue.front().job.observations.size();
@@ -290,60 +316,116 @@ void Server::Impl::writer_loop() {
       opt.log->error("hj212: raw archive: {}; {} frames not acknowledged", e.what(), batch.size());
       continue;
     }
-    // 2. The observations (one transaction) and 3. the quarantine records.
-    std::vector<store::Observation> all;
-    std::vector<store::Record> records;
-    for (const auto& p : batch) {
-      all.insert(all.end(), p.job.observations.begin(), p.job.observations.end());
-      for (const auto& q : p.job.quarantined) records.push_back(quarantine_record(q));
+    // 2. to the store stage (waits while it still holds the previous archived batch).
+    std::unique_lock lk(cmu);
+    cspace.wait(lk, [&] { return !archived; });
+    archived = std::move(batch);
+    ccv.notify_one();
+  }
+  {
+    std::lock_guard lk(cmu);
+    committer_stopping = true;
+  }
+  ccv.notify_one();
+}
+
+void Server::Impl::commit_loop() {
+  for (;;) {
+    std::vector<Pending> batch;
+    {
+      std::unique_lock lk(cmu);
+      ccv.wait(lk, [&] { return committer_stopping || archived; });
+      if (!archived) return;  // stopping and drained
+      batch = std::move(*archived);
+      archived.reset();
     }
-    std::vector<bool> ok(batch.size(), true);
-    std::vector<store::Observation> fresh;  // what the store inserted, for on_stored
-    auto keep_inserted = [&](std::span<const store::Observation> obs, const store::WriteResult& r) {
-      inserted += r.inserted;
-      duplicates += r.duplicates;
-      conflicts += r.conflicts;
-      for (std::size_t i = 0; i < obs.size() && i < r.outcome.size(); ++i)
-        if (r.outcome[i] == 'i') fresh.push_back(obs[i]);
-    };
-    try {
-      if (!all.empty()) keep_inserted(all, store.write(all));
-      if (!records.empty()) store.append(std::span<store::Record>(records));
-      quarantined += records.size();
-      ++batches;
-    } catch (const std::exception& e) {
-      // One bad frame must not block the others: retry each alone. (A failed transaction
-      // stored nothing, so `fresh` starts again.)
-      opt.log->error("hj212: store write failed for a batch of {} frames, retrying frame by frame: {}", batch.size(),
-                     e.what());
-      fresh.clear();
-      for (std::size_t i = 0; i < batch.size(); ++i) {
-        const Job& j = batch[i].job;
-        try {
-          if (!j.observations.empty()) keep_inserted(j.observations, store.write(j.observations));
-          if (!j.quarantined.empty()) {
-            std::vector<store::Record> rs;
-            for (const auto& q : j.quarantined) rs.push_back(quarantine_record(q));
-            store.append(std::span<store::Record>(rs));
-            quarantined += rs.size();
-          }
-          ++batches;
-        } catch (const std::exception& e2) {
-          ok[i] = false;
-          opt.log->error("hj212: store write failed for a frame from {}: {}; not acknowledged", j.peer, e2.what());
-        }
-      }
-    }
-    // 4. Only now the answers.
+    cspace.notify_one();
+    commit(batch);
+  }
+}
+
+// The observations (one transaction) and the quarantine records of an archived batch, then the
+// answers, then the live view.
+void Server::Impl::commit(std::vector<Pending>& batch) {
+  // The batch's observations, moved (not copied) into one span; `first[i]` is where frame i's
+  // begin (frame-by-frame retry).
+  std::vector<store::Observation> all;
+  std::vector<std::size_t> first(batch.size() + 1, 0);
+  std::vector<store::Record> records;
+  {
+    std::size_t n = 0;
+    for (const auto& p : batch) n += p.job.observations.size();
+    all.reserve(n);
+  }
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    Job& j = batch[i].job;
+    first[i] = all.size();
+    std::move(j.observations.begin(), j.observations.end(), std::back_inserter(all));
+    j.observations.clear();
+    for (const auto& q : j.quarantined) records.push_back(quarantine_record(q));
+  }
+  first[batch.size()] = all.size();
+  std::vector<bool> ok(batch.size(), true);
+  std::vector<char> fresh(all.size(), 0);  // what the store inserted, for on_stored
+  auto keep_inserted = [&](std::size_t from, std::size_t to, const store::WriteResult& r) {
+    inserted += r.inserted;
+    duplicates += r.duplicates;
+    conflicts += r.conflicts;
+    for (std::size_t i = from; i < to && i - from < r.outcome.size(); ++i) fresh[i] = r.outcome[i - from] == 'i';
+  };
+  try {
+    if (!all.empty()) keep_inserted(0, all.size(), store.write(all));
+    if (!records.empty()) store.append(std::span<store::Record>(records));
+    quarantined += records.size();
+    ++batches;
+  } catch (const std::exception& e) {
+    // One bad frame must not block the others: retry each alone. (A failed transaction
+    // stored nothing, so `fresh` starts again.)
+    opt.log->error("hj212: store write failed for a batch of {} frames, retrying frame by frame: {}", batch.size(),
+                   e.what());
+    std::fill(fresh.begin(), fresh.end(), 0);
     for (std::size_t i = 0; i < batch.size(); ++i) {
-      auto& answers = batch[i].job.answers;
-      if (!ok[i] || answers.empty()) continue;
-      if (auto s = batch[i].session.lock()) {
-        acks += answers.size();
-        s->send(std::move(answers));
+      const Job& j = batch[i].job;
+      try {
+        const std::span<const store::Observation> mine(all.data() + first[i], first[i + 1] - first[i]);
+        if (!mine.empty()) keep_inserted(first[i], first[i + 1], store.write(mine));
+        if (!j.quarantined.empty()) {
+          std::vector<store::Record> rs;
+          for (const auto& q : j.quarantined) rs.push_back(quarantine_record(q));
+          store.append(std::span<store::Record>(rs));
+          quarantined += rs.size();
+        }
+        ++batches;
+      } catch (const std::exception& e2) {
+        ok[i] = false;
+        opt.log->error("hj212: store write failed for a frame from {}: {}; not acknowledged", j.peer, e2.what());
       }
     }
-    if (!fresh.empty()) deliver(std::move(fresh));
+  }
+  // Only now the answers: one hand-over (and one socket write) per connection per batch.
+  std::vector<std::pair<std::shared_ptr<Session>, std::vector<std::string>>> out;
+  std::unordered_map<const Session*, std::size_t> slot;
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    auto& answers = batch[i].job.answers;
+    if (!ok[i] || answers.empty()) continue;
+    auto s = batch[i].session.lock();
+    if (!s) continue;
+    acks += answers.size();
+    const auto [it, added] = slot.emplace(s.get(), out.size());
+    if (added) out.emplace_back(std::move(s), std::vector<std::string>{});
+    auto& to = out[it->second].second;
+    for (auto& a : answers) to.push_back(std::move(a));
+  }
+  // One hand-over to the io threads for the whole batch (not one wake-up per connection).
+  if (!out.empty())
+    asio::post(io, [out = std::move(out)]() mutable {
+      for (auto& [s, answers] : out) s->send_here(std::move(answers));
+    });
+  if (on_stored) {
+    std::vector<store::Observation> stored;
+    for (std::size_t i = 0; i < all.size(); ++i)
+      if (fresh[i]) stored.push_back(std::move(all[i]));
+    if (!stored.empty()) deliver(std::move(stored));
   }
 }
 
@@ -414,7 +496,8 @@ void Server::stop() {
     i.stopping = true;
   }
   i.qcv.notify_all();
-  i.writer.join();
+  i.writer.join();  // drains the queue, then lets the store stage drain and stop
+  i.committer.join();
   {
     std::lock_guard lk(i.dmu);
     i.delivery_stopping = true;

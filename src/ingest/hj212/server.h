@@ -6,13 +6,15 @@
 // Contract:
 // - The server runs on its OWN io_context and threads (ServerOptions::threads), never on the
 //   caller's: HTTP readers of the same process cannot delay an acknowledgement.
-// - Acknowledged = on disk. Store writes run on one writer thread as a group commit: all frames
-//   waiting form one batch; the batch's frames are appended to the raw archive and the archive
-//   is synced (one fdatasync), then the observations are written in one store transaction
-//   (synced by the store: store.h "Durability"), then the quarantined values are appended to
-//   the records journal (a second transaction only when there are any); only then are the
-//   batch's answers (9014) sent. A frame whose write failed is not answered: the station
-//   resends it, and the store keys make the resend a duplicate.
+// - Acknowledged = on disk. Writes are a group commit in two stages, each on its own thread:
+//   all frames waiting form one batch; stage 1 appends the batch's frames to the raw archive
+//   and syncs it (one fdatasync); stage 2 then writes its observations in one store transaction
+//   (synced by the store: store.h "Durability"), then appends the quarantined values to the
+//   records journal (a second transaction only when there are any); only then are the batch's
+//   answers (9014) sent, all answers of one connection in one socket write. Stage 1 archives
+//   batch k+1 while stage 2 commits batch k (the order per frame stays archive sync -> store
+//   commit -> answer). A frame whose write failed is not answered: the station resends it, and
+//   the store keys make the resend a duplicate.
 // - Every frame is archived (ServerOptions::archive_dir is required): each stored observation's
 //   `source` is "<archive file>:<line>" of its frame, each quarantine record names it too.
 // - on_stored receives ONLY the observations the store inserted (WriteResult::outcome 'i'):
@@ -21,8 +23,9 @@
 //   max_delivery observations wait for it does the writer wait (bounded memory).
 // - Memory per connection is bounded: a 4 KiB read buffer + at most max_frame bytes of partial
 //   frame (session.h). Idle connections close after idle_timeout. When more than max_queue
-//   frames wait for the writer, connections stop reading (TCP back-pressure) until it catches
-//   up, so a store slower than the stations bounds memory.
+//   frames wait for the writer (besides at most one archived batch waiting for stage 2),
+//   connections stop reading (TCP back-pressure) until it catches up, so a store slower than
+//   the stations bounds memory.
 // - accept() failures (EMFILE ...) back off (core/accept_backoff.h) and are logged once per
 //   episode; open connections keep being served.
 // - Logs go to ServerOptions::log (spdlog; default: the default logger).

@@ -11,7 +11,9 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <functional>
 #include <memory>
+#include <optional>
 
 namespace skyriver::hj212 {
 
@@ -222,7 +224,7 @@ class Conn : public std::enable_shared_from_this<Conn> {
   void connect();
   void send_next();
   void read();
-  void on_answer(const std::string& frame);
+  void on_answer(std::string_view frame);
   void arm_ack_timer();
   void restart();
   bool done() const { return remaining_ == 0; }
@@ -235,7 +237,7 @@ class Conn : public std::enable_shared_from_this<Conn> {
   std::vector<std::string> frames_;
   std::vector<bool> acked_;
   std::vector<Clock::time_point> sent_at_;
-  std::map<std::string, std::size_t> index_;
+  std::map<std::string, std::size_t, std::less<>> index_;
   std::vector<std::size_t> order_;  // frames sent on this connection, in order (2005 matching)
   std::size_t next_ = 0, answered_unkeyed_ = 0, remaining_ = 0;
   std::vector<std::size_t> todo_;
@@ -253,7 +255,13 @@ struct Run {
   SimResult res;
   std::vector<double> latencies;
   Clock::time_point start = Clock::now(), next_slot = Clock::now();
+  std::optional<Clock::time_point> first_send;
+  Clock::time_point last_answer;
+  Decoder decoder;  // the answers' (one thread: the run's io_context)
   std::vector<std::shared_ptr<Conn>> conns;
+  // start_together: connections made so far, and the sends waiting for the last one.
+  std::size_t connected = 0;
+  std::vector<std::function<void()>> held;
   std::size_t running = 0;
   std::unique_ptr<asio::steady_timer> deadline;
   void finished() {
@@ -301,8 +309,17 @@ void Conn::connect() {
       self->out_ = encode_frame(seg);
       asio::write(self->sock_, asio::buffer(self->out_), ec);
     }
+    const bool first = self->first_round_;
     self->first_round_ = false;
     self->read();
+    if (first && self->run_.opt.start_together) {
+      self->run_.held.push_back([self] { self->send_next(); });
+      if (++self->run_.connected < self->run_.running) return;
+      self->run_.next_slot = Clock::now();
+      for (auto& go : self->run_.held) go();
+      self->run_.held.clear();
+      return;
+    }
     self->send_next();
   });
 }
@@ -319,6 +336,7 @@ void Conn::send_next() {
   auto go = [self = shared_from_this(), i, gen]() {
     if (gen != self->generation_) return;
     self->sent_at_[i] = Clock::now();
+    if (!self->run_.first_send) self->run_.first_send = self->sent_at_[i];
     self->order_.push_back(i);
     ++self->run_.res.sent;
     asio::async_write(self->sock_, asio::buffer(self->frames_[i]), [self, gen](boost::system::error_code ec, std::size_t) {
@@ -384,10 +402,10 @@ void Conn::read() {
   });
 }
 
-void Conn::on_answer(const std::string& frame) {
-  const auto d = decode_frame(frame, "answer");
+void Conn::on_answer(std::string_view frame) {
+  const auto& d = run_.decoder.decode(frame, "answer");  // views: no allocation per answer
   if (!d.ok) return;
-  const auto& p = *d.packet;
+  const Header& p = d.header;
   if (p.cn != "9014" && p.cn != "9011") return;
   std::size_t i;
   if (!p.qn.empty()) {
@@ -406,7 +424,9 @@ void Conn::on_answer(const std::string& frame) {
     return;
   }
   ++run_.res.acked;
-  run_.latencies.push_back(std::chrono::duration<double, std::milli>(Clock::now() - sent_at_[i]).count());
+  const auto now = Clock::now();
+  run_.last_answer = now;
+  run_.latencies.push_back(std::chrono::duration<double, std::milli>(now - sent_at_[i]).count());
 }
 
 }  // namespace
@@ -435,6 +455,8 @@ SimResult simulate(const SimOptions& options) {
   });
   if (run.running) run.io.run();
   run.res.seconds = std::chrono::duration<double>(Clock::now() - run.start).count();
+  if (run.first_send && run.res.acked)
+    run.res.busy_seconds = std::chrono::duration<double>(run.last_answer - *run.first_send).count();
   run.res.unacked = total - run.res.acked - run.res.rejected;
   auto& l = run.latencies;
   if (!l.empty()) {

@@ -52,11 +52,16 @@ struct SimOptions {
   const model::ParameterRegistry* registry = nullptr;
   // Frames to send instead of the generated ones (replay), one list per station; empty = generate.
   std::vector<std::vector<std::string>> frames;
+  // Connect every station first and start sending only once all are connected (a benchmark's
+  // steady state: stations keep their connections open); SimResult::busy_seconds then spans
+  // sending alone.
+  bool start_together = false;
 };
 
 struct SimResult {
   std::uint64_t sent = 0, acked = 0, rejected = 0, resent = 0, unacked = 0, reconnects = 0;
   double seconds = 0;
+  double busy_seconds = 0;  // from the first frame sent to the last answer received
   double latency_p50_ms = 0, latency_p99_ms = 0;  // send -> 9014
 };
 
