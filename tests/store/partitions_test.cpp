@@ -89,13 +89,10 @@ store::Observation pm25(core::Instant t, double v) {
 }
 
 TEST(PostgresPartitions, APastMonthIsDetachedToTheArchiveAndAttachedBackUnchanged) {
-  const char* pg = std::getenv("SKYRIVER_TEST_PG");
-  if (!pg || !*pg) {
-    if (testkit::pg_required()) FAIL() << "CI=true but SKYRIVER_TEST_PG is not set";
-    GTEST_SKIP() << "SKYRIVER_TEST_PG not set";
-  }
-  const std::string schema = testkit::unique_name("arch");
-  const std::string url = std::string(pg) + (std::string(pg).find('?') == std::string::npos ? "?" : "&") + "schema=" + schema;
+  const auto dir = testkit::scratch_dir();
+  const std::string url = testkit::fresh_store_url("postgresql", dir);
+  SKYRIVER_REQUIRE_BACKEND(url);
+  const std::string pg = std::getenv("SKYRIVER_TEST_PG"), schema = url.substr(url.rfind("schema=") + 7);
   auto db = store::Store::open(url);
   // Two values in January 2019 (Beijing), one in February.
   const core::Instant jan10 = core::from_beijing({{2019, 1, 10}, 0, 0, 0}), jan31 = core::from_beijing({{2019, 1, 31}, 23, 0, 0});
@@ -147,11 +144,9 @@ TEST(PostgresPartitions, APastMonthIsDetachedToTheArchiveAndAttachedBackUnchange
   run = test::run_cli("db detach --month " + std::string(current) + " --db '" + url + "'");
   EXPECT_NE(run.status, 0);
   EXPECT_NE(run.out.find("past month"), std::string::npos) << run.out;
-  const auto dir = testkit::scratch_dir();
   run = test::run_cli("db detach --month 2019-01 --db " + (dir / "s.db").string());
   EXPECT_NE(run.status, 0);
   EXPECT_NE(run.out.find("PostgreSQL"), std::string::npos) << run.out;
-  std::filesystem::remove_all(dir);
 
   // Attached back: the same values, and duplicates are recognised again.
   run = test::run_cli("db attach --month 2019-01 --db '" + url + "'");
@@ -166,6 +161,7 @@ TEST(PostgresPartitions, APastMonthIsDetachedToTheArchiveAndAttachedBackUnchange
   run = test::run_cli("db attach --month 2019-01 --db '" + url + "'");
   EXPECT_NE(run.status, 0);
   EXPECT_NE(run.out.find("not archived"), std::string::npos) << run.out;
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
