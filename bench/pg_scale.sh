@@ -51,6 +51,20 @@ step() {  # label schema stations from to query_to
 step "A: $stations stations, 1 month" scale "$stations" 2024-01-01 2024-02-01 2024-02-01
 step "B: $stations stations, 3 months" scale "$stations" 2024-02-01 2024-04-01 2024-04-01
 step "C: $stations stations, 12 months" scale "$stations" 2024-04-01 2025-01-01 2025-01-01
+# C again after rewriting each month in series order (CLUSTER on the primary key): arrival order
+# puts a series' consecutive hours on different pages (one page per value read); series order
+# puts a month of a series on a few pages. What a store would do to a month once it is closed.
+echo "== C2: CLUSTER every partition on its primary key: load $(cut -d' ' -f1-3 /proc/loadavg)"
+t0=$(date +%s.%N)
+for part in $(psql -Atq "$pg" -c "select c.relname from pg_inherits i join pg_class c on c.oid = i.inhrelid where i.inhparent = 'scale.observations'::regclass order by 1"); do
+  psql -q "$pg" -c "CLUSTER scale.$part USING ${part}_pkey" >/dev/null
+done
+psql -q "$pg" -c "ANALYZE scale.observations" >/dev/null
+echo "clustered in $(echo "$(date +%s.%N) - $t0" | bc) s"
+read -r obs total values parts heap index < <(size_of scale)
+awk -v o="$obs" -v v="$values" -v h="$heap" -v x="$index" 'BEGIN { printf "store: %.1f bytes/value (rows %.1f, indexes %.1f)\n", o / v, h / v, x / v }'
+"$bin" query "$pg?schema=scale" "$stations" 2024-01-01 2025-01-01 "$reps"
+echo "   (reads done at load $(cut -d' ' -f1-3 /proc/loadavg))"
 step "D: $wide stations, 1 month" wide "$wide" 2024-01-01 2024-02-01 2024-02-01
 
 echo "== the plan of a series read on the largest store (generic plan, as the store's prepared statement runs it)"

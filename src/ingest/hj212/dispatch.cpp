@@ -103,7 +103,7 @@ std::optional<std::string> Dispatcher::track_split(Station& st, const std::strin
 Handled Dispatcher::handle(std::string_view frame, const std::string& peer, core::Instant now) {
   ++frames_;
   const std::string where = "packet from " + peer;
-  Decoded d = decode_frame(frame, where, old_codes_);
+  Decoded d = decode_frame(frame, where, old_codes_, /*with_cp=*/false);
   if (!d.ok) {
     ++rejected_;
     const std::string who = d.packet && !d.packet->mn.empty() ? "MN " + d.packet->mn : peer.substr(0, peer.rfind(':'));
