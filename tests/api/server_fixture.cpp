@@ -55,7 +55,9 @@ Server::Server(const ServerSpec& spec) {
   char tmpl[] = "/tmp/skyriver-api-test.XXXXXX";
   dir_ = mkdtemp(tmpl);
   const std::string src = SKYRIVER_SOURCE_DIR, bin = SKYRIVER_BINARY;
-  if (spec.backend == "postgresql") {
+  if (!spec.db.empty()) {
+    db_ = spec.db;
+  } else if (spec.backend == "postgresql") {
     db_ = pg_url();
     if (db_.empty()) throw std::runtime_error("SKYRIVER_TEST_PG is not set: no PostgreSQL server for the API tests");
   } else {

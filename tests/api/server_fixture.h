@@ -29,6 +29,7 @@ struct HttpResult {
 
 struct ServerSpec {
   std::string backend = "sqlite";       // sqlite | postgresql
+  std::string db;                       // serve this store URL ("" = a fresh store of `backend`)
   bool sample = true;                   // import the bundled Datong sample first
   std::vector<std::string> args;        // more `serve` options
   rlim_t max_files = 0;                 // RLIMIT_NOFILE of the server (0: inherited)
