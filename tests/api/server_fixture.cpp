@@ -42,6 +42,12 @@ Server& Server::of(const std::string& backend) {
   return *s;
 }
 
+namespace {
+std::string backend_in_use = "sqlite";
+}
+Server& Server::get() { return of(backend_in_use); }
+void Server::use(const std::string& backend) { backend_in_use = backend; }
+
 std::string Server::pg_url() {
   const char* pg = std::getenv("SKYRIVER_TEST_PG");
   if (!pg || !*pg) return "";

@@ -38,7 +38,8 @@ struct ServerSpec {
 class Server {
  public:
   static Server& of(const std::string& backend);  // the shared server of a backend
-  static Server& get() { return of("sqlite"); }
+  static Server& get();                          // of the backend in use (default sqlite)
+  static void use(const std::string& backend);   // what get() answers from now on (on_each_backend.h)
   static std::string pg_url();  // a fresh-schema URL on SKYRIVER_TEST_PG, "" when not set
 
   explicit Server(const ServerSpec& spec);
