@@ -35,6 +35,19 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// CPU seconds of the calling thread (simulate() runs its client on it) and of the process.
+double thread_cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+double process_cpu_seconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) * 1e-6;
+}
+
 // REFERENCE.md 9.3 extra vector 1: an air station's hourly frame (296 bytes).
 const std::string kFrame =
     "##0280QN=20240101010000000;ST=22;CN=2061;PW=123456;MN=010000A8900016F000169DC0;Flag=4;CP=&&DataTime="
@@ -197,7 +210,8 @@ struct ServerRig {
 // raw file and fdatasync'ed, then the rows are committed in one transaction (WAL,
 // synchronous=FULL). No decoding, no network, no duplicate classification. Returns frames/s.
 double peer_plain_inserter(ServerRig& rig, std::uint64_t frames, std::uint64_t batches,
-                           core::Instant from_time = std::numeric_limits<core::Instant>::min()) {
+                           core::Instant from_time = std::numeric_limits<core::Instant>::min(),
+                           double* cpu_s = nullptr) {
   struct Row {
     sqlite3_int64 series, time;
     double value;
@@ -231,6 +245,7 @@ double peer_plain_inserter(ServerRig& rig, std::uint64_t frames, std::uint64_t b
   const std::size_t per = (rows.size() + batches - 1) / batches;
   const std::string frame_bytes(static_cast<std::size_t>((frames + batches - 1) / batches) * kFrame.size(), 'x');
   const auto t0 = std::chrono::steady_clock::now();
+  const double c0 = thread_cpu_seconds();
   for (std::size_t b = 0; b < rows.size(); b += per) {
     if (::write(raw, frame_bytes.data(), frame_bytes.size()) < 0 || ::fdatasync(raw) != 0) break;
     sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr);
@@ -247,6 +262,7 @@ double peer_plain_inserter(ServerRig& rig, std::uint64_t frames, std::uint64_t b
     sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr);
   }
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (cpu_s) *cpu_s = thread_cpu_seconds() - c0;
   ::close(raw);
   sqlite3_finalize(ins);
   sqlite3_close(db);
@@ -260,7 +276,7 @@ double peer_plain_inserter(ServerRig& rig, std::uint64_t frames, std::uint64_t b
 // fdatasync, as one COPY (text) and COMMIT. Returns frames/s.
 double peer_plain_postgres(ServerRig& rig, const std::string& base_url, const std::string& server,
                            const std::string& peer, std::uint64_t frames, std::uint64_t batches,
-                           core::Instant from_time) {
+                           core::Instant from_time, double* cpu_s) {
   {
     // The peer's schema and the partition of its rows' month, made by the store.
     auto st = store::Store::open(base_url + "?schema=" + peer);
@@ -304,6 +320,7 @@ double peer_plain_postgres(ServerRig& rig, const std::string& base_url, const st
   const std::size_t per = (rows.size() + batches - 1) / batches;
   const std::string frame_bytes(static_cast<std::size_t>((frames + batches - 1) / batches) * kFrame.size(), 'x');
   const auto t0 = std::chrono::steady_clock::now();
+  const double c0 = thread_cpu_seconds();
   for (std::size_t b = 0; b < rows.size(); b += per) {
     if (::write(raw, frame_bytes.data(), frame_bytes.size()) < 0 || ::fdatasync(raw) != 0) break;
     PQclear(exec("BEGIN"));
@@ -319,6 +336,7 @@ double peer_plain_postgres(ServerRig& rig, const std::string& base_url, const st
     PQclear(exec("COMMIT"));
   }
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (cpu_s) *cpu_s = thread_cpu_seconds() - c0;
   ::close(raw);
   PQfinish(c);
   return static_cast<double>(frames) / secs;
@@ -368,19 +386,6 @@ void BM_Server2000Paced(benchmark::State& state) {
 }
 BENCHMARK(BM_Server2000Paced)->Iterations(1)->Unit(benchmark::kMillisecond)->UseRealTime();
 
-// CPU seconds of the calling thread (simulate() runs its client on it) and of the process.
-double thread_cpu_seconds() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-}
-double process_cpu_seconds() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
-         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) * 1e-6;
-}
-
 // The steady state of a station network: 2,000 stations that have reported before (an hour of
 // warm-up creates their series, as any day after the first) and keep their connections open
 // (all connected before the clock starts: SimOptions::start_together). Timed from the first
@@ -426,9 +431,11 @@ void steady_run(benchmark::State& state, double rate, int hours) {
     state.counters["client_cpu_s"] = client_cpu;
     state.counters["server_cpu_s"] = server_cpu;
     if (rate <= 0) {
-      const double peer = url.empty() ? peer_plain_inserter(rig, r.acked, st.batches - warm.batches, so.begin)
+      double peer_cpu = 0;
+      const double peer = url.empty() ? peer_plain_inserter(rig, r.acked, st.batches - warm.batches, so.begin, &peer_cpu)
                                       : peer_plain_postgres(rig, base, schema, schema + "_peer", r.acked,
-                                                            st.batches - warm.batches, so.begin);
+                                                            st.batches - warm.batches, so.begin, &peer_cpu);
+      state.counters["peer_cpu_s"] = peer_cpu;  // its timed loop (PostgreSQL: the client side only)
       state.counters["peer_frames_per_s"] = peer;
       state.counters["ratio_to_peer"] = fps / peer;
     }
@@ -439,9 +446,14 @@ void steady_run(benchmark::State& state, double rate, int hours) {
 void BM_Server2000Steady(benchmark::State& state) { steady_run(state, 0, 12); }
 BENCHMARK(BM_Server2000Steady)->Iterations(1)->Unit(benchmark::kMillisecond)->UseRealTime();
 
-// The latency target: a steady 10,000 frames/s from 2,000 connections for 6 s.
-void BM_Server2000Paced10k(benchmark::State& state) { steady_run(state, 10000, 30); }
-BENCHMARK(BM_Server2000Paced10k)->Iterations(1)->Unit(benchmark::kMillisecond)->UseRealTime();
+// The answer latency at a steady rate (frames/s, the argument) from 2,000 connections for
+// about 6 s; 10,000 is the target (p99 < 100 ms). The achieved rate says whether the
+// machine kept up.
+void BM_Server2000PacedSteady(benchmark::State& state) {
+  const auto rate = static_cast<double>(state.range(0));
+  steady_run(state, rate, std::max(3, static_cast<int>(rate * 6 / 2000)));
+}
+BENCHMARK(BM_Server2000PacedSteady)->Arg(2500)->Arg(5000)->Arg(10000)->Iterations(1)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 // Memory per connection: heap in use (mallinfo2) growth with 2,000 idle connections open,
 // divided by 2,000 (server session + the client socket objects of this process; kernel socket

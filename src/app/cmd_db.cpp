@@ -1,10 +1,12 @@
 // `skyriver db init|stats|conflicts|imports|quarantine [--db URL] [--config DIR]`: create or
 // migrate the store (init also loads the city's areas, sites and parameters), and show what it
-// holds. The store URL is shown without its password (core::redact_url).
+// holds. `db detach|attach --month YYYY-MM` and `db archived` move old months of a PostgreSQL
+// store to the archive and back (store/archive.h). The store URL is shown without its password (core::redact_url).
 #include "app/command.h"
 #include "core/error.h"
 #include "core/secret.h"
 #include "model/city.h"
+#include "store/archive.h"
 #include "store/store.h"
 
 #include <filesystem>
@@ -16,6 +18,8 @@ static app::Command db_command{"db", "create the store and show what it holds", 
   struct Opts {
     std::string db, config = "config/datong";
     CLI::App *init = nullptr, *stats = nullptr, *conflicts = nullptr, *imports = nullptr, *quarantine = nullptr;
+    CLI::App *detach = nullptr, *attach = nullptr, *archived = nullptr;
+    std::string month, tablespace;
   };
   auto opts = std::make_shared<Opts>();
   cmd.require_subcommand(1);
@@ -24,7 +28,14 @@ static app::Command db_command{"db", "create the store and show what it holds", 
   opts->conflicts = cmd.add_subcommand("conflicts", "values that arrived different from the stored ones");
   opts->imports = cmd.add_subcommand("imports", "the import log");
   opts->quarantine = cmd.add_subcommand("quarantine", "values refused and kept aside (e.g. stamped in the future), with the reason");
-  for (CLI::App* sub : {opts->init, opts->stats, opts->conflicts, opts->imports, opts->quarantine}) {
+  opts->detach = cmd.add_subcommand("detach", "move a past month of observations to the archive (PostgreSQL)");
+  opts->attach = cmd.add_subcommand("attach", "bring an archived month back (PostgreSQL)");
+  opts->archived = cmd.add_subcommand("archived", "the months in the archive (PostgreSQL)");
+  for (CLI::App* sub : {opts->detach, opts->attach})
+    sub->add_option("--month", opts->month, "the month, YYYY-MM (Beijing calendar)")->required();
+  opts->detach->add_option("--tablespace", opts->tablespace, "also move the archived table to this tablespace");
+  for (CLI::App* sub : {opts->init, opts->stats, opts->conflicts, opts->imports, opts->quarantine, opts->detach,
+                        opts->attach, opts->archived}) {
     sub->add_option("--db", opts->db, "store URL (default var/skyriver.db)");
     sub->add_option("--config", opts->config, "city configuration folder");
   }
@@ -68,6 +79,20 @@ static app::Command db_command{"db", "create the store and show what it holds", 
       q.kind = "quarantine";
       for (const auto& r : db->records(q))
         std::cout << r.id << " " << core::format_beijing(r.at) << " " << r.who << " " << r.key << " " << r.body << "\n";
+    } else if (opts->detach->parsed() || opts->attach->parsed()) {
+      const std::string raw = opts->db.empty() ? store::Store::default_url() : opts->db;
+      const int month = store::parse_month(opts->month, "--month");
+      if (opts->detach->parsed()) {
+        const auto n = store::detach_month(raw, month, opts->tablespace);
+        std::cout << "month " << opts->month << " archived: " << n << " values in table archived_p" << month << "\n";
+      } else {
+        const auto n = store::attach_month(raw, month);
+        std::cout << "month " << opts->month << " attached back: " << n << " values\n";
+      }
+    } else if (opts->archived->parsed()) {
+      for (const auto& a : store::archived_months(opts->db.empty() ? store::Store::default_url() : opts->db))
+        std::cout << a.month / 100 << "-" << (a.month % 100 < 10 ? "0" : "") << a.month % 100 << " " << a.table
+                  << " archived " << core::format_beijing(a.at) << "\n";
     } else if (opts->imports->parsed()) {
       for (const auto& r : db->imports())
         std::cout << r.id << " " << r.source_kind << " " << r.status << " "

@@ -208,13 +208,21 @@ void load_engine(engine::Engine& eng, const model::CityConfig& city, store::Stor
   std::cerr << "forecast: " << report.values << " hourly values loaded\n";
 }
 
-int run_train(const std::string& config, const std::string& db, const std::string& models) {
+int run_train(const std::string& config, const std::string& db, const std::string& models, int max_rounds,
+              const std::string& pollutants) {
   const auto city = model::load_city(config);
   auto store = store::Store::open(db);
   engine::Engine eng;
   load_engine(eng, city, *store);
   forecast::ForecasterOptions o;
   o.models_dir = models.empty() ? forecast::models_dir_for(db) : models;
+  o.max_rounds = max_rounds;
+  for (const auto& p : pollutants.empty() ? std::vector<std::string>{} : core::split_csv(pollutants)) {
+    const auto v = forecast::var_of(std::string(core::trim(p)));
+    if (!v || *v >= forecast::kPollutantCount)
+      throw core::Error("--pollutants", "unknown pollutant '" + std::string(p) + "' (pm25 pm10 so2 no2 co o3)");
+    o.pollutants.push_back(*v);
+  }
   const auto t0 = std::chrono::steady_clock::now();
   const forecast::ModelSet set = forecast::train_from_engine(eng, o, [](const std::string& l) { std::cerr << "forecast: " << l << "\n"; });
   set.save(o.models_dir);
@@ -270,7 +278,7 @@ static app::Command forecast_command{
     "forecast", "air-quality forecast: backtest, train, score", [](CLI::App& cmd) {
       struct Opts {
         CLI::App *backtest = nullptr, *train = nullptr, *score = nullptr;
-        std::string db = "var/skyriver.db", models, from, to;
+        std::string db = "var/skyriver.db", models, from, to, pollutants;
         bool json = false;
         std::string format = "uci", pollutant = "pm25", met = "none", train_to, test_from, test_to,
                     horizons = "1,24,48,72", out = "preds.csv", config = "config/datong", report;
@@ -298,6 +306,8 @@ static app::Command forecast_command{
       o->train->add_option("--config", o->config, "city configuration folder");
       o->train->add_option("--db", o->db, "store URL or SQLite file");
       o->train->add_option("--models", o->models, "models folder (default: models/ beside the store)");
+      o->train->add_option("--max-rounds", o->max_rounds, "cap on boosting rounds (0 = the tuned settings; for quick runs)");
+      o->train->add_option("--pollutants", o->pollutants, "pollutants to train, comma-separated (default: all six)");
       o->score = cmd.add_subcommand("score", "score the stored forecasts issued in [--from, --to) against the observations");
       o->score->add_option("--config", o->config, "city configuration folder");
       o->score->add_option("--db", o->db, "store URL or SQLite file");
@@ -305,7 +315,7 @@ static app::Command forecast_command{
       o->score->add_option("--to", o->to, "end of the issue times (exclusive)")->required();
       o->score->add_flag("--json", o->json, "print JSON");
       return [o]() -> int {
-        if (o->train->parsed()) return run_train(o->config, o->db, o->models);
+        if (o->train->parsed()) return run_train(o->config, o->db, o->models, o->max_rounds, o->pollutants);
         if (o->score->parsed()) return run_score(o->config, o->db, o->from, o->to, o->json);
         if (o->backtest->parsed())
           return run_backtest_command(o->format, o->pollutant, o->met, o->train_to, o->test_from, o->test_to,

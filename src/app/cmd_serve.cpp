@@ -4,6 +4,8 @@
 // Live data reaches the engine three ways, each announced on /api/stream at once: HJ 212
 // packets (--hj212-port), uploads (POST /api/import), and files imported by another process
 // (`skyriver import` into the same store), noticed by polling the store's import log every 2 s.
+// On PostgreSQL, what other processes write (HJ 212 of other serve processes) arrives live too,
+// through the store's change notices (app/change_follower.h).
 // Uploads and foreign imports are read back incrementally (observations received since the
 // import began), never by re-reading the whole store.
 // The API token for write routes: SKYRIVER_API_TOKEN, else `token` in <config>/server.toml
@@ -16,6 +18,7 @@
 #include "assess/compensation_store.h"
 #include "api/routes.h"
 #include "api/server.h"
+#include "app/change_follower.h"
 #include "app/command.h"
 #include "app/hj212_options.h"
 #include "core/error.h"
@@ -217,6 +220,7 @@ static skyriver::app::Command serve_command{
         eng.set_clock(wall_clock, o->max_future);
         auto store = store::Store::open(o->db);
         std::mutex store_mutex;  // a Store is used by one thread at a time
+        const core::Instant loading = wall_clock();  // what other processes write from here on is followed
         const auto report = engine::load(eng, *store);
         spdlog::info("{} sites, {} hourly values and {} audit marks loaded in {:.2f} s", city.sites.size(), report.values,
                      report.marks, report.seconds);
@@ -358,6 +362,8 @@ static skyriver::app::Command serve_command{
         }
         server->start();
         ImportWatcher watcher(eng, o->db, o->poll);
+        // Other serve processes on the same PostgreSQL store: their writes, live (docs/province.md).
+        app::ChangeFollower follower(eng, o->db, o->poll, loading - 60);
 
         // HJ 212: its own store connection, io_context and threads (hj212/server.h), so API reads
         // never delay an acknowledgement; what it stored (only that) goes to the engine, which

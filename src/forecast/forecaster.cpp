@@ -5,6 +5,7 @@
 #include "ingest/import/weather_forecast.h"
 #include "store/store.h"
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <iostream>
@@ -32,6 +33,8 @@ ModelSet train_from_engine(const engine::Engine& e, const ForecasterOptions& o,
   TrainOptions t;
   t.end = ep.latest + 1;
   t.threads = o.threads;
+  t.max_rounds = o.max_rounds;
+  if (!o.pollutants.empty()) t.pollutants = o.pollutants;
   t.log = log;
   return train_models(ep.panel, t);
 }
@@ -73,7 +76,12 @@ int apply_weather_forecasts(store::Store& s, const engine::Engine& e, Panel& pan
         }
       if (!f) continue;
       ++sites;
-      for (const auto& [param, series] : f->values) {
+      // Humidity last: its dew point needs the temperature of the same hour (perhaps forecast too).
+      std::vector<const std::pair<const std::string, std::vector<std::pair<core::Instant, double>>>*> params;
+      for (const auto& p : f->values) params.push_back(&p);
+      std::stable_partition(params.begin(), params.end(), [](const auto* p) { return p->first != "rh"; });
+      for (const auto* param_series : params) {
+        const auto& [param, series] = *param_series;
         std::optional<int> v = var_of(param);
         const bool rh = param == "rh";
         if ((!v || *v < kMetFirst) && !rh) continue;

@@ -49,6 +49,8 @@ struct ForecasterOptions {
   bool train = true;          // false: never train (use saved models or the fallback)
   bool store_issues = true;
   int threads = 2;
+  int max_rounds = 0;         // cap on boosting rounds (0 = the tuned settings; tests use a few)
+  std::vector<int> pollutants;  // the pollutants to train (empty = all six)
 };
 
 // Trains a model set on the engine's history up to its latest air hour (blocking).

@@ -45,10 +45,12 @@ StoredScores score_stored(store::Store& st, const engine::Engine& e, core::Insta
       const std::string kind = j["kind"], id = j["id"];
       if (kind == "site") {
         ++out.site_forecasts;
+        const auto pollutants = j.find("pollutants");
+        if (pollutants == j.end() || !pollutants->is_object()) continue;
         for (int v = 0; v < kPollutantCount; ++v) {
           const auto* series = en.series(id, std::string(var_code(v)));
-          const auto p = j.value("pollutants", nlohmann::json::object()).find(std::string(var_code(v)));
-          if (!series || p == j["pollutants"].end() || !p->contains("value")) continue;
+          const auto p = pollutants->find(std::string(var_code(v)));
+          if (!series || p == pollutants->end() || !p->contains("value")) continue;
           const auto& values = (*p)["value"];
           for (std::size_t h = 1; h <= values.size() && h <= 72; ++h) {
             if (!values[h - 1].is_number()) continue;

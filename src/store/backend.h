@@ -89,6 +89,9 @@ class Backend {
   // Inserts `rows` (sorted by series, time; keys unique) into `table`, keeping existing keys:
   // inserted[i] = 1 where rows[i] was new. Inside a write transaction.
   virtual void insert_new(const std::string& table, std::span<const StoredRow> rows, std::vector<char>& inserted) = 0;
+  // Inside a write transaction: tells listeners (store/changes.h) that observations received at or
+  // after `received_from` were written; delivered at commit, dropped on rollback. Default: none.
+  virtual void announce(core::Instant received_from) { (void)received_from; }
   // For each key (series, time) of `keys`, the stored row if any: found[i] = 1 and out[i] set.
   virtual void fetch(std::span<const StoredRow> keys, std::vector<StoredRow>& out, std::vector<char>& found) = 0;
 };
@@ -96,5 +99,7 @@ class Backend {
 // The connections (sqlite/sqlite_backend.cpp, postgres/postgres_backend.cpp).
 std::unique_ptr<Backend> open_sqlite(const std::string& path);
 std::unique_ptr<Backend> open_postgres(const std::string& url);
+class ChangeListener;
+std::unique_ptr<ChangeListener> listen_postgres(const std::string& url, bool own_process);
 
 }  // namespace skyriver::store

@@ -131,6 +131,7 @@ WriteResult SqlStore::write_batch(std::span<const Observation> batch, ImportReco
   in_transaction([&] {
     r = WriteResult{};
     r.outcome.assign(n, 'd');
+    core::Instant first_received = std::numeric_limits<core::Instant>::max();
     std::vector<char> inserted;
     db_->insert_new("observations", keys, inserted);
     // What the store holds for the keys that existed.
@@ -154,6 +155,7 @@ WriteResult SqlStore::write_batch(std::span<const Observation> batch, ImportReco
       if (inserted[k] && first_input[k] == i) {
         r.outcome[i] = 'i';
         ++r.inserted;
+        first_received = std::min(first_received, rows[i].received_at);
         continue;
       }
       const StoredRow& s = *stored[k];
@@ -171,6 +173,7 @@ WriteResult SqlStore::write_batch(std::span<const Observation> batch, ImportReco
         ++r.duplicates;  // the same conflicting value was recorded before
       }
     }
+    if (!log && r.inserted) db_->announce(first_received);  // imports: the import log tells
     if (log) {
       next = *log;
       next.stored += r.inserted, next.duplicates += r.duplicates, next.conflicts += r.conflicts;

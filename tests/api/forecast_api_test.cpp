@@ -4,6 +4,7 @@
 // follows the data's latest hour (the bundled sample's last hour is labelled 2019-12-31 23:00,
 // CNEMC's label of the hour 22:00-23:00; so the forecast is issued at 23:00, its first hour
 // starts then, and its days are 2020-01-01 .. 2020-01-03), and bad parameters are refused.
+#include "on_each_backend.h"
 #include "server_fixture.h"
 
 #include <gtest/gtest.h>
@@ -22,7 +23,10 @@ json get_json(const std::string& target, int status = 200) {
 
 }  // namespace
 
-TEST(ForecastApi, FallbackIssueOfTheCityAndAStation) {
+class ForecastApi : public skyriver::test::OnEachBackend {};
+SKYRIVER_ON_EACH_BACKEND(ForecastApi);
+
+TEST_P(ForecastApi, FallbackIssueOfTheCityAndAStation) {
   const json f = get_json("/api/forecast?area=140200&hours=72");
   EXPECT_EQ(f["kind"], "area");
   EXPECT_EQ(f["issued"], "2019-12-31T23:00:00+08:00");
@@ -50,7 +54,7 @@ TEST(ForecastApi, FallbackIssueOfTheCityAndAStation) {
   EXPECT_EQ(get_json("/api/forecast/status")["retrain"].is_string(), true);
 }
 
-TEST(ForecastApi, BadParametersAreRefused) {
+TEST_P(ForecastApi, BadParametersAreRefused) {
   EXPECT_EQ(get_json("/api/forecast?site=NOPE", 404)["error"]["parameter"], "site");
   EXPECT_EQ(get_json("/api/forecast?area=999999", 404)["error"]["parameter"], "area");
   EXPECT_EQ(get_json("/api/forecast?area=140200&hours=73", 400)["error"]["parameter"], "hours");

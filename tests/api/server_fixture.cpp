@@ -42,6 +42,12 @@ Server& Server::of(const std::string& backend) {
   return *s;
 }
 
+namespace {
+std::string backend_in_use = "sqlite";
+}
+Server& Server::get() { return of(backend_in_use); }
+void Server::use(const std::string& backend) { backend_in_use = backend; }
+
 std::string Server::pg_url() {
   const char* pg = std::getenv("SKYRIVER_TEST_PG");
   if (!pg || !*pg) return "";
@@ -55,7 +61,9 @@ Server::Server(const ServerSpec& spec) {
   char tmpl[] = "/tmp/skyriver-api-test.XXXXXX";
   dir_ = mkdtemp(tmpl);
   const std::string src = SKYRIVER_SOURCE_DIR, bin = SKYRIVER_BINARY;
-  if (spec.backend == "postgresql") {
+  if (!spec.db.empty()) {
+    db_ = spec.db;
+  } else if (spec.backend == "postgresql") {
     db_ = pg_url();
     if (db_.empty()) throw std::runtime_error("SKYRIVER_TEST_PG is not set: no PostgreSQL server for the API tests");
   } else {

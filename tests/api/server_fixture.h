@@ -29,6 +29,7 @@ struct HttpResult {
 
 struct ServerSpec {
   std::string backend = "sqlite";       // sqlite | postgresql
+  std::string db;                       // serve this store URL ("" = a fresh store of `backend`)
   bool sample = true;                   // import the bundled Datong sample first
   std::vector<std::string> args;        // more `serve` options
   rlim_t max_files = 0;                 // RLIMIT_NOFILE of the server (0: inherited)
@@ -37,7 +38,8 @@ struct ServerSpec {
 class Server {
  public:
   static Server& of(const std::string& backend);  // the shared server of a backend
-  static Server& get() { return of("sqlite"); }
+  static Server& get();                          // of the backend in use (default sqlite)
+  static void use(const std::string& backend);   // what get() answers from now on (on_each_backend.h)
   static std::string pg_url();  // a fresh-schema URL on SKYRIVER_TEST_PG, "" when not set
 
   explicit Server(const ServerSpec& spec);

@@ -2,6 +2,7 @@
 // bundled Datong 2019 sample (see server_fixture.h). Expected figures: config/datong/targets.toml,
 // plan_indicators.toml, and the July 2019 city figures reckoned independently in
 // tests/report/datong_sample_test.cpp (composite 3.82, PM2.5 22, 29 good of 31 days).
+#include "on_each_backend.h"
 #include "server_fixture.h"
 
 #include <gtest/gtest.h>
@@ -26,7 +27,10 @@ json post_entry(const std::string& body, int expect_status, bool token = true) {
 }
 }  // namespace
 
-TEST(TargetsApi, TargetsComeFromTheConfiguration) {
+class TargetsApi : public skyriver::test::OnEachBackend {};
+SKYRIVER_ON_EACH_BACKEND(TargetsApi);
+
+TEST_P(TargetsApi, TargetsComeFromTheConfiguration) {
   auto t = get_json("/api/targets?area=140200&year=2025");
   EXPECT_EQ(t["annual"]["pm25"]["value"], 30);
   EXPECT_EQ(t["annual"]["pm25"]["op"], "<");
@@ -45,7 +49,7 @@ TEST(TargetsApi, TargetsComeFromTheConfiguration) {
   EXPECT_EQ(get_json("/api/targets?area=999999", 404)["error"]["parameter"], "area");
 }
 
-TEST(TargetsApi, ProgressOfAMonth) {
+TEST_P(TargetsApi, ProgressOfAMonth) {
   auto p = get_json("/api/progress?area=140213&month=2019-07");
   ASSERT_EQ(p["areas"].size(), 1u);
   const auto& a = p["areas"][0];
@@ -71,7 +75,7 @@ TEST(TargetsApi, ProgressOfAMonth) {
   EXPECT_EQ(get_json("/api/progress").at("areas").size(), 11u);  // every configured area
 }
 
-TEST(TargetsApi, DocumentsAsJsonAndHtml) {
+TEST_P(TargetsApi, DocumentsAsJsonAndHtml) {
   auto j = get_json("/api/report/month?month=2019-07");
   EXPECT_EQ(j["kind"], "month");
   EXPECT_EQ(j["areas"][0]["code"], "140200");
@@ -90,7 +94,7 @@ TEST(TargetsApi, DocumentsAsJsonAndHtml) {
   EXPECT_EQ(year["plan"].size(), 30u);
 }
 
-TEST(TargetsApi, PlanEntriesAreKeptWithWhoAndWhenAndNeverOverwritten) {
+TEST_P(TargetsApi, PlanEntriesAreKeptWithWhoAndWhenAndNeverOverwritten) {
   // 表3-1 #15 森林覆盖率, target >= 24.54.
   post_entry(R"({"indicator": 15, "year": 2019, "value": 23.1})", 401, false);  // needs the token
   auto bad = post_entry(R"({"indicator": 31, "year": 2019, "value": 1})", 400);

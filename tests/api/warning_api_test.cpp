@@ -2,6 +2,7 @@
 // forecast raises a proposal, the token holder issues, adjusts and lifts, the notice comes as
 // HTML and XLSX, bad input is refused naming the field and changes nothing, and steps are
 // announced on the live stream.
+#include "on_each_backend.h"
 #include "server_fixture.h"
 
 #include <gtest/gtest.h>
@@ -27,7 +28,10 @@ HttpResult post(const std::string& path, const json& body, bool token = true) {
   return s.request("POST", path, body.dump(), h);
 }
 
-TEST(WarningApi, ProposalIssueAdjustLiftAndTheNotice) {
+class WarningApi : public skyriver::test::OnEachBackend {};
+SKYRIVER_ON_EACH_BACKEND(WarningApi);
+
+TEST_P(WarningApi, ProposalIssueAdjustLiftAndTheNotice) {
   auto& s = Server::get();
   const json empty = get_json("/api/warnings");
   EXPECT_EQ(empty["rules"], "national-2024");

@@ -34,7 +34,7 @@ Archive::Archive(const std::string& dir) {
   path_ = (fs::path(dir) / name_).string();
   fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
   if (fd_ < 0) throw core::Error(path_, std::string("cannot open the raw archive for appending: ") + std::strerror(errno));
-  gz_ = gzdopen(fd_, "ab6");
+  gz_ = gzdopen(fd_, "ab1");  // level 1: the archive is on the ingest path (CPU), frames compress well anyway
   if (!gz_) {
     ::close(fd_);
     throw core::Error(path_, "cannot open the raw archive for appending (zlib)");

@@ -1,4 +1,4 @@
-// The raw archive: every frame the server received, compressed (gzip), append-only, so any
+// The raw archive: every frame the server received, compressed (gzip level 1), append-only, so any
 // stored value can be traced to its frame and the whole stream replayed.
 //
 // One file per server run: <dir>/hj212-<UTC yyyymmddThhmmss>-<pid>.raw.gz, one record per line:

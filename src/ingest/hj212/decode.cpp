@@ -57,7 +57,8 @@ const DecodedView& Decoder::decode(std::string_view text, std::string_view where
   return d;
 }
 
-Decoded decode_frame(std::string_view text, std::string_view where, const OldCodeMap& old_codes) {
+Decoded decode_frame(std::string_view text, std::string_view where, const OldCodeMap& old_codes, bool with_cp) {
+  static const std::vector<FieldView> no_fields;
   thread_local Decoder decoder;
   const DecodedView& v = decoder.decode(text, where);
   Decoded d;
@@ -66,7 +67,7 @@ Decoded decode_frame(std::string_view text, std::string_view where, const OldCod
   d.qnrtn = v.qnrtn;
   d.message = v.message;
   d.length_variant = v.length_variant;
-  if (v.has_header) d.packet = to_packet(v.header, v.cp);
+  if (v.has_header) d.packet = to_packet(v.header, with_cp ? v.cp : no_fields);
   if (v.has_data) d.data = to_data_block(v.data, v.header.edition, old_codes);
   return d;
 }

@@ -28,7 +28,10 @@ struct Decoded {
   std::optional<DataBlock> data;  // set for ok data commands (2xxx with DataTime/readings)
 };
 
-Decoded decode_frame(std::string_view text, std::string_view where, const OldCodeMap& old_codes = {});
+// with_cp = false leaves Packet::cp empty (the readings are in `data`): the ingest server needs
+// only the header and the readings, and each CP field would cost two strings.
+Decoded decode_frame(std::string_view text, std::string_view where, const OldCodeMap& old_codes = {},
+                     bool with_cp = true);
 
 struct DecodedView {
   bool ok = false;

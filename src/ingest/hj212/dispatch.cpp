@@ -102,8 +102,10 @@ std::optional<std::string> Dispatcher::track_split(Station& st, const std::strin
 
 Handled Dispatcher::handle(std::string_view frame, const std::string& peer, core::Instant now) {
   ++frames_;
-  const std::string where = "packet from " + peer;
-  Decoded d = decode_frame(frame, where, old_codes_);
+  // Built in a buffer of this thread's, reused: no allocation per accepted frame.
+  thread_local std::string where;
+  where.assign("packet from ").append(peer);
+  Decoded d = decode_frame(frame, where, old_codes_, /*with_cp=*/false);
   if (!d.ok) {
     ++rejected_;
     const std::string who = d.packet && !d.packet->mn.empty() ? "MN " + d.packet->mn : peer.substr(0, peer.rfind(':'));
@@ -156,13 +158,13 @@ Handled Dispatcher::handle(std::string_view frame, const std::string& peer, core
              "site " + site->id + " (MN " + p.mn + ") is pinned to HJ 212-" + std::to_string(site->edition) +
                  " but sent an HJ 212-" + std::string(edition_name(p.edition)) + " frame; data kept, flagged");
   }
-  const std::string who = "site " + site->id + " (MN " + p.mn + ")";
+  auto who = [&] { return "site " + site->id + " (MN " + p.mn + ")"; };  // only when something is logged
 
   if (d.data) {
     Converted c = to_observations(p, *d.data, *site, city_.parameters, now);
     for (const auto& why : c.skipped)
       log_once("skip:" + p.mn + ":" + why.substr(0, why.find(':')), level_enum::warn,
-               who + ": " + why + " (not stored, kept in the raw archive)");
+               who() + ": " + why + " (not stored, kept in the raw archive)");
     const core::Instant latest = now + opt_.max_skew.count();
     for (auto& o : c.observations) {
       if (o.time <= latest) {
@@ -174,7 +176,7 @@ Handled Dispatcher::handle(std::string_view frame, const std::string& peer, core
                            hours_text(std::chrono::seconds(o.time - now)) + " ahead of the server clock (" +
                            core::format_iso(now) + "); at most " + hours_text(opt_.max_skew) + " allowed";
       log_once("future:" + p.mn, level_enum::warn,
-               who + ": " + reason + "; value quarantined, not stored (later ones are counted, not logged)");
+               who() + ": " + reason + "; value quarantined, not stored (later ones are counted, not logged)");
       job.quarantined.push_back({std::move(o), std::move(reason)});
     }
     if (p.wants_ack()) job.answers.push_back(answer_9014(p));
@@ -196,14 +198,14 @@ Handled Dispatcher::handle(std::string_view frame, const std::string& peer, core
     } else {
       h.answers.push_back(answer_9011(p, QnRtn::rejected));
     }
-    opt_.log->info("hj212: {}: key exchange {}", who, key ? "answered" : "refused");
+    opt_.log->info("hj212: {}: key exchange {}", who(), key ? "answered" : "refused");
   } else if (raw_upload(p)) {
     if (p.edition == Edition::hj2025 && !edition2025::is_known_command(p.cn) && p.cn[0] == '2')
-      log_once("cn:" + p.mn + ":" + p.cn, level_enum::info, who + ": CN " + p.cn + " archived raw (fields not decoded)");
+      log_once("cn:" + p.mn + ":" + p.cn, level_enum::info, who() + ": CN " + p.cn + " archived raw (fields not decoded)");
     if (p.wants_ack()) job.answers.push_back(answer_9014(p));
   } else {
     log_once("cn:" + p.mn + ":" + p.cn, level_enum::warn,
-             who + ": unknown command CN=" + p.cn + ", answered 9011 QnRtn=8");
+             who() + ": unknown command CN=" + p.cn + ", answered 9011 QnRtn=8");
     h.answers.push_back(answer_9011(p, QnRtn::cn_error));
   }
   h.job = std::move(job);

@@ -134,7 +134,7 @@ class Session : public std::enable_shared_from_this<Session> {
     asio::post(sock_.get_executor(), [self = shared_from_this(), a = std::move(answers)]() mutable { self->queue(a); });
   }
   // The same from a thread of the server's io_context (runs at once unless the connection's
-  // strand is busy on another thread).
+  // strand, with several io threads, is busy on another thread).
   void send_here(std::vector<std::string> answers) {
     asio::dispatch(sock_.get_executor(), [self = shared_from_this(), a = std::move(answers)]() mutable { self->queue(a); });
   }
@@ -244,7 +244,11 @@ void Server::Impl::start() {
 }
 
 void Server::Impl::accept() {
-  acceptor.async_accept(asio::make_strand(io), [self = shared_from_this()](boost::system::error_code ec, tcp::socket sock) {
+  // A strand per connection only when several threads run the io_context: with one, every
+  // handler already runs in order on it, and the strand's locking is pure cost per read.
+  const asio::any_io_executor ex = opt.threads > 1 ? asio::any_io_executor(asio::make_strand(io))
+                                                   : asio::any_io_executor(io.get_executor());
+  acceptor.async_accept(ex, [self = shared_from_this()](boost::system::error_code ec, tcp::socket sock) {
     if (ec == asio::error::operation_aborted || self->closing || !self->acceptor.is_open()) return;
     if (ec) {
       // Out of descriptors (EMFILE) or memory: wait and retry, log once per episode; the

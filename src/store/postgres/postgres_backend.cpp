@@ -5,20 +5,25 @@
 // Observations are partitioned by month (declarative RANGE partitions on time, Beijing months:
 // observations_pYYYYMM). The partitions a write needs are created before it, and the current
 // month and the next two are created ahead once per connection, under an advisory lock so that
-// several processes never race. A month moved to the archive (archive_months) is refused for
-// writing: its keys are no longer in the table, so duplicates could not be recognised.
+// several processes never race. A month moved to the archive (archived_months, store/archive.h)
+// is refused for writing: its keys are no longer in the table, so duplicates could not be recognised.
 // Batches travel with COPY in binary form into a temporary table, then one INSERT ... SELECT
 // ... ON CONFLICT DO NOTHING RETURNING tells which keys were new.
 #include "core/error.h"
 #include "store/backend.h"
+#include "store/postgres/months.h"
+#include "store/changes.h"
 
 #include <libpq-fe.h>
 
 #include <arpa/inet.h>
+#include <poll.h>
 
 #include <algorithm>
 #include <charconv>
+#include <cerrno>
 #include <chrono>
+#include <random>
 #include <cstring>
 #include <regex>
 #include <set>
@@ -28,7 +33,18 @@ namespace skyriver::store {
 
 namespace {
 
+using namespace pg;
+
 std::string dollar(int n) { return "$" + std::to_string(n); }
+
+// Names this process in its change notices, so that its own listeners can leave them out.
+const std::string& process_token() {
+  static const std::string token = [] {
+    std::random_device rd;
+    return std::to_string((std::uint64_t(rd()) << 32) ^ rd());
+  }();
+  return token;
+}
 
 const Dialect kPostgres{
     "postgresql",
@@ -43,7 +59,7 @@ const Dialect kPostgres{
     dollar,
 };
 
-constexpr long kSchemaLock = 712260001, kPartitionLock = 712260002;
+constexpr long kSchemaLock = 712260001;
 constexpr std::size_t kMaxPrepared = 256;
 
 class PgRow final : public Row {
@@ -96,13 +112,6 @@ void field_double(std::string& b, double v) {
   field64(b, bits);
 }
 
-// Beijing month (year * 100 + month) of an instant, and the instant a month starts.
-int month_of(core::Instant t) {
-  const auto c = core::to_beijing(t);
-  return c.date.year * 100 + c.date.month;
-}
-core::Instant month_start(int ym) { return core::beijing_midnight({ym / 100, ym % 100, 1}); }
-int next_month(int ym) { return ym % 100 == 12 ? (ym / 100 + 1) * 100 + 1 : ym + 1; }
 
 class PgBackend final : public Backend {
  public:
@@ -214,7 +223,7 @@ class PgBackend final : public Backend {
         if (archived_.count(m))
           throw core::Error(where_, "month " + std::to_string(m) + " is archived (detached from observations): "
                                     "attach it back before writing into it");
-        exec("CREATE TABLE IF NOT EXISTS observations_p" + std::to_string(m) + " PARTITION OF observations FOR VALUES "
+        exec("CREATE TABLE IF NOT EXISTS " + partition_name(m) + " PARTITION OF observations FOR VALUES "
              "FROM (" + std::to_string(month_start(m)) + ") TO (" + std::to_string(month_start(next_month(m))) + ")");
         known_.insert(m);
       }
@@ -258,6 +267,22 @@ class PgBackend final : public Backend {
           if (it != rows.end() && it->series == key.series && it->time == key.time) inserted[it - rows.begin()] = 1;
         });
   }
+
+  void announce(core::Instant received_from) override {
+    const std::string payload = std::to_string(received_from) + " " + process_token();
+    const Param p[] = {std::string_view(channel()), std::string_view(payload)};
+    run("SELECT pg_notify($1, $2)", p, {});
+  }
+
+  // The notification channel of this store: one per schema, so stores on one server stay apart.
+  const std::string& channel() {
+    if (channel_.empty()) {
+      run("SELECT current_schema()", {}, [&](const Row& r) { channel_ = "skyriver:" + std::string(r.text(0)); });
+      channel_.resize(std::min<std::size_t>(channel_.size(), 63));  // NAMEDATALEN - 1
+    }
+    return channel_;
+  }
+  PGconn* connection() { return conn_; }
 
   void fetch(std::span<const StoredRow> keys, std::vector<StoredRow>& out, std::vector<char>& found) override {
     out.assign(keys.size(), StoredRow{});
@@ -365,6 +390,7 @@ class PgBackend final : public Backend {
 
   // The month partitions that exist and the months moved to the archive.
   void load_partitions() {
+    known_.clear(), archived_.clear();  // another process may have detached or attached a month
     run("SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = "
         "i.inhparent JOIN pg_namespace n ON n.oid = p.relnamespace WHERE p.relname = 'observations' AND n.nspname = "
         "current_schema()",
@@ -379,15 +405,55 @@ class PgBackend final : public Backend {
     run("SELECT month FROM archived_months", {}, [&](const Row& r) { archived_.insert(static_cast<int>(r.i64(0))); });
   }
 
-  std::string where_;
+  std::string where_, channel_;
   PGconn* conn_ = nullptr;
   bool in_tx_ = false, ahead_done_ = false;
   std::set<int> known_, archived_;
   std::unordered_map<std::string, std::string> prepared_;
 };
 
+// LISTEN on the store's channel with a connection of its own.
+class PgListener final : public ChangeListener {
+ public:
+  PgListener(const std::string& url, bool own) : db_(url), own_(own) {
+    db_.exec("LISTEN \"" + db_.channel() + "\"");
+  }
+
+  std::optional<core::Instant> wait(std::chrono::milliseconds timeout) override {
+    PGconn* c = db_.connection();
+    const auto end = std::chrono::steady_clock::now() + timeout;
+    std::optional<core::Instant> got;
+    for (;;) {
+      if (!PQconsumeInput(c) || PQstatus(c) != CONNECTION_OK)
+        throw core::Error(db_.where(), std::string("listening for changes: ") + PQerrorMessage(c));
+      while (PGnotify* n = PQnotifies(c)) {
+        const std::string_view payload(n->extra);
+        const auto space = payload.find(' ');
+        core::Instant from = 0;
+        const auto res = std::from_chars(payload.data(), payload.data() + std::min(space, payload.size()), from);
+        if (res.ec == std::errc() && (own_ || payload.substr(space + 1) != process_token()))
+          got = std::min(got.value_or(from), from);
+        PQfreemem(n);
+      }
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(end - std::chrono::steady_clock::now());
+      if (got || left.count() <= 0) return got;
+      pollfd p{PQsocket(c), POLLIN, 0};
+      if (::poll(&p, 1, static_cast<int>(left.count())) < 0 && errno != EINTR)
+        throw core::Error(db_.where(), std::string("listening for changes: ") + std::strerror(errno));
+    }
+  }
+
+ private:
+  PgBackend db_;
+  bool own_;
+};
+
 }  // namespace
 
 std::unique_ptr<Backend> open_postgres(const std::string& url) { return std::make_unique<PgBackend>(url); }
+
+std::unique_ptr<ChangeListener> listen_postgres(const std::string& url, bool own_process) {
+  return std::make_unique<PgListener>(url, own_process);
+}
 
 }  // namespace skyriver::store
