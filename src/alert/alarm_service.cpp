@@ -1,10 +1,10 @@
 #include "alert/alarm_service.h"
 
 #include "core/error.h"
+#include "core/log.h"
 
 #include <algorithm>
 #include <chrono>
-#include <iostream>
 
 namespace skyriver::alert {
 
@@ -47,7 +47,7 @@ void AlarmService::commit(std::vector<AlarmChange> changes, std::unique_lock<std
       try {
         l(c);
       } catch (const std::exception& e) {
-        std::cerr << "skyriver: alarm listener: " << e.what() << std::endl;
+        spdlog::error("alarm listener: {}", e.what());
       }
     }
   lock.lock();
@@ -77,7 +77,7 @@ RecoverReport AlarmService::recover(std::optional<core::Instant> latest) {
     try {
       alarms.push_back(alarm_from_json(nlohmann::json::parse(r.body)));
     } catch (const std::exception& e) {
-      std::cerr << "skyriver: alarm record " << r.id << " (" << r.key << ") skipped: " << e.what() << std::endl;
+      spdlog::warn("alarm record {} ({}) skipped: {}", r.id, r.key, e.what());
     }
   }
   rep.restored = alarms.size();
@@ -151,7 +151,7 @@ void AlarmService::start(double poll_seconds) {
       try {
         poll();
       } catch (const std::exception& e) {
-        std::cerr << "skyriver: alarms: " << e.what() << std::endl;
+        spdlog::error("alarms: {}", e.what());
       }
       tl.lock();
       cv_.wait_for(tl, std::chrono::duration<double>(poll_seconds), [this] { return stop_; });

@@ -118,7 +118,12 @@ TEST(PostgresPartitions, APastMonthIsDetachedToTheArchiveAndAttachedBackUnchange
   // Writes into the archived month are refused, by this program and by one opened afterwards,
   // and change nothing.
   std::vector<store::Observation> late{pm25(jan10 + 3600, 40)};
-  EXPECT_THROW(db->write(late), core::Error);
+  try {
+    db->write(late);
+    ADD_FAILURE() << "a write into an archived month was accepted";
+  } catch (const core::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("archived"), std::string::npos) << e.what();
+  }
   try {
     store::Store::open(url)->write(late);
     ADD_FAILURE() << "a write into an archived month was accepted";

@@ -113,7 +113,8 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   void delivery_loop();
 };
 
-// One station connection: the socket, its strand and timers around a SessionLogic.
+// One station connection: the socket (on a strand of its own when several threads run the
+// io_context) and timers around a SessionLogic.
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket sock, std::shared_ptr<Server::Impl> srv, std::string peer)

@@ -257,15 +257,23 @@ class PgBackend final : public Backend {
     }
     copy_in("COPY incoming FROM STDIN (FORMAT binary)", b);
     // The keys that were new come back; rows are sorted by key, so each is found by bisection.
-    run("INSERT INTO " + table + " SELECT series, time, value, flag, unit, source, line, received_at FROM incoming "
-        "ON CONFLICT DO NOTHING RETURNING series, time",
-        {}, [&](const Row& row) {
-          const StoredRow key{row.i64(0), row.i64(1)};
-          auto it = std::lower_bound(rows.begin(), rows.end(), key, [](const StoredRow& a, const StoredRow& k) {
-            return a.series != k.series ? a.series < k.series : a.time < k.time;
+    try {
+      run("INSERT INTO " + table + " SELECT series, time, value, flag, unit, source, line, received_at FROM incoming "
+          "ON CONFLICT DO NOTHING RETURNING series, time",
+          {}, [&](const Row& row) {
+            const StoredRow key{row.i64(0), row.i64(1)};
+            auto it = std::lower_bound(rows.begin(), rows.end(), key, [](const StoredRow& a, const StoredRow& k) {
+              return a.series != k.series ? a.series < k.series : a.time < k.time;
+            });
+            if (it != rows.end() && it->series == key.series && it->time == key.time) inserted[it - rows.begin()] = 1;
           });
-          if (it != rows.end() && it->series == key.series && it->time == key.time) inserted[it - rows.begin()] = 1;
-        });
+    } catch (const core::Error& e) {
+      // A month this connection knew was detached meanwhile by another program (store/archive.h).
+      if (std::string_view(e.what()).find("no partition of relation") == std::string_view::npos) throw;
+      known_.clear();  // the next write looks again
+      throw core::Error(where_, "a value falls in a month that is archived or has no partition (`skyriver db "
+                                "archived` lists the archive): " + std::string(e.what()));
+    }
   }
 
   void announce(core::Instant received_from) override {
