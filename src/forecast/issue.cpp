@@ -9,7 +9,9 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <exception>
 #include <map>
+#include <thread>
 
 namespace skyriver::forecast {
 
@@ -173,95 +175,118 @@ Issue issue_forecasts(const Panel& panel, const ModelSet* models, const IssueOpt
   const Climatology local = Climatology::fit(panel, t + 1, true);  // for sites the model does not know
   static const Climatology kEmpty;
   const Climatology& clim = models ? models->clim : kEmpty;
-  FeatureBuilder fb_none(panel, clim, Weather::none);
-  std::optional<FeatureBuilder> fb_future;
-  if (models && models->has_weather()) fb_future.emplace(panel, clim, Weather::future);
 
   const int n = panel.site_count();
   std::vector<std::array<Full, kPollutantCount>> full(n);
   issue.sites.resize(n);
 
-  for (int c0 = 0; c0 < n; c0 += kChunk) {
-    const int c1 = std::min(n, c0 + kChunk);
-    // Rows per model, then one prediction per model.
-    struct Ref {
-      int site, var, h;
-    };
-    std::map<const HorizonModel*, std::pair<Matrix, std::vector<Ref>>> batches;
-    for (int s = c0; s < c1; ++s) {
-      PlaceForecast& p = issue.sites[s];
-      p.kind = "site";
-      p.id = panel.site(s);
-      p.name = s < int(o.site_names.size()) ? o.site_names[s] : p.id;
-      const bool known = models && clim.site_index(p.id).has_value();
-      const bool future = fb_future && has_future_weather(panel, s, t);
-      p.weather = future ? "forecast" : "none";
-      FeatureBuilder& fb = future ? *fb_future : fb_none;
-      if (models) fb.select_site(s);
-      const int clim_site = clim.site_index(p.id).value_or(-1), local_site = local.site_index(p.id).value_or(-1);
-      for (int v = 0; v < kPollutantCount; ++v) {
-        Full& f = full[s][v];
-        f.init();
-        std::string reason;
-        const float* y = panel.series(s, v);
-        bool recent = false;
-        for (int k = t; k >= 0 && k > t - 3; --k) recent = recent || !std::isnan(y[k]);
-        if (!models) reason = "no model yet";
-        else if (!models->find(Weather::none, v, 1)) reason = "no model for " + std::string(var_code(v)) + " (too little history)";
-        else if (!known) reason = "site not in the model's training";
-        else if (!recent) {
-          int k = t;
-          while (k >= 0 && std::isnan(y[k])) --k;
-          reason = k >= 0 ? "no " + std::string(var_code(v)) + " value since " + hour_text(panel.time(k) + core::kHour) +
-                                " (gap at issue time)"
-                          : "no " + std::string(var_code(v)) + " value in the last " + std::to_string(t / 24) + " days";
-        }
-        if (!reason.empty()) {
-          p.pollutants[v].basis = "fallback: " + reason;
-          p.notes.push_back(std::string(var_code(v)) + ": " + reason);
-          fallback(panel, s, v, t, [&](int h) {
-            const core::Instant when = panel.time(t + h);
-            float c = known && clim.count(clim_site, v, core::to_beijing(when).date.month, core::to_beijing(when).hour) > 0
-                          ? clim.at_time(clim_site, v, when) : NAN;
-            if (std::isnan(c) && local_site >= 0) c = local.at_time(local_site, v, when);
-            return c;
-          }, f);
-          continue;
-        }
-        p.pollutants[v].basis = "model";
-        const Weather w = future ? Weather::future : Weather::none;
-        for (int h = 1; h <= kMaxHorizon; ++h) {
-          const HorizonModel* m = models->find(w, v, h);
-          if (!m) m = models->find(Weather::none, v, h);
-          if (!m) continue;
-          FeatureBuilder& b = m->weather == Weather::future ? *fb_future : fb_none;
-          if (&b != &fb) {
-            b.select_site(s);  // rare: a block without a weather model
+  // Chunks of sites on o.threads threads, each with its own feature builders (they are not
+  // thread-safe); a chunk writes only its own sites' entries.
+  auto run = [&](int worker, int workers) {
+    FeatureBuilder fb_none(panel, clim, Weather::none);
+    std::optional<FeatureBuilder> fb_future;
+    if (models && models->has_weather()) fb_future.emplace(panel, clim, Weather::future);
+    for (int c0 = worker * kChunk; c0 < n; c0 += workers * kChunk) {
+      const int c1 = std::min(n, c0 + kChunk);
+      // Rows per model, then one prediction per model.
+      struct Ref {
+        int site, var, h;
+      };
+      std::map<const HorizonModel*, std::pair<Matrix, std::vector<Ref>>> batches;
+      for (int s = c0; s < c1; ++s) {
+        PlaceForecast& p = issue.sites[s];
+        p.kind = "site";
+        p.id = panel.site(s);
+        p.name = s < int(o.site_names.size()) ? o.site_names[s] : p.id;
+        const bool known = models && clim.site_index(p.id).has_value();
+        const bool future = fb_future && has_future_weather(panel, s, t);
+        p.weather = future ? "forecast" : "none";
+        FeatureBuilder& fb = future ? *fb_future : fb_none;
+        if (models) fb.select_site(s);
+        const int clim_site = clim.site_index(p.id).value_or(-1), local_site = local.site_index(p.id).value_or(-1);
+        for (int v = 0; v < kPollutantCount; ++v) {
+          Full& f = full[s][v];
+          f.init();
+          std::string reason;
+          const float* y = panel.series(s, v);
+          bool recent = false;
+          for (int k = t; k >= 0 && k > t - 3; --k) recent = recent || !std::isnan(y[k]);
+          if (!models) reason = "no model yet";
+          else if (!models->find(Weather::none, v, 1)) reason = "no model for " + std::string(var_code(v)) + " (too little history)";
+          else if (!known) reason = "site not in the model's training";
+          else if (!recent) {
+            int k = t;
+            while (k >= 0 && std::isnan(y[k])) --k;
+            reason = k >= 0 ? "no " + std::string(var_code(v)) + " value since " + hour_text(panel.time(k) + core::kHour) +
+                                  " (gap at issue time)"
+                            : "no " + std::string(var_code(v)) + " value in the last " + std::to_string(t / 24) + " days";
           }
-          auto& [x, refs] = batches[m];
-          x.cols = b.cols();
-          const std::size_t at = x.x.size();
-          x.x.resize(at + std::size_t(x.cols));
-          b.row(t, h, v, &x.x[at]);
-          const float a = m->anchor(b, t, h);
-          x.offset.push_back(std::isnan(a) ? 0.f : a);
-          refs.push_back({s, v, h});
-          if (&b != &fb) fb.select_site(s);
+          if (!reason.empty()) {
+            p.pollutants[v].basis = "fallback: " + reason;
+            p.notes.push_back(std::string(var_code(v)) + ": " + reason);
+            fallback(panel, s, v, t, [&](int h) {
+              const core::Instant when = panel.time(t + h);
+              float c = known && clim.count(clim_site, v, core::to_beijing(when).date.month, core::to_beijing(when).hour) > 0
+                            ? clim.at_time(clim_site, v, when) : NAN;
+              if (std::isnan(c) && local_site >= 0) c = local.at_time(local_site, v, when);
+              return c;
+            }, f);
+            continue;
+          }
+          p.pollutants[v].basis = "model";
+          const Weather w = future ? Weather::future : Weather::none;
+          for (int h = 1; h <= kMaxHorizon; ++h) {
+            const HorizonModel* m = models->find(w, v, h);
+            if (!m) m = models->find(Weather::none, v, h);
+            if (!m) continue;
+            FeatureBuilder& b = m->weather == Weather::future ? *fb_future : fb_none;
+            if (&b != &fb) {
+              b.select_site(s);  // rare: a block without a weather model
+            }
+            auto& [x, refs] = batches[m];
+            x.cols = b.cols();
+            const std::size_t at = x.x.size();
+            x.x.resize(at + std::size_t(x.cols));
+            b.row(t, h, v, &x.x[at]);
+            const float a = m->anchor(b, t, h);
+            x.offset.push_back(std::isnan(a) ? 0.f : a);
+            refs.push_back({s, v, h});
+            if (&b != &fb) fb.select_site(s);
+          }
+        }
+      }
+      for (auto& [m, batch] : batches) {
+        auto& [x, refs] = batch;
+        const std::vector<float> pred = m->predict(x);
+        for (std::size_t i = 0; i < refs.size(); ++i) {
+          Full& f = full[refs[i].site][refs[i].var];
+          const int k = refs[i].h - 1;
+          f.value[k] = pred[i];
+          f.q10[k] = m->quantile(pred[i], kQ10), f.q25[k] = m->quantile(pred[i], kQ25);
+          f.q75[k] = m->quantile(pred[i], kQ75), f.q90[k] = m->quantile(pred[i], kQ90);
         }
       }
     }
-    for (auto& [m, batch] : batches) {
-      auto& [x, refs] = batch;
-      const std::vector<float> pred = m->predict(x);
-      for (std::size_t i = 0; i < refs.size(); ++i) {
-        Full& f = full[refs[i].site][refs[i].var];
-        const int k = refs[i].h - 1;
-        f.value[k] = pred[i];
-        f.q10[k] = m->quantile(pred[i], kQ10), f.q25[k] = m->quantile(pred[i], kQ25);
-        f.q75[k] = m->quantile(pred[i], kQ75), f.q90[k] = m->quantile(pred[i], kQ90);
+  };
+  const int workers = std::clamp(o.threads, 1, std::max(1, (n + kChunk - 1) / kChunk));
+  std::vector<std::exception_ptr> failed(static_cast<std::size_t>(workers));
+  std::vector<std::thread> pool;
+  for (int w = 1; w < workers; ++w)
+    pool.emplace_back([&, w] {
+      try {
+        run(w, workers);
+      } catch (...) {
+        failed[std::size_t(w)] = std::current_exception();
       }
-    }
+    });
+  try {
+    run(0, workers);
+  } catch (...) {
+    failed[0] = std::current_exception();
   }
+  for (auto& th : pool) th.join();
+  for (const auto& e : failed)
+    if (e) std::rethrow_exception(e);
   for (int s = 0; s < n; ++s) finish(issue.sites[s], issue, full[s]);
 
   // Areas: per hour the mean of their sites' forecasts (standards::area_mean, 75 % rule).
