@@ -124,17 +124,28 @@ int Climatology::count(int site, int var, int month, int hour) const {
   return count_[cell(site, var, month, hour)];
 }
 
-float Climatology::at_time(int site, int var, core::Instant t) const {
+Climatology::When Climatology::when(core::Instant t) const {
   const auto bt = core::to_beijing(t);
-  if (!smooth_) return at(site, var, bt.date.month, bt.hour);
+  When w;
+  w.month = w.other = bt.date.month, w.hour = bt.hour;
+  if (!smooth_) return w;
   // Linear between the centres of this month and the nearer neighbour month.
   const double days = core::days_in_month(bt.date.year, bt.date.month);
   const double pos = (bt.date.day - 0.5) / days - 0.5;  // -0.5 .. 0.5 from the month's centre
-  const int other = pos < 0 ? (bt.date.month + 10) % 12 + 1 : bt.date.month % 12 + 1;
-  const float a = at(site, var, bt.date.month, bt.hour), b = at(site, var, other, bt.hour);
-  if (std::isnan(b)) return a;
-  return float((1 - std::abs(pos)) * a + std::abs(pos) * b);
+  w.other = pos < 0 ? (bt.date.month + 10) % 12 + 1 : bt.date.month % 12 + 1;
+  w.w = std::abs(pos);
+  return w;
 }
+
+float Climatology::at(int site, int var, const When& w) const {
+  const float a = at(site, var, w.month, w.hour);
+  if (!smooth_) return a;
+  const float b = at(site, var, w.other, w.hour);
+  if (std::isnan(b)) return a;
+  return float((1 - w.w) * a + w.w * b);
+}
+
+float Climatology::at_time(int site, int var, core::Instant t) const { return at(site, var, when(t)); }
 
 nlohmann::json Climatology::to_json() const {
   nlohmann::json j;

@@ -35,6 +35,14 @@ class Climatology {
   int count(int site, int var, int month, int hour) const;
   // The mean at the hour starting at `t` (Beijing month and hour).
   float at_time(int site, int var, core::Instant t) const;
+  // at_time() in two steps, for callers reading many sites or variables at the same hours: the
+  // hour's Beijing month and hour and its weight between two month centres, computed once.
+  struct When {
+    int month = 1, other = 1, hour = 0;
+    double w = 0;  // weight of `other` (smoothed tables)
+  };
+  When when(core::Instant t) const;
+  float at(int site, int var, const When& w) const;
 
   nlohmann::json to_json() const;
   static Climatology from_json(const nlohmann::json& j);

@@ -40,6 +40,8 @@ FeatureBuilder::FeatureBuilder(const Panel& panel, const Climatology& clim, Weat
     : panel_(panel), clim_(clim), weather_(weather) {
   for (int s = 0; s < panel.site_count(); ++s)
     clim_index_.push_back(clim.site_index(panel.site(s)).value_or(-1));
+  when_.reserve(std::size_t(panel.hours()));
+  for (int k = 0; k < panel.hours(); ++k) when_.push_back(clim.when(panel.time(k)));
   const int hours = panel.hours(), groups = std::max(1, panel.group_count());
   city_.assign(std::size_t(groups) * kPollutantCount, std::vector<float>(hours, NAN));
   city_sums_.resize(city_.size());
@@ -144,6 +146,7 @@ float FeatureBuilder::level_ratio(int t, int var, int days) const {
 }
 
 float FeatureBuilder::clim_at(int k, int var) const {
+  if (k >= 0 && k < int(when_.size())) return clim_.at(clim_site_, var, when_[std::size_t(k)]);
   return clim_.at_time(clim_site_, var, panel_.time(k));
 }
 

@@ -72,6 +72,7 @@ class FeatureBuilder {
   std::vector<std::vector<float>> city_;  // [group * kPollutantCount + var][hour]
   std::vector<Sums> city_sums_;
   std::vector<int> clim_index_;          // panel site -> climatology site (-1 unknown)
+  std::vector<Climatology::When> when_;  // per panel hour (converted once, not per site)
 };
 
 }  // namespace skyriver::forecast
