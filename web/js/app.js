@@ -61,7 +61,16 @@ function mapOption() {
     ],
   };
 }
-function renderMap() { charts.map.setOption(mapOption(), { replaceMerge: ['series'] }); }
+// Redrawn only when what it shows changed: a redraw replaces the points' elements, and a click
+// landing during one is lost (the live stream and the sources refresh call this often).
+let mapDrawn = '';
+function renderMap() {
+  const option = mapOption();
+  const key = JSON.stringify([lang, option.geo.zoom, option.geo.center, option.series]);
+  if (key === mapDrawn) return;
+  mapDrawn = key;
+  charts.map.setOption(option, { replaceMerge: ['series'] });
+}
 function zoomTo(urban) {
   const pts = state.sites.filter((s) => s.lon !== null && (s.kind === 'air' || s.kind === 'water'));
   if (urban && pts.length) {
