@@ -244,6 +244,7 @@ async function refreshState() {
   const [health, latest] = await Promise.all([api('/api/health'), api('/api/latest')]);
   state.health = health;
   state.latest = latest;
+  renderMap();  // the map needs only the latest values: drawn before the slower city figures
   document.getElementById('data-time').textContent = health.now ? health.now.replace('T', ' ').slice(0, 16) : '—';
   if (health.now) {
     // The city's now: its latest hour with a published AQI (stations may still be reporting the newest hour).
@@ -254,7 +255,7 @@ async function refreshState() {
     state.year = await api(`/api/summary?area=${CITY}&from=${year}-01-01&to=${to}`).catch(() => null);
     if (state.year) state.year.to_date = health.now.slice(0, 10);
   }
-  renderMap(); renderNow(); renderYear(); renderWater();
+  renderNow(); renderYear(); renderWater();
   // Targets after the live parts: a new year's targets must not hold back the map.
   if (health.now) { await refreshTargets(); renderYear(); }
 }

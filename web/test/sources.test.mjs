@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { openPage } from './browser.mjs';
 
 const URL = process.env.SKYRIVER_URL;
 const ART = process.env.SKYRIVER_ARTIFACTS || path.resolve('test-artifacts');
@@ -15,13 +15,8 @@ const problems = [];
 
 before(async () => {
   assert.ok(URL, 'SKYRIVER_URL must point at a running skyriver serve');
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking'] });
-  page = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  await page.goto(URL);
-  await page.waitForFunction(() => document.body.dataset.ready && window.skyriver.sources?.ready, null, { timeout: 30000 });
+  ({ browser, page } = await openPage(URL, problems));
+  await page.waitForFunction(() => window.skyriver.sources?.ready, null, { timeout: 30000 });
 });
 after(async () => { await browser?.close(); });
 

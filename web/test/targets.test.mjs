@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { openPage } from './browser.mjs';
 
 const URL = process.env.SKYRIVER_URL;
 const ART = process.env.SKYRIVER_ARTIFACTS || path.resolve('test-artifacts');
@@ -15,23 +15,9 @@ fs.mkdirSync(ART, { recursive: true });
 
 let browser, page;
 const problems = [];
-function watch(p) {
-  p.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
-  p.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  p.on('requestfailed', (r) => { if (!r.url().includes('/api/stream')) problems.push(`request failed: ${r.url()}`); });
-}
-
 before(async () => {
   assert.ok(URL, 'SKYRIVER_URL must point at a running skyriver serve');
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  page = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
-  watch(page);
-  await page.goto(URL);
-  await page.waitForFunction(() => document.body.dataset.ready, null, { timeout: 30000 });
+  ({ browser, page } = await openPage(URL, problems));
 });
 after(async () => { await browser?.close(); });
 
