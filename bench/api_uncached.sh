@@ -84,7 +84,7 @@ for r in $(seq 1 "$rounds"); do
     for i in "${!routes[@]}"; do
       out=$(curl -s -o "$work/body" -w '%{http_code} %{time_total}' "$url${routes[$i]}")
       [ "${out%% *}" = 200 ] || { echo "HTTP ${out%% *} for ${routes[$i]}: $(head -c 300 "$work/body")"; exit 1; }
-      echo "$pass $i ${out#* }" >>"$work/times.txt"
+      echo "$pass $i ${out#* } $r" >>"$work/times.txt"
     done
   done
 done
@@ -96,4 +96,11 @@ for pass in uncached cached; do
     awk -v p="$pass" -v i="$i" '$1 == p && $2 == i { print $3 * 1000 }' "$work/times.txt" | sort -n |
       awk -v p="$pass" -v i="$i" '{ v[NR] = $1 } END { printf "%-4s %-8s %9.2f %9.2f %9.2f\n", i, p, v[int(NR * 0.5) + 1], v[int(NR * 0.99) + (NR * 0.99 > int(NR * 0.99)) ], v[NR] }'
   done
+done
+# Where the tail comes from: the three slowest uncached answers of each route (round: ms).
+# Round 1 is cold (nothing computed yet); later ones are scheduling noise or real work.
+echo "slowest uncached (round:ms):"
+for i in "${!routes[@]}"; do
+  awk -v i="$i" '$1 == "uncached" && $2 == i { printf "%s:%.1f\n", $4, $3 * 1000 }' "$work/times.txt" | sort -t: -k2 -rn | head -n3 |
+    paste -sd' ' | sed "s/^/  $i  /"
 done

@@ -104,27 +104,36 @@ static st::DailyRecord daily_record(const Target& t, core::Date date) {
   return rec;
 }
 
-// What the record of the day starting at `midnight` is computed from (daily_cache.h): the
-// latest change of its hours, and per series whether it exists and, for an area, the hours of
+// What the records of the n days from `midnight` are computed from (daily_cache.h): the latest
+// change of each day's hours, and per series whether it exists and, for an area, the hours of
 // the day it counts in (value_at's rule: from first() until kSilentDays after end()).
-static void fingerprint(const Target& t, core::Instant midnight, DailyCache::Fingerprint& fp) {
-  const core::Instant next = midnight + core::kDay;
-  auto hour_of_day = [&](core::Instant x) {
-    return static_cast<std::uint16_t>(std::clamp<core::Instant>((x - midnight) / core::kHour, 0, 24));
-  };
-  fp.stamp = 0;
-  fp.series.clear();
+static std::vector<DailyCache::Fingerprint> fingerprints(const Target& t, core::Instant midnight, std::size_t n) {
+  std::vector<DailyCache::Fingerprint> fps(n);
+  std::vector<std::uint64_t> stamps(n, 0);
+  std::size_t count = 0;
+  for (const auto& s : t.series) count += s.size();
+  for (auto& fp : fps) fp.series.reserve(count);
   for (int p = 0; p < 6; ++p)
     for (const HourlySeries* s : t.series[p]) {
       if (!s) {
-        fp.series.push_back(0xFFFF);
+        for (auto& fp : fps) fp.series.push_back(0xFFFF);
         continue;
       }
-      fp.stamp = std::max(fp.stamp, s->changed(midnight, next));
-      fp.series.push_back(t.area ? static_cast<std::uint16_t>(hour_of_day(s->first()) * 25 +
-                                                              hour_of_day(s->end() + kSilentDays * core::kDay))
-                                 : 0);
+      s->day_stamps(midnight, stamps);
+      if (!t.area) {
+        for (auto& fp : fps) fp.series.push_back(0);
+        continue;
+      }
+      const core::Instant on = s->first(), off = s->end() + kSilentDays * core::kDay;
+      core::Instant day = midnight;
+      for (auto& fp : fps) {
+        auto hour_of_day = [&](core::Instant x) { return std::clamp<core::Instant>((x - day) / core::kHour, 0, 24); };
+        fp.series.push_back(static_cast<std::uint16_t>(hour_of_day(on) * 25 + hour_of_day(off)));
+        day += core::kDay;
+      }
     }
+  for (std::size_t d = 0; d < n; ++d) fps[d].stamp = stamps[d];
+  return fps;
 }
 
 std::vector<st::DailyRecord> daily_records(const Target& t, core::Date from, core::Date to) {
@@ -137,9 +146,7 @@ std::vector<st::DailyRecord> daily_records(const Target& t, core::Date from, cor
     for (auto d = first; d < last; ++d) out.push_back(daily_record(t, core::civil_from_days(d)));
     return out;
   }
-  std::vector<DailyCache::Fingerprint> fps(n);
-  for (std::size_t i = 0; i < n; ++i)
-    fingerprint(t, core::beijing_midnight(core::civil_from_days(first + static_cast<std::int64_t>(i))), fps[i]);
+  auto fps = fingerprints(t, core::beijing_midnight(from), n);  // Beijing days: 24 h each
   const std::string key = t.id + (t.zone == st::ZoneClass::class1 ? "|1" : "|2");
   std::vector<std::optional<st::DailyRecord>> held;
   t.cache->find(key, first, fps, held);

@@ -127,16 +127,21 @@ double HourlySeries::usable(core::Instant t, bool drop_dust) const {
   return c->values[i];
 }
 
-std::uint64_t HourlySeries::changed(core::Instant from, core::Instant to) const {
-  std::uint64_t out = 0;
-  // One look-up per block: step from the block of `from` to the last block touching `to`.
-  for (core::Instant t = from; t < to;) {
-    std::size_t i;
-    const Chunk* c = find(t, i);
-    if (c) out = std::max(out, c->stamps[i / kBlockHours]);
-    t += static_cast<core::Instant>(kBlockHours - static_cast<std::int64_t>(i % kBlockHours)) * core::kHour;
+void HourlySeries::day_stamps(core::Instant from, std::span<std::uint64_t> out) const {
+  constexpr std::int64_t kPerDay = 24 / kBlockHours, kPerChunk = kChunkHours / kBlockHours;
+  std::size_t i;
+  std::int64_t c = chunk_of(from, i) - base_;
+  if (from % core::kHour != 0 || i % kBlockHours != 0)
+    throw core::Error("engine", "day_stamps from " + std::to_string(from) + " does not start a block");
+  auto b = static_cast<std::int64_t>(i) / kBlockHours;
+  const auto chunks = static_cast<std::int64_t>(chunks_.size());
+  for (auto& day : out) {
+    for (std::int64_t k = 0; k < kPerDay; ++k) {
+      if (c >= 0 && c < chunks && chunks_[static_cast<std::size_t>(c)])
+        day = std::max(day, chunks_[static_cast<std::size_t>(c)]->stamps[static_cast<std::size_t>(b)]);
+      if (++b == kPerChunk) b = 0, ++c;
+    }
   }
-  return out;
 }
 
 }  // namespace skyriver::engine

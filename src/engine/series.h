@@ -15,8 +15,8 @@
 //
 // Change stamps: every write (put, set_mark) stamps the 8-hour block of the hour it touches with
 // a number from one process-wide counter that only grows, so a block's stamp is larger than
-// every stamp that existed before the write. changed(from, to) gives the largest stamp of the
-// blocks over [from, to): equal in two snapshots of one series means nothing was written there
+// every stamp that existed before the write. day_stamps() gives the largest stamp of each day's
+// blocks: equal in two snapshots of one series means nothing was written there
 // in between (the daily-record cache, air.h, relies on this). Blocks are aligned on the hour
 // count since 1970, so a Beijing day (00:00 = 16:00 UTC) is exactly three blocks.
 //
@@ -30,6 +30,7 @@
 #include <cmath>
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <vector>
 
 namespace skyriver::engine {
@@ -64,8 +65,9 @@ class HourlySeries {
   // The value statistics may use: NaN if missing or invalid; dust-affected hours are NaN when
   // `drop_dust` (for PM10/PM2.5 concentrations; the good-day count keeps them).
   double usable(core::Instant hour_start, bool drop_dust = false) const;
-  // The largest change stamp of the blocks holding hours of [from, to); 0 when none was written.
-  std::uint64_t changed(core::Instant from, core::Instant to) const;
+  // out[d] = max(out[d], the largest change stamp of the 24 hours from `from` + d days); 0 when
+  // none was written. REQUIRES: `from` starts a block (a Beijing midnight does; throws otherwise).
+  void day_stamps(core::Instant from, std::span<std::uint64_t> out) const;
 
   static constexpr std::int64_t kChunkHours = 2048;  // ~85 days, 20 KiB
   static constexpr std::int64_t kBlockHours = 8;     // change-stamp granularity (divides 24 and 2048)

@@ -12,6 +12,7 @@
 
 #include "../support/shared_data.h"
 
+#include "core/error.h"
 #include "core/text.h"
 
 #include <gtest/gtest.h>
@@ -236,18 +237,31 @@ TEST(DailyCache, ChangeStampsGrowWithEveryWriteAndOnlyThere) {
   // kept (an equally trusted one stands) or a mark lifted where none is writes nothing.
   engine::HourlySeries s;
   const core::Instant day = core::beijing_midnight({2019, 7, 1});
-  EXPECT_EQ(s.changed(day, day + core::kDay), 0u);
+  auto stamp = [](const engine::HourlySeries& x, core::Instant from) {
+    std::uint64_t out[1] = {0};
+    x.day_stamps(from, out);
+    return out[0];
+  };
+  EXPECT_EQ(stamp(s, day), 0u);
   s.put(day + 3 * core::kHour, 10, true);
-  const auto a = s.changed(day, day + core::kDay);
+  const auto a = stamp(s, day);
   EXPECT_GT(a, 0u);
-  EXPECT_EQ(s.changed(day + 8 * core::kHour, day + core::kDay), 0u) << "the other blocks of the day";
+  EXPECT_EQ(stamp(s, day + 8 * core::kHour), 0u) << "the hours after the written block";
+  EXPECT_EQ(stamp(s, day - core::kDay), 0u) << "the day before";
   s.put(day + 3 * core::kHour, 11, true);  // kept: the first value of a source stands
-  EXPECT_EQ(s.changed(day, day + core::kDay), a);
+  EXPECT_EQ(stamp(s, day), a);
   s.set_mark(day + 20 * core::kHour, engine::kAuditInvalid, false);  // nothing to lift
-  EXPECT_EQ(s.changed(day, day + core::kDay), a);
+  EXPECT_EQ(stamp(s, day), a);
   engine::HourlySeries copy = s;  // a snapshot's copy keeps the stamps; a write to it stamps anew
   copy.set_mark(day + 20 * core::kHour, engine::kDust, true);
-  EXPECT_GT(copy.changed(day, day + core::kDay), a);
-  EXPECT_EQ(s.changed(day, day + core::kDay), a);
-  EXPECT_EQ(copy.changed(day, day + 16 * core::kHour), a);
+  EXPECT_GT(stamp(copy, day), a);
+  EXPECT_EQ(stamp(s, day), a);
+  // Days across a chunk boundary (chunks of 2048 hours) in one call.
+  engine::HourlySeries far;
+  const core::Instant d0 = core::beijing_midnight({2019, 1, 1});
+  for (int d = 0; d < 200; d += 7) far.put(d0 + d * core::kDay + 12 * core::kHour, 1, true);
+  std::vector<std::uint64_t> days(200, 0);
+  far.day_stamps(d0, days);
+  for (int d = 0; d < 200; ++d) EXPECT_EQ(days[static_cast<std::size_t>(d)] > 0, d % 7 == 0) << d;
+  EXPECT_THROW(far.day_stamps(d0 + core::kHour, days), core::Error);
 }
