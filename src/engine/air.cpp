@@ -32,6 +32,7 @@ Target air_target(const Engine& e, const std::string& id, st::ZoneClass zone) {
   }
   for (int p = 0; p < 6; ++p)
     for (const auto& s : sites) t.series[p].push_back(e.series(s, kCodes[p]));
+  t.cache = e.daily_cache();
   return t;
 }
 
@@ -85,25 +86,71 @@ std::vector<HourAqi> hourly_aqi(const Target& t, core::Instant from, core::Insta
   return out;
 }
 
+// The record of one day, from its 24 hours.
+static st::DailyRecord daily_record(const Target& t, core::Date date) {
+  std::array<std::array<double, 24>, 6> day;
+  st::DailyRecord rec;
+  rec.date = date;
+  const core::Instant midnight = core::beijing_midnight(rec.date);
+  for (int h = 0; h < 24; ++h) {
+    const core::Instant at = midnight + h * core::kHour;
+    for (int p = 0; p < 6; ++p) day[p][h] = value_at(t, p, at);
+    rec.dust = rec.dust || dust_at(t, at);
+  }
+  st::DayHours hours{day[0], day[1], day[2], day[3], day[4], day[5]};
+  const double o3_limit = *st::limit(st::limit_set_for(rec.date), t.zone, st::LimitItem::o3, st::Averaging::max8h);
+  rec.values = st::daily_values(hours, o3_limit);
+  rec.aqi = st::daily_aqi(st::edition_for(rec.date), rec.values);
+  return rec;
+}
+
+// What the record of the day starting at `midnight` is computed from (daily_cache.h): the
+// latest change of its hours, and per series whether it exists and, for an area, the hours of
+// the day it counts in (value_at's rule: from first() until kSilentDays after end()).
+static void fingerprint(const Target& t, core::Instant midnight, DailyCache::Fingerprint& fp) {
+  const core::Instant next = midnight + core::kDay;
+  auto hour_of_day = [&](core::Instant x) {
+    return static_cast<std::uint16_t>(std::clamp<core::Instant>((x - midnight) / core::kHour, 0, 24));
+  };
+  fp.stamp = 0;
+  fp.series.clear();
+  for (int p = 0; p < 6; ++p)
+    for (const HourlySeries* s : t.series[p]) {
+      if (!s) {
+        fp.series.push_back(0xFFFF);
+        continue;
+      }
+      fp.stamp = std::max(fp.stamp, s->changed(midnight, next));
+      fp.series.push_back(t.area ? static_cast<std::uint16_t>(hour_of_day(s->first()) * 25 +
+                                                              hour_of_day(s->end() + kSilentDays * core::kDay))
+                                 : 0);
+    }
+}
+
 std::vector<st::DailyRecord> daily_records(const Target& t, core::Date from, core::Date to) {
   std::vector<st::DailyRecord> out;
   const auto first = core::days_from_civil(from), last = core::days_from_civil(to);
-  if (last > first) out.reserve(static_cast<std::size_t>(last - first));
-  std::array<std::array<double, 24>, 6> day;
-  for (auto d = first; d < last; ++d) {
-    st::DailyRecord rec;
-    rec.date = core::civil_from_days(d);
-    const core::Instant midnight = core::beijing_midnight(rec.date);
-    for (int h = 0; h < 24; ++h) {
-      const core::Instant at = midnight + h * core::kHour;
-      for (int p = 0; p < 6; ++p) day[p][h] = value_at(t, p, at);
-      rec.dust = rec.dust || dust_at(t, at);
+  if (last <= first) return out;
+  const auto n = static_cast<std::size_t>(last - first);
+  out.reserve(n);
+  if (!t.cache) {
+    for (auto d = first; d < last; ++d) out.push_back(daily_record(t, core::civil_from_days(d)));
+    return out;
+  }
+  std::vector<DailyCache::Fingerprint> fps(n);
+  for (std::size_t i = 0; i < n; ++i)
+    fingerprint(t, core::beijing_midnight(core::civil_from_days(first + static_cast<std::int64_t>(i))), fps[i]);
+  const std::string key = t.id + (t.zone == st::ZoneClass::class1 ? "|1" : "|2");
+  std::vector<std::optional<st::DailyRecord>> held;
+  t.cache->find(key, first, fps, held);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (held[i]) {
+      out.push_back(*held[i]);
+      continue;
     }
-    st::DayHours hours{day[0], day[1], day[2], day[3], day[4], day[5]};
-    const double o3_limit = *st::limit(st::limit_set_for(rec.date), t.zone, st::LimitItem::o3, st::Averaging::max8h);
-    rec.values = st::daily_values(hours, o3_limit);
-    rec.aqi = st::daily_aqi(st::edition_for(rec.date), rec.values);
-    out.push_back(rec);
+    const auto d = first + static_cast<std::int64_t>(i);
+    out.push_back(daily_record(t, core::civil_from_days(d)));
+    t.cache->store(key, d, std::move(fps[i]), out.back());
   }
   return out;
 }

@@ -18,9 +18,13 @@
 // 100 for class 1, 160 for class 2, GB 3095 Table 1).
 // Rankings rank only figures that reach their data minimum (standards/data_minimum.h): an area
 // with two valid days gets its figures shown, rank 0.
+// Daily records of a target made by air_target() are kept in the engine's DailyCache
+// (daily_cache.h) and recomputed only for the days whose hours changed since: the answers are
+// exactly those of the full computation (a Target built by hand, without a cache, computes all).
 // Call these inside Engine::read().
 #pragma once
 
+#include "engine/daily_cache.h"
 #include "engine/engine.h"
 #include "standards/air_stats.h"
 #include "standards/composite.h"
@@ -37,6 +41,7 @@ struct Target {
   bool area = false;
   standards::ZoneClass zone = standards::ZoneClass::class2;
   std::vector<const HourlySeries*> series[6];  // per pollutant (pm25 pm10 so2 no2 co o3), one per site
+  DailyCache* cache = nullptr;  // the engine's (air_target sets it); nullptr: no caching
 };
 // Throws core::Error("site or area", why) when `id` names neither.
 Target air_target(const Engine& e, const std::string& id,

@@ -1,5 +1,7 @@
 #include "engine/engine.h"
 
+#include "engine/daily_cache.h"
+
 #include <chrono>
 
 namespace skyriver::engine {
@@ -42,6 +44,8 @@ struct Engine::State {
   std::vector<std::shared_ptr<Row>> rows;  // per site slot
   std::size_t values = 0;
   std::uint64_t version = 0;
+  // Shared by every snapshot of one city configuration: its fingerprints tell snapshots apart.
+  std::shared_ptr<DailyCache> daily_cache = std::make_shared<DailyCache>();
 
   const HourlySeries* series(const std::string& site, const std::string& parameter) const {
     auto s = index->site_slot.find(site);
@@ -139,6 +143,7 @@ void Engine::set_city(std::vector<Site> sites, std::vector<Area> areas, std::vec
   std::lock_guard lock(shared_->write);
   Draft draft(snapshot());
   draft.state().city = std::move(city);
+  draft.state().daily_cache = std::make_shared<DailyCache>();  // other sites, other targets
   publish(draft.take());
 }
 
@@ -248,5 +253,6 @@ std::optional<core::Instant> Engine::latest_hour(const std::string& kind) const 
 
 std::size_t Engine::value_count() const { return snapshot()->values; }
 std::uint64_t Engine::version() const { return snapshot()->version; }
+DailyCache* Engine::daily_cache() const { return state().daily_cache.get(); }
 
 }  // namespace skyriver::engine

@@ -43,6 +43,8 @@
 
 namespace skyriver::engine {
 
+class DailyCache;
+
 struct Site {
   std::string id, name, kind, area;  // kind: air | water | outlet; area: administrative code
   double lon = 0, lat = 0;
@@ -121,6 +123,8 @@ class Engine {
   // Changes with every put() and mark() that changed something: answers computed at one
   // version stay right until it moves.
   std::uint64_t version() const;
+  // The daily-record cache of this city configuration (daily_cache.h; air.h uses it). Never null.
+  DailyCache* daily_cache() const;
 
  private:
   struct State;

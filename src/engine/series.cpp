@@ -2,6 +2,8 @@
 
 #include "core/error.h"
 
+#include <algorithm>
+#include <atomic>
 #include <limits>
 
 namespace skyriver::engine {
@@ -12,6 +14,13 @@ HourlySeries::Chunk::Chunk() {
   values.fill(kMissing);
   marks.fill(0);
   ranks.fill(255);
+  stamps.fill(0);
+}
+
+// The process-wide change counter (series.h, change stamps); 0 is "never written".
+static std::uint64_t next_stamp() {
+  static std::atomic<std::uint64_t> counter{0};
+  return counter.fetch_add(1, std::memory_order_relaxed) + 1;
 }
 
 // Chunk number and index within it of an hour (floor division: hours before 1970 work too).
@@ -61,6 +70,7 @@ HourlySeries::PutResult HourlySeries::put(core::Instant t, double value, bool so
   const bool had = c.marks[i] & kPresent;
   c.values[i] = value;
   c.ranks[i] = rank;
+  c.stamps[i / kBlockHours] = next_stamp();
   c.marks[i] = static_cast<std::uint8_t>((c.marks[i] & (kAuditInvalid | kDust)) | kPresent |
                                          (source_valid ? 0 : kSourceInvalid));
   if (empty()) {
@@ -80,6 +90,7 @@ void HourlySeries::set_mark(core::Instant t, Mark mark, bool on) {
   }
   Chunk& c = writable(t, i);
   c.marks[i] = static_cast<std::uint8_t>(on ? (c.marks[i] | mark) : (c.marks[i] & ~mark));
+  c.stamps[i / kBlockHours] = next_stamp();
 }
 
 bool HourlySeries::latest(core::Instant& t) const {
@@ -114,6 +125,18 @@ double HourlySeries::usable(core::Instant t, bool drop_dust) const {
   if (!(m & kPresent) || (m & (kSourceInvalid | kAuditInvalid))) return kMissing;
   if (drop_dust && (m & kDust)) return kMissing;
   return c->values[i];
+}
+
+std::uint64_t HourlySeries::changed(core::Instant from, core::Instant to) const {
+  std::uint64_t out = 0;
+  // One look-up per block: step from the block of `from` to the last block touching `to`.
+  for (core::Instant t = from; t < to;) {
+    std::size_t i;
+    const Chunk* c = find(t, i);
+    if (c) out = std::max(out, c->stamps[i / kBlockHours]);
+    t += static_cast<core::Instant>(kBlockHours - static_cast<std::int64_t>(i % kBlockHours)) * core::kHour;
+  }
+  return out;
 }
 
 }  // namespace skyriver::engine

@@ -13,6 +13,13 @@
 // snapshot per batch without copying years of data. Chunks that hold nothing are not
 // allocated, so a stray far-away hour costs a pointer, not the hours in between.
 //
+// Change stamps: every write (put, set_mark) stamps the 8-hour block of the hour it touches with
+// a number from one process-wide counter that only grows, so a block's stamp is larger than
+// every stamp that existed before the write. changed(from, to) gives the largest stamp of the
+// blocks over [from, to): equal in two snapshots of one series means nothing was written there
+// in between (the daily-record cache, air.h, relies on this). Blocks are aligned on the hour
+// count since 1970, so a Beijing day (00:00 = 16:00 UTC) is exactly three blocks.
+//
 // Thread-safety: a series is a value. Concurrent reads of one series are safe; a write needs
 // the only reference to that series object (the engine writes only to its private new copy).
 #pragma once
@@ -57,8 +64,11 @@ class HourlySeries {
   // The value statistics may use: NaN if missing or invalid; dust-affected hours are NaN when
   // `drop_dust` (for PM10/PM2.5 concentrations; the good-day count keeps them).
   double usable(core::Instant hour_start, bool drop_dust = false) const;
+  // The largest change stamp of the blocks holding hours of [from, to); 0 when none was written.
+  std::uint64_t changed(core::Instant from, core::Instant to) const;
 
   static constexpr std::int64_t kChunkHours = 2048;  // ~85 days, 20 KiB
+  static constexpr std::int64_t kBlockHours = 8;     // change-stamp granularity (divides 24 and 2048)
 
  private:
   struct Chunk {
@@ -66,6 +76,7 @@ class HourlySeries {
     std::array<double, kChunkHours> values;  // double, not float: means must round as the standards do
     std::array<std::uint8_t, kChunkHours> marks;
     std::array<std::uint8_t, kChunkHours> ranks;
+    std::array<std::uint64_t, kChunkHours / kBlockHours> stamps;  // 2 KiB
   };
   const Chunk* find(core::Instant hour_start, std::size_t& i) const;
   Chunk& writable(core::Instant hour_start, std::size_t& i);  // allocates or un-shares the chunk
