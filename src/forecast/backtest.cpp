@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <map>
 
@@ -36,7 +37,15 @@ BacktestResult run_backtest(const Panel& panel, const BacktestSpec& spec) {
     BoosterParams params = params_for(spec.weather, h);
     params.threads = spec.params.threads;
     if (spec.max_rounds > 0) params.max_rounds = spec.max_rounds, params.early_stop = std::min(params.early_stop, spec.max_rounds);
-    const HorizonModel m = fit_horizon_model(panel, clim, spec.weather, spec.var, h, h, span, params);
+    // Beyond a day without weather, the block model serve uses (25-48, 49-72 h: one model with
+    // the horizon as a feature, trained on the whole block's rows): at these weak-signal
+    // horizons pooling neighbouring horizons lowers the variance (chosen on two validation
+    // years, docs/forecast.md). Otherwise a model of that horizon alone.
+    std::array<int, 2> block{h, h};
+    if (h > 24 && spec.weather == Weather::none)
+      for (const auto& b : kBlocks)
+        if (h >= b[0] && h <= b[1]) block = b;
+    const HorizonModel m = fit_horizon_model(panel, clim, spec.weather, spec.var, block[0], block[1], span, params);
     r.models.push_back(m.card());
     FeatureBuilder fb(panel, clim, spec.weather);
     Matrix x;

@@ -90,7 +90,7 @@ std::map<std::string, std::string> read_preds(const fs::path& p, std::string* he
 
 std::string backtest(const std::string& file, const std::string& met, const fs::path& out) {
   auto r = test::run_cli("forecast backtest --format uci --pollutant pm25 --met " + met +
-                         " --train-to 2013-06-01 --test-from 2013-06-01 --test-to 2013-06-04 --horizons 1,24"
+                         " --train-to 2013-06-01 --test-from 2013-06-01 --test-to 2013-06-04 --horizons 1,24,48"
                          " --issue-step 3 --max-rounds 10 --config " + kCity + " --out " + out.string() + " " + file);
   EXPECT_EQ(r.status, 0) << r.out;
   return r.out;
@@ -117,7 +117,7 @@ TEST(BacktestCli, PredictionsReadNothingAfterTheirIssueHour) {
   std::string header;
   const auto a = read_preds(dir / "a.csv", &header), b = read_preds(dir / "b.csv");
   EXPECT_EQ(header, "site,issued,horizon,target,predicted");
-  ASSERT_EQ(a.size(), 3u * 24 * 2);  // one site, 72 issue hours, 2 horizons
+  ASSERT_EQ(a.size(), 3u * 24 * 3);  // one site, 72 issue hours, 3 horizons (48 h: the 25-48 h block model)
   // The files' own labels: issue 2013-06-01 00:00 (year 2013 month 6 day 1 hour 0), +1 h.
   ASSERT_TRUE(a.count("Dongsi,2013-06-01 00:00,1"));
   auto without_value = [](const std::string& line) { return line.substr(0, line.rfind(',') + 1); };
@@ -133,7 +133,7 @@ TEST(BacktestCli, PredictionsReadNothingAfterTheirIssueHour) {
       moved += line != b.at(key);
     }
   }
-  EXPECT_EQ(same, 36 * 2);
+  EXPECT_EQ(same, 36 * 3);
   EXPECT_GT(moved, 0);  // the changes do reach the later issues
 
   const std::string observed = backtest(original, "observed", dir / "c.csv");

@@ -122,6 +122,33 @@ TEST_P(StoreTest, DuplicatesInsideOneBatchBehaveAsRowByRow) {
   EXPECT_EQ(r.conflicts, 1u);
 }
 
+// Two writers of one store (two front doors on one database, or a program started twice):
+// the first has written hours 0-1 of a series, the second then writes hours 3 (same value as
+// the first will send) and 4 (another value). A batch of hours 2-5 from the first is
+// classified as row-by-row insertion would: 2 and 5 inserted, 3 a duplicate, 4 a conflict
+// (store.h contract), whatever the first writer assumed about the series' newest hour.
+TEST_P(StoreTest, AnotherWriterSKeysInsideALaterBatchAreFoundAsRowByRow) {
+  std::vector<Observation> early{obs("A", "pm25", t0, 10), obs("A", "pm25", t0 + 3600, 11)};
+  ASSERT_EQ(db_->write(early).inserted, 2u);
+  auto other = store::Store::open(url_);
+  std::vector<Observation> theirs{obs("A", "pm25", t0 + 3 * 3600, 13), obs("A", "pm25", t0 + 4 * 3600, 99)};
+  ASSERT_EQ(other->write(theirs).inserted, 2u);
+  std::vector<Observation> later{obs("A", "pm25", t0 + 2 * 3600, 12), obs("A", "pm25", t0 + 3 * 3600, 13),
+                                 obs("A", "pm25", t0 + 4 * 3600, 14), obs("A", "pm25", t0 + 5 * 3600, 15)};
+  const auto r = db_->write(later);
+  EXPECT_EQ(r.outcome, "idci");
+  EXPECT_EQ(r.inserted, 2u);
+  EXPECT_EQ(r.duplicates, 1u);
+  EXPECT_EQ(r.conflicts, 1u);
+  std::vector<double> values;
+  db_->scan({}, [&](const Observation& o) { values.push_back(o.value); });
+  EXPECT_THAT(values, ::testing::ElementsAre(10, 11, 12, 13, 99, 15));
+  // And the next batch of new hours is stored as usual.
+  std::vector<Observation> next{obs("A", "pm25", t0 + 6 * 3600, 16)};
+  EXPECT_EQ(db_->write(next).outcome, "i");
+  EXPECT_EQ(db_->count({}), 7u);
+}
+
 TEST_P(StoreTest, SameKeyFromAnotherSourceKindIsKeptSeparately) {
   std::vector<Observation> b{obs("A", "pm25", t0, 10)};
   db_->write(b);

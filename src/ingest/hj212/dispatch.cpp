@@ -42,7 +42,7 @@ std::string hours_text(std::chrono::seconds s) {
 }  // namespace
 
 Dispatcher::Dispatcher(const model::CityConfig& city, DispatchOptions options)
-    : city_(city), opt_(std::move(options)), old_codes_(old_code_map(city.parameters)) {
+    : city_(city), opt_(std::move(options)) {
   if (!opt_.log) opt_.log = spdlog::default_logger();
   for (const auto& site : city.sites)
     if (!site.mn.empty()) by_mn_.emplace(site.mn, &site);
@@ -105,19 +105,25 @@ Handled Dispatcher::handle(std::string_view frame, const std::string& peer, core
   // Built in a buffer of this thread's, reused: no allocation per accepted frame.
   thread_local std::string where;
   where.assign("packet from ").append(peer);
-  Decoded d = decode_frame(frame, where, old_codes_, /*with_cp=*/false);
+  // The views form, reused from frame to frame (decode.h): the readings become observations
+  // straight from the frame's bytes; only the header is copied (answers, logs, split parts).
+  static const std::vector<FieldView> no_fields;
+  thread_local Decoder decoder;
+  const DecodedView& d = decoder.decode(frame, where);
+  std::optional<Packet> packet;
+  if (d.has_header) packet = to_packet(d.header, no_fields);
   if (!d.ok) {
     ++rejected_;
-    const std::string who = d.packet && !d.packet->mn.empty() ? "MN " + d.packet->mn : peer.substr(0, peer.rfind(':'));
+    const std::string who = packet && !packet->mn.empty() ? "MN " + packet->mn : peer.substr(0, peer.rfind(':'));
     log_once("reject:" + who + ":" + d.reason, level_enum::warn,
              d.message + " (further rejections for '" + d.reason + "' from " + who + " are counted, not logged)");
     // The header parsed: the answer can echo QN/MN and tell the station why (Table 7).
     std::optional<std::string> answer;
-    if (d.packet && d.packet->wants_ack()) answer = answer_9011(*d.packet, d.qnrtn);
-    const bool secret = d.packet && is_secret_command(d.packet->cn);
+    if (packet && packet->wants_ack()) answer = answer_9011(*packet, d.qnrtn);
+    const bool secret = packet && is_secret_command(packet->cn);
     return refuse(frame, peer, now, d.reason, secret ? redact_frame(frame) : std::string(), std::move(answer));
   }
-  Packet& p = *d.packet;
+  Packet& p = *packet;
   // Station answers to our own commands need nothing back.
   if (p.cn == "9011" || p.cn == "9012" || p.cn == "9013" || p.cn == "9014") return {};
   const bool secret = is_secret_command(p.cn);
@@ -160,15 +166,18 @@ Handled Dispatcher::handle(std::string_view frame, const std::string& peer, core
   }
   auto who = [&] { return "site " + site->id + " (MN " + p.mn + ")"; };  // only when something is logged
 
-  if (d.data) {
-    Converted c = to_observations(p, *d.data, *site, city_.parameters, now);
+  if (d.has_data) {
+    Converted c = to_observations(d.header, d.data, *site, city_.parameters, now);
     for (const auto& why : c.skipped)
       log_once("skip:" + p.mn + ":" + why.substr(0, why.find(':')), level_enum::warn,
                who() + ": " + why + " (not stored, kept in the raw archive)");
     const core::Instant latest = now + opt_.max_skew.count();
+    // The values in time go to the job in place (the vector is moved, not its elements).
+    std::size_t kept = 0;
     for (auto& o : c.observations) {
       if (o.time <= latest) {
-        job.observations.push_back(std::move(o));
+        if (&o != &c.observations[kept]) c.observations[kept] = std::move(o);
+        ++kept;
         continue;
       }
       ++future_;
@@ -179,6 +188,8 @@ Handled Dispatcher::handle(std::string_view frame, const std::string& peer, core
                who() + ": " + reason + "; value quarantined, not stored (later ones are counted, not logged)");
       job.quarantined.push_back({std::move(o), std::move(reason)});
     }
+    c.observations.erase(c.observations.begin() + static_cast<std::ptrdiff_t>(kept), c.observations.end());
+    job.observations = std::move(c.observations);
     if (p.wants_ack()) job.answers.push_back(answer_9014(p));
   } else if (p.cn == "1011" || p.cn == "1013") {
     if (p.cn == "1013" && p.wants_ack()) h.answers.push_back(answer_9013(p));

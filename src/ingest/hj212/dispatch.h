@@ -131,7 +131,6 @@ class Dispatcher {
   const model::CityConfig& city_;
   DispatchOptions opt_;
   std::unordered_map<std::string, const model::Site*> by_mn_;
-  OldCodeMap old_codes_;
 
   mutable std::mutex mu_;  // guards stations_, logged_once_
   std::map<std::string, Station> stations_;  // by MN; only configured (authenticated) MNs

@@ -38,5 +38,10 @@ struct Converted {
 
 Converted to_observations(const Packet& p, const DataBlock& d, const model::Site& site,
                           const model::ParameterRegistry& registry, core::Instant received_at);
+// The same from the views form (decode.h Decoder, the ingest path): 2005 codes are mapped
+// through the registry's hj212_old as above, and nothing is allocated per reading beyond the
+// observations themselves.
+Converted to_observations(const Header& h, const DataView& d, const model::Site& site,
+                          const model::ParameterRegistry& registry, core::Instant received_at);
 
 }  // namespace skyriver::hj212

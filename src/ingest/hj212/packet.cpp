@@ -213,11 +213,15 @@ std::string encode_cp(const std::vector<CpGroup>& cp) {
 std::string encode_segment(const Packet& p) {
   std::string s;
   s.reserve(128);
-  if (!p.qn.empty()) s += "QN=" + p.qn + ";";
-  s += "ST=" + p.st + ";CN=" + p.cn + ";PW=" + p.pw + ";MN=" + p.mn + ";";
-  if (p.flag) s += "Flag=" + std::to_string(*p.flag) + ";";
-  if (p.pnum) s += "PNUM=" + std::to_string(*p.pnum) + ";PNO=" + std::to_string(*p.pno) + ";";
-  s += "CP=&&" + encode_cp(p.cp) + "&&";
+  // Appended in place: no temporary string per field (an answer is built for every frame).
+  if (!p.qn.empty()) s.append("QN=").append(p.qn).append(";");
+  s.append("ST=").append(p.st).append(";CN=").append(p.cn).append(";PW=").append(p.pw);
+  s.append(";MN=").append(p.mn).append(";");
+  if (p.flag) s.append("Flag=").append(std::to_string(*p.flag)).append(";");
+  if (p.pnum) s.append("PNUM=").append(std::to_string(*p.pnum)).append(";PNO=").append(std::to_string(*p.pno)).append(";");
+  s.append("CP=&&");
+  if (!p.cp.empty()) s.append(encode_cp(p.cp));
+  s.append("&&");
   return s;
 }
 

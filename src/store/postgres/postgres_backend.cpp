@@ -238,23 +238,32 @@ class PgBackend final : public Backend {
   void insert_new(const std::string& table, std::span<const StoredRow> rows, std::vector<char>& inserted) override {
     inserted.assign(rows.size(), 0);
     if (rows.empty()) return;
+    // A station network's steady state: every row is later than the newest time this
+    // connection has written for its series, so its key cannot be stored yet, and the rows go
+    // straight into the table with one binary COPY (no staging table, no key sent back per
+    // row). The primary key decides, not this guess: if one of the keys is stored after all
+    // (another process wrote it, or a batch that taught us its time was rolled back), the COPY
+    // fails, the transaction goes back to the savepoint and the rows take the general way
+    // below, and so do the next batches until one of them is all new again.
+    if (in_tx_ && append_ok_ && table == "observations" && may_append(rows)) {
+      exec("SAVEPOINT skyriver_append");
+      try {
+        std::string b = copy_rows(rows);
+        copy_in("COPY observations(series, time, value, flag, unit, source, line, received_at) FROM STDIN "
+                "(FORMAT binary)", b);
+        exec("RELEASE SAVEPOINT skyriver_append");
+        inserted.assign(rows.size(), 1);
+        learn_newest(rows);
+        return;
+      } catch (const core::Error&) {
+        exec("ROLLBACK TO SAVEPOINT skyriver_append");
+        append_ok_ = false;
+      }
+    }
     exec("CREATE TEMP TABLE IF NOT EXISTS incoming(series BIGINT, time BIGINT, value DOUBLE PRECISION, flag SMALLINT, "
          "unit BIGINT, source BIGINT, line BIGINT, received_at BIGINT) ON COMMIT DELETE ROWS;"
          "TRUNCATE incoming");
-    std::string b = copy_header();
-    b.reserve(rows.size() * 90 + 32);
-    for (const StoredRow& r : rows) {
-      put16(b, 8);
-      field64(b, r.series);
-      field64(b, r.time);
-      field_double(b, r.value);
-      put32(b, 2), put16(b, static_cast<std::int16_t>(static_cast<unsigned char>(r.flag)));
-      field64(b, r.unit);
-      field64(b, r.source);
-      if (r.line < 0) put32(b, -1);
-      else field64(b, r.line);
-      field64(b, r.received_at);
-    }
+    std::string b = copy_rows(rows);
     copy_in("COPY incoming FROM STDIN (FORMAT binary)", b);
     // The keys that were new come back; rows are sorted by key, so each is found by bisection.
     try {
@@ -274,6 +283,11 @@ class PgBackend final : public Backend {
       throw core::Error(where_, "a value falls in a month that is archived or has no partition (`skyriver db "
                                 "archived` lists the archive): " + std::string(e.what()));
     }
+    if (table != "observations") return;
+    learn_newest(rows);
+    // Every key was new: fresh data again (after a failed guess, e.g. stations resending
+    // after a restart), so the direct COPY may be tried again.
+    if (std::find(inserted.begin(), inserted.end(), 0) == inserted.end()) append_ok_ = true;
   }
 
   void announce(core::Instant received_from) override {
@@ -378,6 +392,40 @@ class PgBackend final : public Backend {
     return b;
   }
 
+  // Rows in COPY's binary format (columns series, time, value, flag, unit, source, line,
+  // received_at), without the trailer (copy_in adds it).
+  static std::string copy_rows(std::span<const StoredRow> rows) {
+    std::string b = copy_header();
+    b.reserve(rows.size() * 90 + 32);
+    for (const StoredRow& r : rows) {
+      put16(b, 8);
+      field64(b, r.series);
+      field64(b, r.time);
+      field_double(b, r.value);
+      put32(b, 2), put16(b, static_cast<std::int16_t>(static_cast<unsigned char>(r.flag)));
+      field64(b, r.unit);
+      field64(b, r.source);
+      if (r.line < 0) put32(b, -1);
+      else field64(b, r.line);
+      field64(b, r.received_at);
+    }
+    return b;
+  }
+
+  // Whether the rows may go straight into observations: none is at or before the newest time
+  // this connection wrote for its series.
+  bool may_append(std::span<const StoredRow> rows) const {
+    for (const StoredRow& r : rows)
+      if (const auto it = newest_.find(r.series); it != newest_.end() && r.time <= it->second) return false;
+    return true;
+  }
+  void learn_newest(std::span<const StoredRow> rows) {
+    for (const StoredRow& r : rows) {
+      auto [it, fresh] = newest_.emplace(r.series, r.time);
+      if (!fresh && r.time > it->second) it->second = r.time;
+    }
+  }
+
   void copy_in(const std::string& sql, std::string& data) {
     put16(data, -1);
     PGresult* r = PQexec(conn_, sql.c_str());
@@ -417,6 +465,10 @@ class PgBackend final : public Backend {
   PGconn* conn_ = nullptr;
   bool in_tx_ = false, ahead_done_ = false;
   std::set<int> known_, archived_;
+  // Newest time written per series by this connection (a guess for insert_new's direct COPY,
+  // never trusted for correctness: the primary key is).
+  std::unordered_map<std::int64_t, core::Instant> newest_;
+  bool append_ok_ = true;  // false after a failed guess, until a batch is all new again
   std::unordered_map<std::string, std::string> prepared_;
 };
 
