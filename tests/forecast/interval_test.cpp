@@ -1,22 +1,12 @@
 // Forecast intervals: the error quantiles per horizon (or short run of horizons) of a block
-// model, worked by hand on synthetic held-out errors, and a model card saved before the parts
-// (one set of quantiles for the whole block) that still loads.
+// model, worked by hand on synthetic held-out errors. (A card saved before the parts still
+// loads: issue_test.cpp, next to the saved model set.)
 #include "forecast/horizon_model.h"
-#include "forecast/issue.h"
-#include "forecast/model_set.h"
-
-#include <nlohmann/json.hpp>
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <fstream>
-
-#include <unistd.h>
-
 using namespace skyriver;
 using namespace skyriver::forecast;
-namespace fs = std::filesystem;
 
 // A block of horizons 25..27 whose held-out errors (observed - predicted) are known exactly:
 //   h 25: 200 errors  k - 100       (k = 0..199): -100, -99, ..., 99
@@ -84,43 +74,4 @@ TEST(Intervals, PartsFollowTheNumberOfErrors) {
   EXPECT_EQ(parts[0].h_last, 4);
   HorizonModel none;
   EXPECT_FLOAT_EQ(none.quantile(7.f, 1, 0), 7.f);
-}
-
-// A model set saved before the interval had parts ("interval": {levels, bin_edges,
-// error_quantiles} for the whole block) still loads, with those quantiles at every horizon.
-TEST(Intervals, CardSavedBeforeThePartsStillLoads) {
-  const core::Instant start = core::beijing_midnight({2019, 11, 1});
-  Panel panel(start, 40 * 24 + kMaxHorizon, {"A", "B"}, {0, 0});
-  for (int s = 0; s < 2; ++s)
-    for (int k = 0; k < 40 * 24; ++k) panel.set(s, kPm25, k, float(30 + (k % 24) + (k / 24) % 7 * 5 + s));
-  TrainOptions to;
-  to.end = 40 * 24;
-  to.pollutants = {kPm25};
-  to.min_days = 20;
-  to.issue_step = 6;
-  to.max_rounds = 20;  // seconds, not minutes: the format is tested, not the skill
-  const ModelSet ms = train_models(panel, to);
-  const fs::path dir = fs::temp_directory_path() / ("skyriver-interval-" + std::to_string(::getpid()));
-  ms.save(dir.string());
-  const fs::path folder = *ModelSet::newest(dir.string());
-  // Rewrite the card in the old shape: one set of bins and quantiles per model.
-  nlohmann::json card = nlohmann::json::parse(std::ifstream(folder / "card.json"));
-  for (auto& m : card.at("models")) {
-    const auto part = m.at("interval").at("parts").at(0);
-    m["interval"] = {{"levels", kQuantileLevels},
-                     {"bin_edges", part.at("bin_edges")},
-                     {"error_quantiles", part.at("error_quantiles")}};
-  }
-  std::ofstream(folder / "card.json") << card.dump(1);
-  const ModelSet back = ModelSet::load(folder.string());
-  ASSERT_EQ(back.models.size(), ms.models.size());
-  for (std::size_t i = 0; i < ms.models.size(); ++i) {
-    const HorizonModel &a = ms.models[i], &b = back.models[i];
-    ASSERT_EQ(b.interval.size(), 1u);
-    EXPECT_EQ(b.interval[0].h_last, b.h_last);
-    for (int hh = b.h_first; hh <= b.h_last; ++hh)
-      for (float p : {5.f, 40.f, 80.f})
-        for (std::size_t l = 0; l < kQuantileLevels.size(); ++l) EXPECT_FLOAT_EQ(b.quantile(p, hh, l), a.quantile(p, a.h_first, l));
-  }
-  fs::remove_all(dir);
 }
