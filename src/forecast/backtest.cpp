@@ -69,8 +69,8 @@ BacktestResult run_backtest(const Panel& panel, const BacktestSpec& spec) {
       for (int i = 0; i < r.issues; ++i) {
         const std::size_t c = r.at(int(hi), s, i);
         r.predicted[c] = p[i];
-        r.low[c] = m.quantile(p[i], 0);
-        r.high[c] = m.quantile(p[i], kQuantileLevels.size() - 1);
+        r.low[c] = m.quantile(p[i], h, 0);
+        r.high[c] = m.quantile(p[i], h, kQuantileLevels.size() - 1);
       }
     }
   }

@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <numeric>
 
 namespace skyriver::forecast {
 
@@ -41,12 +40,61 @@ std::vector<float> HorizonModel::predict(const Matrix& rows) const {
   return p;
 }
 
-float HorizonModel::quantile(float predicted, std::size_t level) const {
-  if (error_quantiles.empty()) return predicted;
+float HorizonModel::quantile(float predicted, int h, std::size_t level) const {
+  std::size_t k = 0;
+  while (k + 1 < interval.size() && h > interval[k].h_last) ++k;
+  if (k >= interval.size() || interval[k].error_quantiles.empty()) return predicted;
+  const IntervalPart& part = interval[k];
   std::size_t b = 0;
-  while (b < bin_edges.size() && predicted > bin_edges[b]) ++b;
-  b = std::min(b, error_quantiles.size() - 1);
-  return std::max(0.f, predicted + error_quantiles[b][level]);
+  while (b < part.bin_edges.size() && predicted > part.bin_edges[b]) ++b;
+  b = std::min(b, part.error_quantiles.size() - 1);
+  return std::max(0.f, predicted + part.error_quantiles[b][level]);
+}
+
+std::vector<IntervalPart> fit_intervals(int h_first, int h_last, std::span<const int> horizon,
+                                        std::span<const float> predicted, std::span<const double> error,
+                                        std::size_t min_errors) {
+  std::vector<std::size_t> per_h(std::size_t(h_last - h_first + 1), 0);
+  for (int h : horizon) ++per_h[std::size_t(h - h_first)];
+  // Part ends: gather horizons until min_errors; a short remainder joins the last part.
+  std::vector<int> ends;
+  std::size_t n = 0;
+  for (int h = h_first; h <= h_last; ++h)
+    if ((n += per_h[std::size_t(h - h_first)]) >= min_errors) ends.push_back(h), n = 0;
+  if (ends.empty())
+    ends.push_back(h_last);
+  else
+    ends.back() = h_last;
+  std::vector<IntervalPart> parts;
+  int from = h_first;
+  for (int end : ends) {
+    IntervalPart part;
+    part.h_last = end;
+    std::vector<std::size_t> order;  // this part's rows in input order, then by prediction
+    for (std::size_t i = 0; i < horizon.size(); ++i)
+      if (horizon[i] >= from && horizon[i] <= end) order.push_back(i);
+    from = end + 1;
+    if (order.empty()) {  // no held-out error at all: no interval
+      parts.push_back(std::move(part));
+      continue;
+    }
+    std::sort(order.begin(), order.end(), [&](auto a, auto b) { return predicted[a] < predicted[b]; });
+    // Up to five bins of equal counts, at least 200 errors each.
+    const std::size_t bins = std::min<std::size_t>(5, std::max<std::size_t>(1, order.size() / 200));
+    for (std::size_t b = 0; b < bins; ++b) {
+      const std::size_t lo = order.size() * b / bins, hi = order.size() * (b + 1) / bins;
+      std::vector<float> e;
+      for (std::size_t i = lo; i < hi; ++i) e.push_back(float(error[order[i]]));
+      std::sort(e.begin(), e.end());
+      std::array<float, kQuantileLevels.size()> q{};
+      for (std::size_t l = 0; l < q.size(); ++l)
+        q[l] = e[std::min(e.size() - 1, std::size_t(kQuantileLevels[l] * double(e.size())))];
+      part.error_quantiles.push_back(q);
+      if (b + 1 < bins) part.bin_edges.push_back(predicted[order[hi - 1]]);
+    }
+    parts.push_back(std::move(part));
+  }
+  return parts;
 }
 
 nlohmann::json HorizonModel::card() const {
@@ -63,7 +111,13 @@ nlohmann::json HorizonModel::card() const {
                    {"mae", num(held_out.mae)},
                    {"rmse_persistence", num(held_out.rmse_persistence)},
                    {"rmse_climatology", num(held_out.rmse_climatology)}};
-  j["interval"] = {{"levels", kQuantileLevels}, {"bin_edges", bin_edges}, {"error_quantiles", error_quantiles}};
+  nlohmann::json parts = nlohmann::json::array();
+  int from = h_first;
+  for (const auto& p : interval) {
+    parts.push_back({{"horizons", {from, p.h_last}}, {"bin_edges", p.bin_edges}, {"error_quantiles", p.error_quantiles}});
+    from = p.h_last + 1;
+  }
+  j["interval"] = {{"levels", kQuantileLevels}, {"parts", parts}};
   return j;
 }
 
@@ -209,22 +263,10 @@ HorizonModel fit_horizon_model(const Panel& panel, const Climatology& clim, Weat
     m.held_out.mae = abs_sum / double(p.size());
     m.held_out.rmse_persistence = rmse_of(err_p);
     m.held_out.rmse_climatology = rmse_of(err_c);
-    // Error quantiles in five bins of the prediction (equal counts).
-    std::vector<std::size_t> order(p.size());
-    std::iota(order.begin(), order.end(), 0);
-    std::sort(order.begin(), order.end(), [&](auto a, auto b) { return p[a] < p[b]; });
-    const std::size_t bins = std::min<std::size_t>(5, std::max<std::size_t>(1, p.size() / 200));
-    for (std::size_t b = 0; b < bins; ++b) {
-      const std::size_t lo = order.size() * b / bins, hi = order.size() * (b + 1) / bins;
-      std::vector<float> e;
-      for (std::size_t i = lo; i < hi; ++i) e.push_back(float(err[order[i]]));
-      std::sort(e.begin(), e.end());
-      std::array<float, kQuantileLevels.size()> q{};
-      for (std::size_t l = 0; l < q.size(); ++l)
-        q[l] = e[std::min(e.size() - 1, std::size_t(kQuantileLevels[l] * double(e.size())))];
-      m.error_quantiles.push_back(q);
-      if (b + 1 < bins) m.bin_edges.push_back(p[order[hi - 1]]);
-    }
+    std::vector<int> hs;
+    hs.reserve(held_rows.size());
+    for (const auto& r : held_rows) hs.push_back(r.h);
+    m.interval = fit_intervals(h_first, h_last, hs, p, err);
   }
 
   FeatureBuilder fb(panel, clim, weather);

@@ -262,8 +262,9 @@ Issue issue_forecasts(const Panel& panel, const ModelSet* models, const IssueOpt
           Full& f = full[refs[i].site][refs[i].var];
           const int k = refs[i].h - 1;
           f.value[k] = pred[i];
-          f.q10[k] = m->quantile(pred[i], kQ10), f.q25[k] = m->quantile(pred[i], kQ25);
-          f.q75[k] = m->quantile(pred[i], kQ75), f.q90[k] = m->quantile(pred[i], kQ90);
+          const int h = refs[i].h;
+          f.q10[k] = m->quantile(pred[i], h, kQ10), f.q25[k] = m->quantile(pred[i], h, kQ25);
+          f.q75[k] = m->quantile(pred[i], h, kQ75), f.q90[k] = m->quantile(pred[i], h, kQ90);
         }
       }
     }

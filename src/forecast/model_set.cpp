@@ -91,11 +91,22 @@ HorizonModel horizon_model_from_json(const nlohmann::json& j, const std::string&
     m.held_out.rmse = num(h.at("rmse")), m.held_out.mae = num(h.at("mae"));
     m.held_out.rmse_persistence = num(h.at("rmse_persistence"));
     m.held_out.rmse_climatology = num(h.at("rmse_climatology"));
-    m.bin_edges = j.at("interval").at("bin_edges").get<std::vector<float>>();
-    for (const auto& q : j.at("interval").at("error_quantiles")) {
-      std::array<float, kQuantileLevels.size()> a{};
-      for (std::size_t i = 0; i < a.size(); ++i) a[i] = q.at(i).get<float>();
-      m.error_quantiles.push_back(a);
+    auto read_part = [](const nlohmann::json& x, int h_last) {
+      IntervalPart p;
+      p.h_last = h_last;
+      p.bin_edges = x.at("bin_edges").get<std::vector<float>>();
+      for (const auto& q : x.at("error_quantiles")) {
+        std::array<float, kQuantileLevels.size()> a{};
+        for (std::size_t i = 0; i < a.size(); ++i) a[i] = q.at(i).get<float>();
+        p.error_quantiles.push_back(a);
+      }
+      return p;
+    };
+    const auto& iv = j.at("interval");
+    if (iv.contains("parts")) {
+      for (const auto& x : iv.at("parts")) m.interval.push_back(read_part(x, x.at("horizons")[1].get<int>()));
+    } else {  // cards saved before the parts (2026-11): one part for the whole block
+      m.interval.push_back(read_part(iv, m.h_last));
     }
   } catch (const nlohmann::json::exception& e) {
     throw core::Error("model card", std::string("malformed: ") + e.what());

@@ -1,12 +1,16 @@
 // Issuing forecasts: the stated fallback and its reasons, the hourly and daily AQI computed from
 // the forecast concentrations (HJ 633 worked by hand), the levels an AQI range spans, the
-// climatology, and a saved model set that predicts exactly as before.
+// climatology, and a saved model set that predicts exactly as before (and one saved before the
+// interval had parts per horizon, which still loads).
 #include "forecast/issue.h"
 #include "forecast/model_set.h"
+
+#include <nlohmann/json.hpp>
 
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 
 #include <unistd.h>
 
@@ -26,6 +30,24 @@ Panel flat_panel(int days, float pm25, float pm10, float o3) {
       p.set(s, kCo, k, 0.5f), p.set(s, kO3, k, o3);
     }
   return p;
+}
+
+// flat_panel with a daily and weekly cycle at site A (something for the trees to learn).
+Panel varied_panel() {
+  Panel panel = flat_panel(40, 30.f, 60.f, 50.f);
+  for (int k = 0; k < 40 * 24; ++k) panel.set(0, kPm25, k, float(30 + (k % 24) + (k / 24) % 7 * 5));
+  return panel;
+}
+
+// A pm25 model set trained on the hours before `end`.
+ModelSet train_tiny(const Panel& panel, int end) {
+  TrainOptions to;
+  to.end = end;
+  to.pollutants = {kPm25};
+  to.min_days = 20;
+  to.issue_step = 6;
+  to.max_rounds = 20;  // seconds, not minutes: the path is tested, not the skill
+  return train_models(panel, to);
 }
 
 }  // namespace
@@ -79,13 +101,7 @@ TEST(Issue, GapAtIssueTimeIsStatedAndNothingCrashes) {
   for (int k = t - 5; k <= t; ++k) panel.set(1, kPm25, k, NAN);
   panel.set(1, kPm25, t - 6, 90.f);
   // Train a tiny model set so the model path runs for the site with data.
-  TrainOptions to;
-  to.end = t + 1;
-  to.pollutants = {kPm25};
-  to.min_days = 20;
-  to.issue_step = 6;
-  to.max_rounds = 20;  // seconds, not minutes: the path is tested, not the skill
-  ModelSet ms = train_models(panel, to);
+  ModelSet ms = train_tiny(panel, t + 1);
   IssueOptions o;
   o.t = t;
   const Issue issue = issue_forecasts(panel, &ms, o);
@@ -118,15 +134,8 @@ TEST(Climatology, MonthHourMeanAndItsFallbacks) {
 }
 
 TEST(ModelSet, SavedAndLoadedPredictsTheSame) {
-  Panel panel = flat_panel(40, 30.f, 60.f, 50.f);
-  for (int k = 0; k < 40 * 24; ++k) panel.set(0, kPm25, k, float(30 + (k % 24) + (k / 24) % 7 * 5));
-  TrainOptions to;
-  to.end = 40 * 24;
-  to.pollutants = {kPm25};
-  to.min_days = 20;
-  to.issue_step = 6;
-  to.max_rounds = 20;  // seconds, not minutes: the path is tested, not the skill
-  const ModelSet ms = train_models(panel, to);
+  const Panel panel = varied_panel();
+  const ModelSet ms = train_tiny(panel, 40 * 24);
   const fs::path dir = fs::temp_directory_path() / ("skyriver-models-" + std::to_string(::getpid()));
   ms.save(dir.string());
   const auto newest = ModelSet::newest(dir.string());
@@ -139,5 +148,34 @@ TEST(ModelSet, SavedAndLoadedPredictsTheSame) {
   const Issue a = issue_forecasts(panel, &ms, o), b = issue_forecasts(panel, &back, o);
   EXPECT_EQ(a.sites[0].pollutants[kPm25].value, b.sites[0].pollutants[kPm25].value);
   EXPECT_EQ(a.sites[0].pollutants[kPm25].high, b.sites[0].pollutants[kPm25].high);
+  fs::remove_all(dir);
+}
+
+// A model set saved before the interval had parts ("interval": {levels, bin_edges,
+// error_quantiles} for the whole block) still loads, with those quantiles at every horizon.
+TEST(ModelSet, CardSavedBeforeTheIntervalPartsStillLoads) {
+  const ModelSet ms = train_tiny(varied_panel(), 40 * 24);
+  const fs::path dir = fs::temp_directory_path() / ("skyriver-interval-" + std::to_string(::getpid()));
+  ms.save(dir.string());
+  const fs::path folder = *ModelSet::newest(dir.string());
+  // Rewrite the card in the old shape: one set of bins and quantiles per model.
+  nlohmann::json card = nlohmann::json::parse(std::ifstream(folder / "card.json"));
+  for (auto& m : card.at("models")) {
+    const auto part = m.at("interval").at("parts").at(0);
+    m["interval"] = {{"levels", kQuantileLevels},
+                     {"bin_edges", part.at("bin_edges")},
+                     {"error_quantiles", part.at("error_quantiles")}};
+  }
+  std::ofstream(folder / "card.json") << card.dump(1);
+  const ModelSet back = ModelSet::load(folder.string());
+  ASSERT_EQ(back.models.size(), ms.models.size());
+  for (std::size_t i = 0; i < ms.models.size(); ++i) {
+    const HorizonModel &a = ms.models[i], &b = back.models[i];
+    ASSERT_EQ(b.interval.size(), 1u);
+    EXPECT_EQ(b.interval[0].h_last, b.h_last);
+    for (int hh = b.h_first; hh <= b.h_last; ++hh)
+      for (float p : {5.f, 40.f, 80.f})
+        for (std::size_t l = 0; l < kQuantileLevels.size(); ++l) EXPECT_FLOAT_EQ(b.quantile(p, hh, l), a.quantile(p, a.h_first, l));
+  }
   fs::remove_all(dir);
 }
