@@ -18,6 +18,12 @@ using json = nlohmann::json;
 namespace {
 
 constexpr const char* kProposalPrefix = "proposal/";
+constexpr const char* kConsultationBasis = "consultation forecast";  // DailyAqi::basis of a 会商 forecast
+
+// Whether a proposal's forecast snapshot came from a consultation forecast.
+bool from_consultation(const json& forecast) {
+  return forecast.is_array() && !forecast.empty() && forecast[0].value("basis", "") == kConsultationBasis;
+}
 
 core::Instant wall_clock() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
@@ -173,6 +179,10 @@ std::vector<json> WarningDesk::on_forecast(const std::vector<forecast::DailyAqi>
       json b = json::parse(h.back().body);
       if (b.value("status", "") == "open") b["id"] = h.back().id, open = b;
     }
+    // The duty forecaster's consultation (会商) overrules the model: a proposal raised by a
+    // consultation is changed or withdrawn only by a newer consultation (or taken by a step),
+    // never by the next hourly model issue.
+    if (open && from_consultation((*open)["forecast"]) && days.front().basis != kConsultationBasis) continue;
     const bool change = dec.action == Action::issue || dec.action == Action::raise || dec.action == Action::lower ||
                         dec.action == Action::lift;
     json body;
@@ -250,7 +260,7 @@ std::vector<json> WarningDesk::consultation(const json& body) {
     f.aqi_high = aqi("aqi_high", f.aqi);
     f.primary = text_field(d, "primary", false);
     f.lead_day = static_cast<int>(i) + 1;
-    f.basis = "consultation forecast";
+    f.basis = kConsultationBasis;
     if (i > 0 && core::days_from_civil(f.day) != core::days_from_civil(issue.back().day) + 1)
       throw core::Error(where + ".day", "days must be consecutive");
     issue.push_back(f);

@@ -142,6 +142,30 @@ TEST_P(Desk, ForecastRaisesAProposalOnce) {
   EXPECT_TRUE(desk_->proposals()["proposals"].empty());
 }
 
+// The duty forecaster's consultation (会商) overrules the hourly model issue (docs/warning.md):
+// its proposal is withdrawn by a newer clean consultation, not by a clean model forecast.
+TEST_P(Desk, AConsultationProposalStandsAgainstTheModel) {
+  // 2026-01-12 and -13 above 200 = orange under national-2024, as in the test above.
+  const json dirty = {{"area", "140200"}, {"days", {{{"day", "2026-01-11"}, {"aqi", 100}},
+                                                    {{"day", "2026-01-12"}, {"aqi", 210}},
+                                                    {{"day", "2026-01-13"}, {"aqi", 230}}}}};
+  ASSERT_EQ(desk_->consultation(dirty).size(), 1u);
+  EXPECT_TRUE(desk_->on_forecast({day(1, 100), day(2, 120), day(3, 90)}).empty());
+  const json p = desk_->proposals()["proposals"];
+  ASSERT_EQ(p.size(), 1u);
+  EXPECT_EQ(p[0]["to"], "orange");
+  json clean = dirty;
+  clean["days"][1]["aqi"] = 120;
+  clean["days"][2]["aqi"] = 90;
+  const auto out = desk_->consultation(clean);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0]["status"], "withdrawn");
+  EXPECT_TRUE(desk_->proposals()["proposals"].empty());
+  // A model proposal is still the model's to withdraw.
+  ASSERT_EQ(desk_->on_forecast({day(1, 100), day(2, 210), day(3, 230)}).size(), 1u);
+  EXPECT_EQ(desk_->on_forecast({day(1, 100), day(2, 120), day(3, 90)}).size(), 1u);
+}
+
 TEST_P(Desk, IssueAdjustLiftKeepEveryStep) {
   desk_->on_forecast({day(1, 100), day(2, 210), day(3, 230)});
   json w = desk_->issue({{"level", "orange"}, {"start", "2026-01-12"}, {"areas", {"140200"}}, {"user", "张三"}, {"note", "会商同意"}});
