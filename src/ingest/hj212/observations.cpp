@@ -26,10 +26,12 @@ OldCodeMap old_code_map(const model::ParameterRegistry& registry) {
 
 namespace {
 
-const model::Parameter* lookup(const Packet& p, const Reading& r, const model::ParameterRegistry& reg) {
-  if (p.edition == Edition::hj2005)
-    if (const auto* q = reg.by_old_code(r.sent_code)) return q;
-  return reg.by_hj212(r.code);
+// A reading's parameter: a 2005 code through hj212_old first, then the (2017) code.
+const model::Parameter* lookup(Edition edition, std::string_view sent_code, std::string_view code,
+                               const model::ParameterRegistry& reg) {
+  if (edition == Edition::hj2005)
+    if (const auto* q = reg.by_old_code(sent_code)) return q;
+  return reg.by_hj212(code);
 }
 
 }  // namespace
@@ -106,7 +108,7 @@ Converted to_observations(const Packet& p, const DataBlock& d, const model::Site
   Frame212 f{site, registry, *interval, *d.data_time, received_at, p.mn, p.qn, {}, {}};
   out.observations.reserve(d.readings.size());
   for (const auto& r : d.readings)
-    add_reading(out, f, r.sent_code, lookup(p, r, registry), r.value(rtd ? "Rtd" : "Avg"),
+    add_reading(out, f, r.sent_code, lookup(p.edition, r.sent_code, r.code, registry), r.value(rtd ? "Rtd" : "Avg"),
                 r.value(rtd ? "ZsRtd" : "ZsAvg"), r.flag.value_or('N'));
   return out;
 }
@@ -119,15 +121,9 @@ Converted to_observations(const Header& h, const DataView& d, const model::Site&
   const bool rtd = *interval == store::Interval::rtd;
   Frame212 f{site, registry, *interval, *d.data_time, received_at, h.mn, h.qn, {}, {}};
   out.observations.reserve(d.readings.size());
-  for (const auto& r : d.readings) {
-    // As lookup() for the owning form: a 2005 code through hj212_old first (the code as sent
-    // when the registry does not map it).
-    const model::Parameter* base = nullptr;
-    if (h.edition == Edition::hj2005) base = registry.by_old_code(r.code);
-    if (!base) base = registry.by_hj212(r.code);
-    add_reading(out, f, r.code, base, d.value(r, rtd ? "Rtd" : "Avg"), d.value(r, rtd ? "ZsRtd" : "ZsAvg"),
-                r.flag.value_or('N'));
-  }
+  for (const auto& r : d.readings)  // a view holds the code as sent
+    add_reading(out, f, r.code, lookup(h.edition, r.code, r.code, registry), d.value(r, rtd ? "Rtd" : "Avg"),
+                d.value(r, rtd ? "ZsRtd" : "ZsAvg"), r.flag.value_or('N'));
   return out;
 }
 
