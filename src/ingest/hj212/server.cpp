@@ -268,6 +268,7 @@ void Server::Impl::accept() {
     if (const auto n = self->backoff.succeeded())
       self->opt.log->info("hj212: accepting connections again after {} failed attempts", n);
     boost::system::error_code pec;
+    sock.set_option(tcp::no_delay(true), pec);  // answers leave at once (no Nagle wait for the station's ACK)
     const auto ep = sock.remote_endpoint(pec);
     auto s = std::make_shared<Session>(std::move(sock), self,
                                        pec ? "?" : ep.address().to_string() + ":" + std::to_string(ep.port()));

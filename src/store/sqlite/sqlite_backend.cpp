@@ -1,12 +1,15 @@
 // The SQLite connection of the store: one file in WAL mode with synchronous=FULL (a returned
 // commit survives a killed process and a power cut: the WAL is fsync'ed at each commit, so a
 // caller may acknowledge it), observations clustered on their key (WITHOUT ROWID), a 64 MiB
-// page cache (the last page of every series being written stays in memory during imports).
+// page cache (the last page of every series being written stays in memory during imports), the
+// WAL copied back into the file off the commit path (wal_checkpointer.h).
 #include "core/error.h"
 #include "store/backend.h"
+#include "store/sqlite/wal_checkpointer.h"
 
 #include <sqlite3.h>
 
+#include <memory>
 #include <unordered_map>
 
 namespace skyriver::store {
@@ -57,8 +60,10 @@ class SqliteBackend final : public Backend {
     exec("PRAGMA synchronous=FULL");
     exec("PRAGMA cache_size=-65536");
     exec("PRAGMA temp_store=MEMORY");
+    if (path != ":memory:") checkpointer_ = std::make_unique<WalCheckpointer>(db_, path);
   }
   ~SqliteBackend() override {
+    checkpointer_.reset();  // its connection closes first: the writer's close then checkpoints the rest
     for (auto& [sql, c] : cache_) sqlite3_finalize(c.st);
     sqlite3_close(db_);
   }
@@ -104,13 +109,11 @@ class SqliteBackend final : public Backend {
                             "(series, time, value, flag, unit, source, line, received_at) "
                             "VALUES(?1,?2,?3,?4,?5,?6,?7,?8) ON CONFLICT DO NOTHING");
     inserted.assign(rows.size(), 0);
-    if (rows.size() >= kBulkRows && !bulk_) {
+    if (rows.size() >= kBulkRows && checkpointer_) {
       // A bulk load (an import's batches): each commit rewrites the last page of every series
-      // it touches into the WAL, and the default checkpoint (every 1 000 pages) then copies
-      // each into the file again, once per commit. Checkpointing every 64 Ki pages (256 MiB of
-      // WAL) copies a page once for several commits. Durability is the WAL's, unchanged.
-      bulk_ = true;
-      exec("PRAGMA wal_autocheckpoint=65536");
+      // it touches into the WAL; copying the WAL into the file only every 256 MiB copies such
+      // a page once for several commits (measured in docs/performance.md, "Run 3").
+      checkpointer_->bulk();
     }
     sqlite3_stmt* s = st.get();
     for (std::size_t i = 0; i < rows.size(); ++i) {
@@ -217,7 +220,7 @@ class SqliteBackend final : public Backend {
   std::string where_;
   static constexpr std::size_t kBulkRows = 50000;
   sqlite3* db_ = nullptr;
-  bool bulk_ = false;  // this connection has loaded a bulk batch (see insert_new)
+  std::unique_ptr<WalCheckpointer> checkpointer_;  // none for ":memory:"
   std::unordered_map<std::string, Cached> cache_;
 };
 
