@@ -31,12 +31,9 @@ int WalCheckpointer::on_commit(void* self, sqlite3* db, const char* schema, int 
 }
 
 void WalCheckpointer::run() {
+  // The connection is opened at the first wake-up, not at start: most stores (readers, short
+  // commands) never write 32 MiB and should not pay for a second connection.
   sqlite3* db = nullptr;
-  const bool opened = sqlite3_open_v2(path_.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) == SQLITE_OK;
-  if (opened) {
-    sqlite3_busy_timeout(db, 1000);
-    sqlite3_exec(db, "PRAGMA synchronous=FULL", nullptr, nullptr, nullptr);
-  }
   for (;;) {
     {
       std::unique_lock lk(mu_);
@@ -44,7 +41,16 @@ void WalCheckpointer::run() {
       if (stopping_) break;
       wanted_ = false;
     }
-    if (opened) sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    if (!db) {
+      if (sqlite3_open_v2(path_.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) {
+        sqlite3_close(db);  // retried at the next wake-up
+        db = nullptr;
+        continue;
+      }
+      sqlite3_busy_timeout(db, 1000);
+      sqlite3_exec(db, "PRAGMA synchronous=FULL", nullptr, nullptr, nullptr);
+    }
+    sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
   }
   sqlite3_close(db);  // safe on nullptr; never the last connection while the writer lives
 }
