@@ -82,7 +82,8 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   std::thread deliverer;
 
   std::atomic<std::uint64_t> connections{0}, open_connections{0}, inserted{0}, duplicates{0}, conflicts{0},
-      quarantined{0}, acks{0}, batches{0}, syncs{0}, garbage{0}, oversize{0}, accept_failures{0};
+      quarantined{0}, acks{0}, batches{0}, syncs{0}, garbage{0}, oversize{0}, accept_failures{0}, store_busy_us{0},
+      store_rows{0};
 
   Impl(store::Store& s, const model::CityConfig& city, ServerOptions o, OnStored cb)
       : store(s),
@@ -379,6 +380,7 @@ void Server::Impl::commit(std::vector<Pending>& batch) {
     conflicts += r.conflicts;
     for (std::size_t i = from; i < to && i - from < r.outcome.size(); ++i) fresh[i] = r.outcome[i - from] == 'i';
   };
+  const auto store_start = std::chrono::steady_clock::now();
   try {
     if (!all.empty()) keep_inserted(0, all.size(), store.write(all));
     if (!records.empty()) store.append(std::span<store::Record>(records));
@@ -408,6 +410,9 @@ void Server::Impl::commit(std::vector<Pending>& batch) {
       }
     }
   }
+  store_busy_us += static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - store_start).count());
+  store_rows += all.size();
   // Only now the answers: one hand-over (and one socket write) per connection per batch.
   std::vector<std::pair<std::shared_ptr<Session>, std::vector<std::string>>> out;
   std::unordered_map<const Session*, std::size_t> slot;
@@ -537,6 +542,8 @@ ServerStats Server::stats() const {
   s.garbage_bytes = i.garbage;
   s.oversize_frames = i.oversize;
   s.accept_failures = i.accept_failures;
+  s.store_busy_us = i.store_busy_us;
+  s.store_rows = i.store_rows;
   return s;
 }
 
