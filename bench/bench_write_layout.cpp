@@ -1,7 +1,8 @@
 // Which SQLite write layout can carry the HJ 212 steady load: a probe for the write path's next
 // step (docs/performance.md, "Where the tail comes from"), on the SQLite C API alone.
 // Load: 12,000 series (2,000 stations x 6 parameters), every series one hour further each
-// round, rows in arrival order, commits of 3,500 rows (the ingest's batch at 10 k frames/s),
+// round, rows in arrival order, commits of 3,500 or 350 rows (the ingest's largest and average
+// batch at 10 k frames/s),
 // WAL with synchronous=FULL as the store. Both layouts start from the same 48 hours in the
 // clustered table. The WAL is copied into the file every 64 Ki pages outside the timed part,
 // as the store's checkpointer does off the commit path.
@@ -9,7 +10,8 @@
 //   WITHOUT ROWID, so each row rewrites its series' last page into the WAL.
 // - BM_RecentThenMerge/M: each row appended to a rowid table `recent` (a few pages per
 //   commit); once it holds M rows they move into observations in key order, one transaction
-//   per 2,000 series, and leave `recent`.
+//   per 2,000 series, and leave `recent`; optionally with the (series, time) index that reads
+//   of one series in the segment would need.
 // Counters: us_per_row (all timed work / rows), commit_ms_p99 (one ingest commit, merges
 // excluded), merge_ms_max (the longest merge transaction, which an ingest commit would wait
 // for), merge_share.
@@ -30,7 +32,7 @@ namespace {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
-constexpr int kSeries = 12000, kBatch = 3500, kWarmRounds = 48, kRounds = 36, kMergeChunk = 2000;
+constexpr int kSeries = 12000, kWarmRounds = 48, kRounds = 36, kMergeChunk = 2000;
 
 double ms_since(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
 
@@ -53,8 +55,9 @@ struct Result {
   double us_per_row, commit_p99_ms, merge_max_ms, merge_share;
 };
 
-// merge_at = 0: the clustered layout; otherwise recent-then-merge at that many rows.
-Result run(long merge_at) {
+// merge_at = 0: the clustered layout; otherwise recent-then-merge at that many rows, with a
+// unique index on the segment's (series, time) when `indexed`.
+Result run(long merge_at, int batch, bool indexed) {
   const fs::path dir = fs::temp_directory_path() / ("skyriver-bench-layout-" + std::to_string(::getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
@@ -70,6 +73,7 @@ Result run(long merge_at) {
        "CREATE INDEX observations_received ON observations(received_at);"
        "CREATE TABLE recent(series INTEGER NOT NULL, time INTEGER NOT NULL, value REAL NOT NULL, flag INTEGER NOT "
        "NULL, unit INTEGER NOT NULL, source INTEGER NOT NULL, line INTEGER, received_at INTEGER NOT NULL)");
+  if (indexed) exec(db, "CREATE UNIQUE INDEX recent_key ON recent(series, time)");
   sqlite3_stmt *direct = nullptr, *append = nullptr, *move = nullptr, *drop = nullptr;
   sqlite3_prepare_v2(db, "INSERT INTO observations VALUES(?1,?2,?3,?4,?5,?6,?7,?8) ON CONFLICT DO NOTHING", -1,
                      &direct, nullptr);
@@ -84,10 +88,10 @@ Result run(long merge_at) {
   for (int round = 0; round < kWarmRounds + kRounds; ++round) {
     const bool timed = round >= kWarmRounds;
     sqlite3_stmt* ins = timed && merge_at > 0 ? append : direct;
-    for (int first = 0; first < kSeries; first += kBatch) {
+    for (int first = 0; first < kSeries; first += batch) {
       const auto t = Clock::now();
       exec(db, "BEGIN IMMEDIATE");
-      for (int s = first; s < std::min(kSeries, first + kBatch); ++s) {
+      for (int s = first; s < std::min(kSeries, first + batch); ++s) {
         sqlite3_bind_int64(ins, 1, s);
         sqlite3_bind_int64(ins, 2, 1704038400LL + 3600LL * round);
         sqlite3_bind_double(ins, 3, s * 0.5 + round);
@@ -141,15 +145,26 @@ void report(benchmark::State& state, const Result& r) {
   state.counters["merge_share"] = r.merge_share;
 }
 
+// Argument: rows per commit.
 void BM_Clustered(benchmark::State& state) {
-  for (auto _ : state) report(state, run(0));
+  for (auto _ : state) report(state, run(0, static_cast<int>(state.range(0)), false));
 }
-BENCHMARK(BM_Clustered)->Iterations(1)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_Clustered)->Arg(3500)->Arg(350)->Iterations(1)->Unit(benchmark::kMillisecond)->UseRealTime();
 
+// Arguments: rows in the segment before a merge, rows per commit, whether the segment has a
+// (series, time) index (which per-series reads of the segment would need).
 void BM_RecentThenMerge(benchmark::State& state) {
-  for (auto _ : state) report(state, run(state.range(0)));
+  for (auto _ : state)
+    report(state, run(state.range(0), static_cast<int>(state.range(1)), state.range(2) != 0));
 }
-BENCHMARK(BM_RecentThenMerge)->Arg(72000)->Arg(288000)->Iterations(1)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_RecentThenMerge)
+    ->Args({72000, 3500, 0})
+    ->Args({288000, 3500, 0})
+    ->Args({288000, 350, 0})
+    ->Args({288000, 350, 1})
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 }  // namespace
 
