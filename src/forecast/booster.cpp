@@ -86,6 +86,7 @@ Booster Booster::train(const Matrix& train, const Matrix* valid, const BoosterPa
   double best = std::numeric_limits<double>::infinity();
   int best_round = 0;
   for (int i = 0; i < max_rounds; ++i) {
+    if (p.cancelled && p.cancelled()) throw TrainingCancelled();
     check(XGBoosterUpdateOneIter(b.handle_, i, dtrain.h));
     if (!valid) continue;
     const char* names[1] = {"valid"};

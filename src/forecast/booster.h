@@ -9,8 +9,10 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -37,6 +39,14 @@ struct BoosterParams {
   int max_rounds = 1500;
   int early_stop = 20;  // rounds without improvement on the validation set
   std::uint64_t seed = 1;
+  // Asked before every boosting round; true stops the training with TrainingCancelled (a
+  // server stopping does not wait for a training run of minutes).
+  std::function<bool()> cancelled;
+};
+
+// Thrown when BoosterParams::cancelled (or TrainOptions::cancelled) said stop.
+struct TrainingCancelled : std::runtime_error {
+  TrainingCancelled() : std::runtime_error("training cancelled") {}
 };
 
 class Booster {

@@ -14,7 +14,7 @@
 namespace skyriver::forecast {
 
 ModelSet train_from_engine(const engine::Engine& e, const ForecasterOptions& o,
-                           const std::function<void(const std::string&)>& log) {
+                           const std::function<void(const std::string&)>& log, const std::function<bool()>& cancelled) {
   EnginePanel ep = e.read([&](const engine::Engine& en) -> EnginePanel {
     const auto latest = en.latest_hour("air");
     if (!latest) throw core::Error("forecast train", "the store holds no air data");
@@ -36,6 +36,7 @@ ModelSet train_from_engine(const engine::Engine& e, const ForecasterOptions& o,
   t.max_rounds = o.max_rounds;
   if (!o.pollutants.empty()) t.pollutants = o.pollutants;
   t.log = log;
+  t.cancelled = cancelled;
   return train_models(ep.panel, t);
 }
 
@@ -236,10 +237,22 @@ void Forecaster::step() {
   }
   log("training: " + why);
   const auto t0 = std::chrono::steady_clock::now();
-  ModelSet fresh = train_from_engine(engine_, o_, [this](const std::string& l) {
-    std::lock_guard lock(mutex_);
-    state_ = "training: " + l;
-  });
+  ModelSet fresh;
+  try {
+    fresh = train_from_engine(
+        engine_, o_,
+        [this](const std::string& l) {
+          std::lock_guard lock(mutex_);
+          state_ = "training: " + l;
+        },
+        [this] {
+          std::lock_guard lock(thread_mutex_);
+          return stop_;
+        });
+  } catch (const TrainingCancelled&) {
+    log("training stopped: the server is stopping (the previous model, if any, stays)");
+    return;
+  }
   try {
     fresh.save(o_.models_dir);
   } catch (const std::exception& e) {

@@ -55,8 +55,10 @@ struct ForecasterOptions {
 
 // Trains a model set on the engine's history up to its latest air hour (blocking).
 // REQUIRES: not inside Engine::read(). Throws core::Error when there is no air data.
+// `cancelled` as TrainOptions::cancelled.
 ModelSet train_from_engine(const engine::Engine& e, const ForecasterOptions& o,
-                           const std::function<void(const std::string&)>& log = {});
+                           const std::function<void(const std::string&)>& log = {},
+                           const std::function<bool()>& cancelled = {});
 
 // Reads the weather service's point forecasts issued at or before `issued` (the newest issue
 // per place, issued within 3 days) into the panel's hours after `t`: a site's own forecast,

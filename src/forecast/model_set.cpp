@@ -232,8 +232,10 @@ ModelSet train_models(const Panel& panel, const TrainOptions& o) {
         if (o.log)
           o.log("training " + std::string(var_code(var)) + " +" + std::to_string(b[0]) + ".." + std::to_string(b[1]) +
                 " h, weather " + std::string(to_string(w)));
+        if (o.cancelled && o.cancelled()) throw TrainingCancelled();
         BoosterParams p = params_for(w, b[0]);
         p.threads = o.threads;
+        p.cancelled = o.cancelled;
         if (o.max_rounds > 0) p.max_rounds = o.max_rounds, p.early_stop = std::min(p.early_stop, o.max_rounds);
         try {
           s.models.push_back(fit_horizon_model(panel, s.clim, w, var, b[0], b[1], span, p));

@@ -42,6 +42,7 @@ struct TrainOptions {
   int min_days = 60;              // fewer days of a pollutant: no model (the fallback serves)
   int max_rounds = 0;             // cap on boosting rounds (0 = params_for's; tests use a few)
   std::function<void(const std::string&)> log;
+  std::function<bool()> cancelled;  // asked before every model and boosting round (booster.h)
 };
 
 struct ModelSet {

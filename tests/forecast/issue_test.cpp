@@ -151,6 +151,24 @@ TEST(ModelSet, SavedAndLoadedPredictsTheSame) {
   fs::remove_all(dir);
 }
 
+// A server stopping during a training run: the run asks before every model and every boosting
+// round (model_set.h), so it stops at the first answer "yes" instead of finishing minutes of work.
+TEST(ModelSet, TrainingStopsAtTheFirstCancelledAnswer) {
+  const Panel panel = varied_panel();
+  TrainOptions to;
+  to.end = 40 * 24;
+  to.pollutants = {kPm25};
+  to.min_days = 20;
+  to.issue_step = 6;
+  to.max_rounds = 20;
+  int asked = 0, models_begun = 0;
+  to.log = [&](const std::string&) { ++models_begun; };
+  to.cancelled = [&] { return ++asked == 5; };  // before the first model, then before its rounds 1-4
+  EXPECT_THROW(train_models(panel, to), TrainingCancelled);
+  EXPECT_EQ(asked, 5);
+  EXPECT_EQ(models_begun, 1);
+}
+
 // A model set saved before the interval had parts ("interval": {levels, bin_edges,
 // error_quantiles} for the whole block) still loads, with those quantiles at every horizon.
 TEST(ModelSet, CardSavedBeforeTheIntervalPartsStillLoads) {
