@@ -428,8 +428,10 @@ void steady_run(benchmark::State& state, double rate, int hours) {
     state.counters["p50_ms"] = r.latency_p50_ms;
     state.counters["p99_ms"] = r.latency_p99_ms;
     state.counters["batches"] = static_cast<double>(st.batches - warm.batches);
-    // The store stage's share of the timed window, and its wall time per row: near 1 it is
-    // saturated and frames queue in front of it (docs/performance.md, "Where the tail comes from").
+    // The store stage's share of the timed window and its wall time per row: with group commit
+    // it is busy nearly all the time at any load, so a frame waits for the batch before it, and
+    // the time per row says how long those batches take (docs/performance.md, "Where the tail
+    // comes from").
     const double store_s = static_cast<double>(st.store_busy_us - warm.store_busy_us) / 1e6;
     state.counters["store_busy"] = store_s / r.busy_seconds;
     state.counters["store_us_per_row"] = store_s * 1e6 / static_cast<double>(std::max<std::uint64_t>(1, st.store_rows - warm.store_rows));

@@ -75,7 +75,7 @@ struct ServerStats {
   std::uint64_t acks = 0, batches = 0, archive_syncs = 0, garbage_bytes = 0, oversize_frames = 0;
   std::uint64_t split_parts = 0, split_incomplete = 0, accept_failures = 0;
   // Wall time the store stage spent writing batches (store.write to its return, commit and
-  // fsync included), and the rows it was given: how close that stage is to saturation.
+  // fsync included), and the rows it was given (what a frame waits for, per row).
   std::uint64_t store_busy_us = 0, store_rows = 0;
 };
 
