@@ -204,11 +204,37 @@ struct ServerRig {
   }
 };
 
+// The server's SQLite store as it is now, copied page for page (the backup API) to `to`, so
+// that the peer starts from the same store (the same history, the same pages).
+void snapshot_sqlite(const fs::path& from, const fs::path& to) {
+  sqlite3 *src = nullptr, *dst = nullptr;
+  sqlite3_open_v2(from.c_str(), &src, SQLITE_OPEN_READONLY, nullptr);
+  sqlite3_open(to.c_str(), &dst);
+  sqlite3_backup* b = sqlite3_backup_init(dst, "main", src, "main");
+  const int rc = b ? sqlite3_backup_step(b, -1) : SQLITE_ERROR;
+  sqlite3_backup_finish(b);
+  sqlite3_close(src);
+  sqlite3_close(dst);
+  if (rc != SQLITE_DONE) throw std::runtime_error("snapshot of " + from.string() + " failed");
+}
+
+// The server's WAL copied into its file and truncated, so that a timed window does not start
+// with the previous phase's checkpoint (the server's checkpointer would do it during the window).
+void checkpoint_sqlite(const fs::path& file) {
+  sqlite3* db = nullptr;
+  sqlite3_open(file.c_str(), &db);
+  sqlite3_busy_timeout(db, 30000);
+  sqlite3_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)", nullptr, nullptr, nullptr);
+  sqlite3_close(db);
+}
+
 // The peer of the server's ingest: a plain C inserter (the SQLite C API, one prepared INSERT)
-// putting the same rows the server stored into a fresh store of the same schema, in the same
-// number of batches, with the same fsync rule: per batch the frames' bytes are appended to a
-// raw file and fdatasync'ed, then the rows are committed in one transaction (WAL,
-// synchronous=FULL). No decoding, no network, no duplicate classification. Returns frames/s.
+// putting the same rows the server stored into a store of the same schema, in the same number
+// of batches, with the same fsync rule: per batch the frames' bytes are appended to a raw file
+// and fdatasync'ed, then the rows are committed in one transaction (WAL, synchronous=FULL, the
+// store's page cache). The store is `rig.dir/peer.db` when the caller made it (a snapshot of the
+// server's store before the timed window: the same history), else a fresh one. No decoding, no
+// network, no duplicate classification. Returns frames/s.
 double peer_plain_inserter(ServerRig& rig, std::uint64_t frames, std::uint64_t batches,
                            core::Instant from_time = std::numeric_limits<core::Instant>::min(),
                            double* cpu_s = nullptr) {
@@ -234,10 +260,11 @@ double peer_plain_inserter(ServerRig& rig, std::uint64_t frames, std::uint64_t b
     sqlite3_close(db);
   }
   const fs::path file = rig.dir / "peer.db";
-  store::Store::open(file.string());  // the same schema, empty
+  if (!fs::exists(file)) store::Store::open(file.string());  // the same schema, empty
   sqlite3* db = nullptr;
   sqlite3_open(file.c_str(), &db);
-  sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL", nullptr, nullptr, nullptr);
+  sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA cache_size=-65536", nullptr, nullptr,
+               nullptr);
   sqlite3_stmt* ins = nullptr;
   sqlite3_prepare_v2(db, "INSERT INTO observations VALUES(?1,?2,?3,?4,?5,?6,?7,?8)", -1, &ins, nullptr);
   const int raw = ::open((rig.dir / "peer.raw").c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
@@ -271,7 +298,8 @@ double peer_plain_inserter(ServerRig& rig, std::uint64_t frames, std::uint64_t b
 
 // The PostgreSQL peer, as peer_plain_inserter: the rows the server stored (schema `server`,
 // time >= from_time), put by libpq into a fresh schema of the same server with the same table
-// (opened through the store once first, so that the schema and the month's partition exist),
+// (opened through the store once first, so that the schema and the month's partition exist)
+// holding the server's rows before from_time (the same history, copied untimed),
 // in the same number of batches, each preceded by appending the frames' bytes to a raw file and
 // fdatasync, as one COPY (text) and COMMIT. Returns frames/s.
 double peer_plain_postgres(ServerRig& rig, const std::string& base_url, const std::string& server,
@@ -314,7 +342,12 @@ double peer_plain_postgres(ServerRig& rig, const std::string& base_url, const st
     }
     PQclear(r);
   }
+  // The same history as the server's store before the window (series ids are the server's).
   PQclear(exec("DELETE FROM " + peer + ".observations"));
+  PQclear(exec("INSERT INTO " + peer + ".observations(series, time, value, flag, unit, source, line, received_at) "
+               "SELECT series, time, value, flag, unit, source, line, received_at FROM " + server +
+               ".observations WHERE time < " + std::to_string(from_time)));
+  PQclear(exec("ANALYZE " + peer + ".observations"));
   const int raw = ::open((rig.dir / "peer.raw").c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
   batches = std::max<std::uint64_t>(batches, 1);
   const std::size_t per = (rows.size() + batches - 1) / batches;
@@ -386,8 +419,10 @@ void BM_Server2000Paced(benchmark::State& state) {
 }
 BENCHMARK(BM_Server2000Paced)->Iterations(1)->Unit(benchmark::kMillisecond)->UseRealTime();
 
-// The steady state of a station network: 2,000 stations that have reported before (an hour of
-// warm-up creates their series, as any day after the first) and keep their connections open
+// The steady state of a station network: 2,000 stations that have reported before (`warm_hours`
+// of warm-up: one creates their series, as any day after the first; 100 give every series a
+// leaf page of its own, as in a store with history, where each row rewrites its series' last
+// page) and keep their connections open
 // (all connected before the clock starts: SimOptions::start_together). Timed from the first
 // frame sent to the last 9014 received. rate 0: as fast as they can, with the plain C inserter
 // as peer (same rows, same number of batches, same fsync rule); rate > 0: paced at that many
@@ -396,7 +431,7 @@ BENCHMARK(BM_Server2000Paced)->Iterations(1)->Unit(benchmark::kMillisecond)->Use
 // SKYRIVER_BENCH_PG=<url without parameters> runs the server on that PostgreSQL (a fresh
 // schema, left on the server: use the private test server of scripts/pg-test.sh) with
 // peer_plain_postgres as the peer.
-void steady_run(benchmark::State& state, double rate, int hours) {
+void steady_run(benchmark::State& state, double rate, int hours, int warm_hours = 1) {
   for (auto _ : state) {
     state.PauseTiming();
     std::string url, base;
@@ -406,10 +441,14 @@ void steady_run(benchmark::State& state, double rate, int hours) {
       url = base + "?schema=" + schema;
     }
     ServerRig rig(2000, url);
-    SimOptions so = rig.sim(1);
+    SimOptions so = rig.sim(warm_hours);
     simulate(so);  // warm-up
     const auto warm = rig.server->stats();
-    so.begin += 3600;
+    if (url.empty()) {
+      checkpoint_sqlite(rig.dir / "db.sqlite");
+      if (rate <= 0) snapshot_sqlite(rig.dir / "db.sqlite", rig.dir / "peer.db");
+    }
+    so.begin += 3600 * warm_hours;
     so.hours = hours;
     so.rate = rate;
     so.start_together = true;
@@ -453,6 +492,11 @@ void steady_run(benchmark::State& state, double rate, int hours) {
 void BM_Server2000Steady(benchmark::State& state) { steady_run(state, 0, 12); }
 BENCHMARK(BM_Server2000Steady)->Iterations(1)->Unit(benchmark::kMillisecond)->UseRealTime();
 
+// The same on a store with 100 hours of history (1.3 M rows before the window; the peer starts
+// from a copy of it): what each row costs in a store in operation.
+void BM_Server2000SteadyWithHistory(benchmark::State& state) { steady_run(state, 0, 12, 100); }
+BENCHMARK(BM_Server2000SteadyWithHistory)->Iterations(1)->Unit(benchmark::kMillisecond)->UseRealTime();
+
 // The answer latency at a steady rate (frames/s, the argument) from 2,000 connections for
 // about 6 s; 10,000 is the target (p99 < 100 ms). The achieved rate says whether the
 // machine kept up.
@@ -461,6 +505,12 @@ void BM_Server2000PacedSteady(benchmark::State& state) {
   steady_run(state, rate, std::max(3, static_cast<int>(rate * 6 / 2000)));
 }
 BENCHMARK(BM_Server2000PacedSteady)->Arg(2500)->Arg(5000)->Arg(10000)->Iterations(1)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void BM_Server2000PacedSteadyWithHistory(benchmark::State& state) {
+  const auto rate = static_cast<double>(state.range(0));
+  steady_run(state, rate, std::max(3, static_cast<int>(rate * 6 / 2000)), 100);
+}
+BENCHMARK(BM_Server2000PacedSteadyWithHistory)->Arg(5000)->Arg(10000)->Iterations(1)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 // Memory per connection: heap in use (mallinfo2) growth with 2,000 idle connections open,
 // divided by 2,000 (server session + the client socket objects of this process; kernel socket
