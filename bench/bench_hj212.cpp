@@ -250,7 +250,7 @@ double peer_plain_inserter(ServerRig& rig, std::uint64_t frames, std::uint64_t b
     sqlite3_open_v2((rig.dir / "db.sqlite").c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
     sqlite3_stmt* st = nullptr;
     sqlite3_prepare_v2(db, "SELECT series, time, value, flag, unit, source, coalesce(line, -1), received_at FROM "
-                           "observations WHERE time >= ?1 ORDER BY received_at, time, series", -1, &st, nullptr);
+                           "observations_all WHERE time >= ?1 ORDER BY received_at, time, series", -1, &st, nullptr);
     sqlite3_bind_int64(st, 1, from_time);
     while (sqlite3_step(st) == SQLITE_ROW)
       rows.push_back({sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1), sqlite3_column_double(st, 2),

@@ -34,12 +34,12 @@ measure() {  # label count unit command... → prints seconds, count/s, CPU seco
   awk -v l="$label" -v v="$values" -v u="$unit" -v s="$secs" -v r="$rss" -v c="$(echo "$usr + $sys" | bc)" \
     'BEGIN { printf "%-46s %10d %s %8.2f s %10.0f %s/s  cpu %7.2f s  max RSS %6.1f MB\n", l, v, u, s, (s > 0 ? v / s : 0), u, c, r / 1024 }'
 }
-count_sqlite() { sqlite3 "$1" "select count(*) from observations"; }
+count_sqlite() { sqlite3 "$1" "select count(*) from observations_all"; }
 # The stored rows with their text keys (schema 3 keeps them as ids), in file order (time, then
 # parameter and site: the order the national files list them), as the peers' input.
 rows_of() {
   sqlite3 -csv "$1" "select s.site, s.parameter, o.time, s.interval, s.source_kind, o.value, u.text, char(o.flag),
-    x.text || coalesce(o.line, ''), o.received_at from observations o join series s on s.id = o.series
+    x.text || coalesce(o.line, ''), o.received_at from observations_all o join series s on s.id = o.series
     join texts u on u.id = o.unit join texts x on x.id = o.source order by o.time, s.parameter, s.site"
 }
 

@@ -35,6 +35,8 @@ struct Dialect {
   std::string_view received_index;  // the index that serves Query::received_from
   std::string_view begin_write;  // starts a transaction that will write
   std::string (*param)(int n);   // the n-th (1-based) statement parameter
+  std::string_view recent_segment;  // the schema of writes not yet in observations ("" = none)
+  std::string_view recent_observations;  // the rows not yet in observations ("" = none)
 };
 
 // A statement parameter: NULL, an integer, a double or text.

@@ -159,7 +159,7 @@ int migrate(Backend& db, Catalog& catalog) {
                                         std::to_string(kSchemaVersion) + ")");
     if (version == 0) {
       db.exec(fill(d, kReference) + fill(d, kRecords) + fill(d, kObservations));
-    } else if (version < kSchemaVersion) {
+    } else if (version < 3) {
       if (version < 2) db.exec(fill(d, kRecords));
       // Version 3: the text-keyed tables step aside, their rows move into the new ones.
       db.exec("DROP INDEX IF EXISTS observations_received;"
@@ -174,6 +174,8 @@ int migrate(Backend& db, Catalog& catalog) {
       copy_conflicts(db, catalog);
       db.exec("DROP TABLE observations_old; DROP TABLE conflicts_old;");
     }
+    // Version 4: the engine's recent segment, if it has one.
+    if (version < 4 && !d.recent_segment.empty()) db.exec(std::string(d.recent_segment));
     if (version < kSchemaVersion)
       db.run("INSERT INTO schema_version(version) VALUES(" + d.param(1) + ")", std::vector<Param>{std::int64_t(kSchemaVersion)});
     db.commit();

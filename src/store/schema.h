@@ -9,6 +9,9 @@
 //      kind → id), time as an integer, flag as a small integer, unit and the text part of the
 //      source through the texts dictionary; conflicts the same. PostgreSQL partitions
 //      observations by month. sites.reference becomes a small integer on both backends.
+//   4  SQLite: the recent segment (sqlite/recent_segment.h), where small writes wait to be
+//      merged into observations, and the views observations_recent and observations_all;
+//      PostgreSQL: unchanged.
 // A store made by any earlier version is upgraded in place, in one transaction, by the first
 // program that opens it; a store newer than the program is refused.
 #pragma once
@@ -18,7 +21,7 @@
 
 namespace skyriver::store {
 
-inline constexpr int kSchemaVersion = 3;
+inline constexpr int kSchemaVersion = 4;
 
 // Creates or upgrades the schema; returns the version now in place. Takes the schema lock.
 int migrate(Backend& db, Catalog& catalog);

@@ -75,6 +75,12 @@ std::string SqlStore::range_conditions(const Query& q, const std::string& t, std
   return s;
 }
 
+std::vector<std::string> SqlStore::observation_tables() const {
+  std::vector<std::string> t{"observations"};
+  if (const auto recent = db_->dialect().recent_observations; !recent.empty()) t.emplace_back(recent);
+  return t;
+}
+
 void SqlStore::read_rows(const std::string& sql, std::span<const Param> args, std::vector<StoredRow>& out, int first) {
   db_->run(sql, args, [&](const Row& r) { out.push_back(stored_row(r, first)); });
 }
@@ -210,7 +216,8 @@ void SqlStore::scan(const Query& q, const std::function<void(const Observation&)
     // Incremental: through the received_at index, then into scan order.
     std::vector<Param> args;
     const std::string cond = range_conditions(q, "", args);
-    read_rows(std::string("SELECT ") + kRowCols + " FROM observations WHERE 1=1" + cond, args, rows);
+    for (const std::string& table : observation_tables())
+      read_rows(std::string("SELECT ") + kRowCols + " FROM " + table + " WHERE 1=1" + cond, args, rows);
     std::erase_if(rows, [&](const StoredRow& r) { return !place.count(r.series); });
     std::sort(rows.begin(), rows.end(), by_place);
     for (const auto& r : rows) each(catalog_.observation(r));
@@ -219,12 +226,29 @@ void SqlStore::scan(const Query& q, const std::function<void(const Observation&)
   std::vector<Param> args{std::int64_t(0)};
   const std::string sql = std::string("SELECT ") + kRowCols + " FROM observations WHERE series = " +
                           db_->dialect().param(1) + range_conditions(q, "", args) + " ORDER BY time";
+  // Rows not yet in observations (SQLite's recent segment: unindexed, so read once), by series.
+  std::unordered_map<std::int64_t, std::vector<StoredRow>> recent;
+  if (const auto seg = db_->dialect().recent_observations; !seg.empty()) {
+    std::vector<Param> rargs;
+    std::vector<StoredRow> all;
+    const std::string cond = range_conditions(q, "", rargs);  // before rargs is passed on
+    read_rows(std::string("SELECT ") + kRowCols + " FROM " + std::string(seg) + " WHERE 1=1" + cond, rargs, all);
+    for (const StoredRow& r : all)
+      if (place.count(r.series)) recent[r.series].push_back(r);
+    for (auto& [id, v] : recent) std::sort(v.begin(), v.end(), key_less);
+  }
   for (const auto& [b, e] : groups) {
     rows.clear();
     for (std::size_t i = b; i < e; ++i) {
       args[0] = ids[i];
       const std::size_t before = rows.size();
       read_rows(sql, args, rows);
+      if (auto it = recent.find(ids[i]); it != recent.end()) {
+        const std::size_t mid = rows.size();
+        rows.insert(rows.end(), it->second.begin(), it->second.end());
+        std::inplace_merge(rows.begin() + static_cast<std::ptrdiff_t>(before), rows.begin() + static_cast<std::ptrdiff_t>(mid),
+                           rows.end(), key_less);
+      }
       if (i > b) std::inplace_merge(rows.begin(), rows.begin() + static_cast<std::ptrdiff_t>(before), rows.end(), by_place);
     }
     for (const auto& r : rows) each(catalog_.observation(r));
@@ -233,41 +257,46 @@ void SqlStore::scan(const Query& q, const std::function<void(const Observation&)
 
 std::size_t SqlStore::count(const Query& q) {
   catalog_.refresh();
-  std::string sql = "SELECT count(*) FROM observations WHERE 1=1";
+  std::string cond;
   if (!catalog_.selects_all(q)) {
     const auto ids = catalog_.match(q);
     if (ids.empty()) return 0;
-    sql += " AND series IN (" + id_list(ids) + ")";
+    cond += " AND series IN (" + id_list(ids) + ")";
   }
   std::vector<Param> args;
-  sql += range_conditions(q, "", args);
+  cond += range_conditions(q, "", args);
   std::size_t n = 0;
-  db_->run(sql, args, [&](const Row& r) { n = static_cast<std::size_t>(r.i64(0)); });
+  for (const std::string& table : observation_tables())
+    db_->run("SELECT count(*) FROM " + table + " WHERE 1=1" + cond, args,
+             [&](const Row& r) { n += static_cast<std::size_t>(r.i64(0)); });
   return n;
 }
 
 std::vector<Conflict> SqlStore::conflicts(const Query& q) {
   catalog_.refresh();
-  std::string sql = std::string("SELECT c.id, c.series, c.time, c.value, c.flag, c.unit, c.source, c.line, "
-                                "c.received_at, o.value, o.flag, o.source, o.line FROM conflicts c JOIN "
-                                "observations o ON o.series = c.series AND o.time = c.time WHERE 1=1");
+  std::string cond;
   if (!catalog_.selects_all(q)) {
     const auto ids = catalog_.match(q);
     if (ids.empty()) return {};
-    sql += " AND c.series IN (" + id_list(ids) + ")";
+    cond += " AND c.series IN (" + id_list(ids) + ")";
   }
   std::vector<Param> args;
-  sql += range_conditions(q, "c.", args);
+  cond += range_conditions(q, "c.", args);
   std::vector<std::pair<std::int64_t, Conflict>> found;
-  std::vector<std::pair<std::int64_t, StoredRow>> raw;  // conflict id, the stored row's source
-  db_->run(sql, args, [&](const Row& r) {
+  auto one = [&](const Row& r) {
     Conflict c;
     c.incoming = catalog_.observation(stored_row(r, 1));
     c.existing_value = r.real(9);
     c.existing_flag = static_cast<char>(r.i64(10));
     c.existing_source = join_source(catalog_.text(r.i64(11)), r.null(12) ? -1 : r.i64(12));
     found.emplace_back(r.i64(0), std::move(c));
-  });
+  };
+  // The stored row of a conflict's key is in exactly one of the tables.
+  for (const std::string& table : observation_tables())
+    db_->run("SELECT c.id, c.series, c.time, c.value, c.flag, c.unit, c.source, c.line, c.received_at, o.value, "
+             "o.flag, o.source, o.line FROM conflicts c JOIN " + table +
+                 " o ON o.series = c.series AND o.time = c.time WHERE 1=1" + cond,
+             args, one);
   std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) {
     const Observation &x = a.second.incoming, &y = b.second.incoming;
     if (x.site != y.site) return x.site < y.site;
@@ -491,7 +520,7 @@ Stats SqlStore::stats() {
     std::set<std::string> sites;
   };
   std::map<std::pair<std::string, std::string>, Acc> by;  // (parameter, interval text)
-  db_->run("SELECT series, count(*), min(time), max(time) FROM observations GROUP BY series", {}, [&](const Row& r) {
+  auto add = [&](const Row& r) {
     const SeriesKey& k = catalog_.series(r.i64(0));
     Acc& a = by[{k.parameter, std::string(to_string(k.interval))}];
     const auto n = std::size_t(r.i64(1));
@@ -500,7 +529,9 @@ Stats SqlStore::stats() {
     a.c.first = std::min(a.c.first, r.i64(2));
     a.c.last = std::max(a.c.last, r.i64(3));
     a.sites.insert(k.site);
-  });
+  };
+  for (const std::string& table : observation_tables())
+    db_->run("SELECT series, count(*), min(time), max(time) FROM " + table + " GROUP BY series", {}, add);
   for (auto& [key, a] : by) {
     a.c.sites = a.sites.size();
     s.observations += a.c.count;

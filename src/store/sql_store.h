@@ -8,7 +8,8 @@
 // would ('i', 'd', 'c'), records the conflicts and, for imports, the import log.
 // Scans: the series a query selects, in the order scans return (site, parameter, interval,
 // source kind), each read by its key range (time); series of the same site and parameter are
-// merged by time. A query with received_from reads through the received_at index instead and
+// merged by time; rows not yet in the observations table (SQLite's recent segment,
+// sqlite/recent_segment.h) are read once per scan and merged in. A query with received_from reads through the received_at index instead and
 // sorts what it found (incremental reads are small).
 // REQUIRES: one thread at a time (store.h).
 #pragma once
@@ -55,6 +56,8 @@ class SqlStore final : public Store {
   void in_transaction(F&& body);
   // " AND ..." conditions on time and received_at for a query (columns prefixed by `t`).
   std::string range_conditions(const Query& q, const std::string& t, std::vector<Param>& args) const;
+  // Where observations are: the table, and the rows not yet in it (SQLite's recent segment).
+  std::vector<std::string> observation_tables() const;
   void read_rows(const std::string& sql, std::span<const Param> args, std::vector<StoredRow>& out, int first_col = 0);
 
   std::unique_ptr<Backend> db_;

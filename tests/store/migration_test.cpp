@@ -133,7 +133,7 @@ TEST_P(MigrationTest, OldStoreIsUpgradedInPlaceAndReadsTheSame) {
                                     "received_at FROM observations ORDER BY site, parameter, time, interval, source_kind");
   ASSERT_EQ(want.size(), 2031u);  // tests/data/README.md: 2 028 hourly + 3 daily values
   auto db = store::Store::open(url_);
-  EXPECT_EQ(db->schema_version(), 3);
+  EXPECT_EQ(db->schema_version(), 4);
   std::vector<std::string> got;
   db->scan({}, [&](const store::Observation& o) { got.push_back(row_of(o)); });
   // The old file prints reals as SQLite does; compare them as numbers.
@@ -177,7 +177,7 @@ TEST_P(MigrationTest, OldStoreIsUpgradedInPlaceAndReadsTheSame) {
   }
 
   // The upgraded store keeps its rules: the same values again are duplicates, a new value a
-  // conflict, and it opens again as version 3 with the same content.
+  // conflict, and it opens again as version 4 with the same content.
   std::vector<store::Observation> again;
   db->scan({}, [&](const store::Observation& o) {
     if (again.size() < 50) again.push_back(o);
@@ -187,7 +187,7 @@ TEST_P(MigrationTest, OldStoreIsUpgradedInPlaceAndReadsTheSame) {
   EXPECT_EQ(db->write(std::span(again.data(), 1)).outcome, "c");
   db.reset();
   auto reopened = store::Store::open(url_);
-  EXPECT_EQ(reopened->schema_version(), 3);
+  EXPECT_EQ(reopened->schema_version(), 4);
   EXPECT_EQ(reopened->count({}), 2031u);
   EXPECT_EQ(reopened->conflicts({}).size(), 2u);
 }

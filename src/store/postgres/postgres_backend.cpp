@@ -57,6 +57,8 @@ const Dialect kPostgres{
     "CREATE INDEX IF NOT EXISTS observations_received ON observations USING brin(received_at)",
     "BEGIN",
     dollar,
+    "",  // a heap in arrival order plus the (series, time) index already appends
+    "",
 };
 
 constexpr long kSchemaLock = 712260001;

@@ -2,14 +2,17 @@
 // commit survives a killed process and a power cut: the WAL is fsync'ed at each commit, so a
 // caller may acknowledge it), observations clustered on their key (WITHOUT ROWID), a 64 MiB
 // page cache (the last page of every series being written stays in memory during imports), the
-// WAL copied back into the file off the commit path (wal_checkpointer.h).
+// WAL copied back into the file off the commit path (wal_checkpointer.h), and small writes
+// appended to the recent segment first (recent_segment.h).
 #include "core/error.h"
 #include "store/backend.h"
+#include "store/sqlite/recent_segment.h"
 #include "store/sqlite/wal_checkpointer.h"
 
 #include <sqlite3.h>
 
 #include <memory>
+#include <optional>
 #include <unordered_map>
 
 namespace skyriver::store {
@@ -29,6 +32,8 @@ const Dialect kSqlite{
     "CREATE INDEX IF NOT EXISTS observations_received ON observations(received_at)",
     "BEGIN IMMEDIATE",
     qmark,
+    RecentSegment::kSchema,
+    "observations_recent",
 };
 
 class SqliteRow final : public Row {
@@ -61,8 +66,10 @@ class SqliteBackend final : public Backend {
     exec("PRAGMA cache_size=-65536");
     exec("PRAGMA temp_store=MEMORY");
     if (path != ":memory:") checkpointer_ = std::make_unique<WalCheckpointer>(db_, path);
+    segment_.emplace(db_, path);
   }
   ~SqliteBackend() override {
+    segment_.reset();
     checkpointer_.reset();  // its connection closes first: the writer's close then checkpoints the rest
     for (auto& [sql, c] : cache_) sqlite3_finalize(c.st);
     sqlite3_close(db_);
@@ -98,9 +105,20 @@ class SqliteBackend final : public Backend {
 
   void stream(const std::string& sql, std::span<const Param> args, const RowFn& each) override { run(sql, args, each); }
 
-  void begin_write() override { exec("BEGIN IMMEDIATE"); }
+  void begin_write() override {
+    exec("BEGIN IMMEDIATE");
+    try {
+      segment_->begin();
+    } catch (...) {
+      rollback();
+      throw;
+    }
+  }
   void commit() override { exec("COMMIT"); }
-  void rollback() noexcept override { sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr); }
+  void rollback() noexcept override {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    segment_->forget();
+  }
   void lock_schema() override {}  // BEGIN IMMEDIATE holds the file's write lock
   void prepare_times(core::Instant, core::Instant) override {}
 
@@ -108,6 +126,10 @@ class SqliteBackend final : public Backend {
     Statement st(*this, "INSERT INTO " + table +
                             "(series, time, value, flag, unit, source, line, received_at) "
                             "VALUES(?1,?2,?3,?4,?5,?6,?7,?8) ON CONFLICT DO NOTHING");
+    if (table == "observations" && segment_->enabled()) {
+      if (rows.size() < kBulkRows) return segment_->insert_new(rows, inserted);
+      if (!segment_->empty()) segment_->flush();  // the bulk path below must see every stored key
+    }
     inserted.assign(rows.size(), 0);
     if (rows.size() >= kBulkRows && checkpointer_) {
       // A bulk load (an import's batches): each commit rewrites the last page of every series
@@ -140,6 +162,11 @@ class SqliteBackend final : public Backend {
     found.assign(keys.size(), 0);
     sqlite3_stmt* s = st.get();
     for (std::size_t i = 0; i < keys.size(); ++i) {
+      if (const StoredRow* r = segment_->enabled() ? segment_->find(keys[i].series, keys[i].time) : nullptr) {
+        out[i] = *r;
+        found[i] = 1;
+        continue;
+      }
       sqlite3_bind_int64(s, 1, keys[i].series);
       sqlite3_bind_int64(s, 2, keys[i].time);
       const int rc = sqlite3_step(s);
@@ -222,6 +249,7 @@ class SqliteBackend final : public Backend {
   sqlite3* db_ = nullptr;
   std::unique_ptr<WalCheckpointer> checkpointer_;  // none for ":memory:"
   std::unordered_map<std::string, Cached> cache_;
+  std::optional<RecentSegment> segment_;  // made once the connection is open; reset before it closes
 };
 
 }  // namespace

@@ -1,0 +1,223 @@
+#include "store/sqlite/recent_segment.h"
+
+#include "core/error.h"
+
+#include <algorithm>
+
+namespace skyriver::store {
+
+namespace {
+
+constexpr const char* kCols = "series, time, value, flag, unit, source, line, received_at";
+
+bool key_less(const StoredRow& a, const StoredRow& b) {
+  return a.series != b.series ? a.series < b.series : a.time < b.time;
+}
+
+StoredRow read_row(sqlite3_stmt* s) {
+  StoredRow r;
+  r.series = sqlite3_column_int64(s, 0), r.time = sqlite3_column_int64(s, 1);
+  r.value = sqlite3_column_double(s, 2);
+  r.flag = static_cast<char>(sqlite3_column_int(s, 3));
+  r.unit = sqlite3_column_int64(s, 4), r.source = sqlite3_column_int64(s, 5);
+  r.line = sqlite3_column_type(s, 6) == SQLITE_NULL ? -1 : sqlite3_column_int64(s, 6);
+  r.received_at = sqlite3_column_int64(s, 7);
+  return r;
+}
+
+}  // namespace
+
+const char* const RecentSegment::kSchema = R"SQL(
+CREATE TABLE IF NOT EXISTS recent_state(
+  id INTEGER PRIMARY KEY CHECK(id = 0), version INTEGER NOT NULL, active INTEGER NOT NULL,
+  merged_0 INTEGER NOT NULL, merged_1 INTEGER NOT NULL);
+INSERT OR IGNORE INTO recent_state VALUES(0, 0, 0, 0, 0);
+CREATE TABLE IF NOT EXISTS observations_recent_0(
+  series INTEGER NOT NULL, time INTEGER NOT NULL, value REAL NOT NULL, flag INTEGER NOT NULL,
+  unit INTEGER NOT NULL, source INTEGER NOT NULL, line INTEGER, received_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS observations_recent_1(
+  series INTEGER NOT NULL, time INTEGER NOT NULL, value REAL NOT NULL, flag INTEGER NOT NULL,
+  unit INTEGER NOT NULL, source INTEGER NOT NULL, line INTEGER, received_at INTEGER NOT NULL);
+CREATE VIEW IF NOT EXISTS observations_recent AS
+  SELECT series, time, value, flag, unit, source, line, received_at FROM observations_recent_0
+    WHERE series > (SELECT merged_0 FROM recent_state)
+  UNION ALL
+  SELECT series, time, value, flag, unit, source, line, received_at FROM observations_recent_1
+    WHERE series > (SELECT merged_1 FROM recent_state);
+CREATE VIEW IF NOT EXISTS observations_all AS
+  SELECT series, time, value, flag, unit, source, line, received_at FROM observations
+  UNION ALL
+  SELECT series, time, value, flag, unit, source, line, received_at FROM observations_recent;
+)SQL";
+
+RecentSegment::~RecentSegment() {
+  for (sqlite3_stmt* s : {probe_, append_[0], append_[1], insert_, state_, save_}) sqlite3_finalize(s);
+}
+
+sqlite3_stmt* RecentSegment::prepare(const std::string& sql) {
+  sqlite3_stmt* st = nullptr;
+  if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &st, nullptr) != SQLITE_OK)
+    throw core::Error(where_, std::string("recent segment: ") + sqlite3_errmsg(db_));
+  return st;
+}
+
+void RecentSegment::exec(const std::string& sql) {
+  if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK)
+    throw core::Error(where_, std::string("recent segment: ") + sqlite3_errmsg(db_));
+}
+
+void RecentSegment::step_done(sqlite3_stmt* st, const char* what) {
+  const int rc = sqlite3_step(st);
+  sqlite3_reset(st);
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW) throw core::Error(where_, std::string(what) + ": " + sqlite3_errmsg(db_));
+}
+
+void RecentSegment::bind_row(sqlite3_stmt* s, const StoredRow& r) {
+  sqlite3_bind_int64(s, 1, r.series);
+  sqlite3_bind_int64(s, 2, r.time);
+  sqlite3_bind_double(s, 3, r.value);
+  sqlite3_bind_int(s, 4, static_cast<unsigned char>(r.flag));
+  sqlite3_bind_int64(s, 5, r.unit);
+  sqlite3_bind_int64(s, 6, r.source);
+  if (r.line < 0) sqlite3_bind_null(s, 7);
+  else sqlite3_bind_int64(s, 7, r.line);
+  sqlite3_bind_int64(s, 8, r.received_at);
+}
+
+void RecentSegment::begin() {
+  if (!enabled_) {
+    // Before version 4 (or during the migration to it) the store has no segment.
+    sqlite3_stmt* s = prepare("SELECT 1 FROM sqlite_master WHERE name = 'recent_state'");
+    const bool exists = sqlite3_step(s) == SQLITE_ROW;
+    sqlite3_finalize(s);
+    if (!exists) return;
+    probe_ = prepare("SELECT 1 FROM observations WHERE series = ?1 AND time = ?2");
+    for (int t : {0, 1})
+      append_[t] = prepare("INSERT INTO observations_recent_" + std::to_string(t) + "(" + kCols +
+                           ") VALUES(?1,?2,?3,?4,?5,?6,?7,?8)");
+    insert_ = prepare(std::string("INSERT INTO observations(") + kCols +
+                      ") VALUES(?1,?2,?3,?4,?5,?6,?7,?8) ON CONFLICT DO NOTHING");
+    state_ = prepare("SELECT version, active, merged_0, merged_1 FROM recent_state");
+    save_ = prepare("UPDATE recent_state SET version = ?1, active = ?2, merged_0 = ?3, merged_1 = ?4");
+    enabled_ = true;
+    loaded_ = false;
+  }
+  if (sqlite3_step(state_) != SQLITE_ROW) {
+    sqlite3_reset(state_);
+    throw core::Error(where_, std::string("recent segment: no state: ") + sqlite3_errmsg(db_));
+  }
+  const std::int64_t version = sqlite3_column_int64(state_, 0);
+  const int active = sqlite3_column_int(state_, 1);
+  const std::int64_t m0 = sqlite3_column_int64(state_, 2), m1 = sqlite3_column_int64(state_, 3);
+  sqlite3_reset(state_);
+  if (loaded_ && version == version_) return;
+  version_ = version, active_table_ = active, merged_[0] = m0, merged_[1] = m1;
+  load();
+}
+
+void RecentSegment::load() {
+  loaded_ = false;
+  active_.clear(), frozen_.clear(), pos_ = 0;
+  active_since_ = std::time(nullptr);
+  for (int t : {active_table_, frozen_table()}) {
+    sqlite3_stmt* s = prepare(std::string("SELECT ") + kCols + " FROM observations_recent_" + std::to_string(t) +
+                              " WHERE series > " + std::to_string(t == active_table_ ? 0 : merged_[t]));
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+      const StoredRow r = read_row(s);
+      if (t == active_table_) active_.emplace(Key{r.series, r.time}, r);
+      else frozen_.push_back(r);
+    }
+    sqlite3_finalize(s);
+    if (rc != SQLITE_DONE) throw core::Error(where_, std::string("recent segment: ") + sqlite3_errmsg(db_));
+  }
+  std::sort(frozen_.begin(), frozen_.end(), key_less);
+  loaded_ = true;
+}
+
+const StoredRow* RecentSegment::find(std::int64_t series, core::Instant time) const {
+  if (auto it = active_.find(Key{series, time}); it != active_.end()) return &it->second;
+  const StoredRow k{.series = series, .time = time};
+  auto it = std::lower_bound(frozen_.begin() + static_cast<std::ptrdiff_t>(pos_), frozen_.end(), k, key_less);
+  return it != frozen_.end() && it->series == series && it->time == time ? &*it : nullptr;
+}
+
+bool RecentSegment::in_clustered(const StoredRow& r) {
+  sqlite3_bind_int64(probe_, 1, r.series);
+  sqlite3_bind_int64(probe_, 2, r.time);
+  const int rc = sqlite3_step(probe_);
+  sqlite3_reset(probe_);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) throw core::Error(where_, std::string("lookup: ") + sqlite3_errmsg(db_));
+  return rc == SQLITE_ROW;
+}
+
+void RecentSegment::to_clustered(std::span<const StoredRow> rows) {
+  for (const StoredRow& r : rows) {
+    bind_row(insert_, r);
+    step_done(insert_, "merge");
+  }
+}
+
+void RecentSegment::insert_new(std::span<const StoredRow> rows, std::vector<char>& inserted) {
+  inserted.assign(rows.size(), 0);
+  std::size_t appended = 0;
+  sqlite3_stmt* append = append_[active_table_];
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const StoredRow& r = rows[i];
+    if (find(r.series, r.time) || in_clustered(r)) continue;
+    bind_row(append, r);
+    step_done(append, "insert");
+    if (active_.empty()) active_since_ = std::time(nullptr);
+    active_.emplace(Key{r.series, r.time}, r);
+    inserted[i] = 1;
+    ++appended;
+  }
+  const bool merging = pos_ < frozen_.size();
+  if (merging) merge(std::max(kMinChunk, 2 * appended));
+  const bool freezing = pos_ == frozen_.size() && (active_.size() >= kFreezeRows ||
+                                                   (!active_.empty() && std::time(nullptr) - active_since_ >= kFreezeSeconds));
+  if (freezing) freeze();
+  if (appended || merging || freezing) save_state();
+}
+
+void RecentSegment::merge(std::size_t at_least) {
+  std::size_t end = std::min(frozen_.size(), pos_ + at_least);
+  while (end < frozen_.size() && frozen_[end].series == frozen_[end - 1].series) ++end;  // whole series
+  to_clustered(std::span(frozen_).subspan(pos_, end - pos_));
+  merged_[frozen_table()] = frozen_[end - 1].series;
+  pos_ = end;
+  if (pos_ == frozen_.size()) {
+    // All of it is in the clustered table: the frozen table empties (SQLite truncates a table
+    // deleted without a WHERE at once) and becomes the next to receive appends.
+    exec("DELETE FROM observations_recent_" + std::to_string(frozen_table()));
+    merged_[frozen_table()] = 0;
+    frozen_.clear(), pos_ = 0;
+  }
+}
+
+void RecentSegment::freeze() {
+  frozen_.clear(), pos_ = 0;
+  frozen_.reserve(active_.size());
+  for (const auto& [k, r] : active_) frozen_.push_back(r);
+  std::sort(frozen_.begin(), frozen_.end(), key_less);
+  active_.clear();
+  active_table_ = frozen_table();
+  merged_[frozen_table()] = 0;
+}
+
+void RecentSegment::flush() {
+  if (pos_ < frozen_.size()) merge(frozen_.size());
+  freeze();
+  if (!frozen_.empty()) merge(frozen_.size());
+  save_state();
+}
+
+void RecentSegment::save_state() {
+  sqlite3_bind_int64(save_, 1, ++version_);
+  sqlite3_bind_int(save_, 2, active_table_);
+  sqlite3_bind_int64(save_, 3, merged_[0]);
+  sqlite3_bind_int64(save_, 4, merged_[1]);
+  step_done(save_, "recent segment state");
+}
+
+}  // namespace skyriver::store
