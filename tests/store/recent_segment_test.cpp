@@ -71,7 +71,7 @@ TEST(RecentSegment, EveryStageKeepsEachKeyOnceAndClassifiesResentValues) {
   constexpr int kBatch = 2500;
   const int freeze = static_cast<int>(RecentSegment::kFreezeRows);
   // Past the first swap, part-way through the merge of the frozen table: each later write
-  // merges at least RecentSegment::kMinChunk rows (2 x 2 500 for a batch).
+  // merges whole series, at least as many rows as it appended and RecentSegment::kMinChunk.
   const int total = freeze + 10 * kBatch;
   {
     auto db = Store::open(path);

@@ -3,6 +3,7 @@
 #include "core/error.h"
 
 #include <algorithm>
+#include <limits>
 
 namespace skyriver::store {
 
@@ -51,7 +52,7 @@ CREATE VIEW IF NOT EXISTS observations_all AS
 )SQL";
 
 RecentSegment::~RecentSegment() {
-  for (sqlite3_stmt* s : {probe_, append_[0], append_[1], insert_, state_, save_}) sqlite3_finalize(s);
+  for (sqlite3_stmt* s : {probe_, newest_, append_[0], append_[1], insert_, state_, save_}) sqlite3_finalize(s);
 }
 
 sqlite3_stmt* RecentSegment::prepare(const std::string& sql) {
@@ -92,6 +93,7 @@ void RecentSegment::begin() {
     sqlite3_finalize(s);
     if (!exists) return;
     probe_ = prepare("SELECT 1 FROM observations WHERE series = ?1 AND time = ?2");
+    newest_ = prepare("SELECT max(time) FROM observations WHERE series = ?1");
     for (int t : {0, 1})
       append_[t] = prepare("INSERT INTO observations_recent_" + std::to_string(t) + "(" + kCols +
                            ") VALUES(?1,?2,?3,?4,?5,?6,?7,?8)");
@@ -117,32 +119,68 @@ void RecentSegment::begin() {
 
 void RecentSegment::load() {
   loaded_ = false;
-  active_.clear(), frozen_.clear(), pos_ = 0;
+  active_.clear(), active_rows_ = 0, frozen_.clear(), pos_ = 0;
+  clustered_newest_.clear();
   active_since_ = std::time(nullptr);
+  std::unordered_map<std::int64_t, Rows> frozen;
   for (int t : {active_table_, frozen_table()}) {
     sqlite3_stmt* s = prepare(std::string("SELECT ") + kCols + " FROM observations_recent_" + std::to_string(t) +
                               " WHERE series > " + std::to_string(t == active_table_ ? 0 : merged_[t]));
     int rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
       const StoredRow r = read_row(s);
-      if (t == active_table_) active_.emplace(Key{r.series, r.time}, r);
-      else frozen_.push_back(r);
+      if (t == active_table_) add(active_[r.series], r), ++active_rows_;
+      else add(frozen[r.series], r);
     }
     sqlite3_finalize(s);
     if (rc != SQLITE_DONE) throw core::Error(where_, std::string("recent segment: ") + sqlite3_errmsg(db_));
   }
-  std::sort(frozen_.begin(), frozen_.end(), key_less);
+  frozen_ = by_series(std::move(frozen));
   loaded_ = true;
 }
 
+void RecentSegment::add(Rows& rows, const StoredRow& r) {
+  if (rows.empty() || rows.back().time < r.time) rows.push_back(r);  // the usual case: in time order
+  else rows.insert(std::lower_bound(rows.begin(), rows.end(), r, key_less), r);
+}
+
+std::vector<std::pair<std::int64_t, RecentSegment::Rows>> RecentSegment::by_series(
+    std::unordered_map<std::int64_t, Rows>&& m) {
+  std::vector<std::pair<std::int64_t, Rows>> v;
+  v.reserve(m.size());
+  for (auto& [series, rows] : m) v.emplace_back(series, std::move(rows));
+  std::sort(v.begin(), v.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  return v;
+}
+
 const StoredRow* RecentSegment::find(std::int64_t series, core::Instant time) const {
-  if (auto it = active_.find(Key{series, time}); it != active_.end()) return &it->second;
-  const StoredRow k{.series = series, .time = time};
-  auto it = std::lower_bound(frozen_.begin() + static_cast<std::ptrdiff_t>(pos_), frozen_.end(), k, key_less);
-  return it != frozen_.end() && it->series == series && it->time == time ? &*it : nullptr;
+  auto in = [&](const Rows& rows) -> const StoredRow* {
+    if (rows.empty() || rows.back().time < time) return nullptr;
+    auto it = std::lower_bound(rows.begin(), rows.end(), time, [](const StoredRow& r, core::Instant t) { return r.time < t; });
+    return it != rows.end() && it->time == time ? &*it : nullptr;
+  };
+  if (auto it = active_.find(series); it != active_.end())
+    if (const StoredRow* r = in(it->second)) return r;
+  auto it = std::lower_bound(frozen_.begin() + static_cast<std::ptrdiff_t>(pos_), frozen_.end(), series,
+                             [](const auto& e, std::int64_t s) { return e.first < s; });
+  return it != frozen_.end() && it->first == series ? in(it->second) : nullptr;
 }
 
 bool RecentSegment::in_clustered(const StoredRow& r) {
+  // A station sends its series in time order: a row after the series' newest stored time needs
+  // no look-up (the newest time is read once per series and kept as merges add to it).
+  auto newest = clustered_newest_.find(r.series);
+  if (newest == clustered_newest_.end()) {
+    sqlite3_bind_int64(newest_, 1, r.series);
+    const int rc = sqlite3_step(newest_);
+    const core::Instant t = rc == SQLITE_ROW && sqlite3_column_type(newest_, 0) != SQLITE_NULL
+                                ? sqlite3_column_int64(newest_, 0)
+                                : std::numeric_limits<core::Instant>::min();
+    sqlite3_reset(newest_);
+    if (rc != SQLITE_ROW) throw core::Error(where_, std::string("lookup: ") + sqlite3_errmsg(db_));
+    newest = clustered_newest_.emplace(r.series, t).first;
+  }
+  if (r.time > newest->second) return false;
   sqlite3_bind_int64(probe_, 1, r.series);
   sqlite3_bind_int64(probe_, 2, r.time);
   const int rc = sqlite3_step(probe_);
@@ -155,6 +193,7 @@ void RecentSegment::to_clustered(std::span<const StoredRow> rows) {
   for (const StoredRow& r : rows) {
     bind_row(insert_, r);
     step_done(insert_, "merge");
+    if (auto it = clustered_newest_.find(r.series); it != clustered_newest_.end()) it->second = std::max(it->second, r.time);
   }
 }
 
@@ -167,25 +206,26 @@ void RecentSegment::insert_new(std::span<const StoredRow> rows, std::vector<char
     if (find(r.series, r.time) || in_clustered(r)) continue;
     bind_row(append, r);
     step_done(append, "insert");
-    if (active_.empty()) active_since_ = std::time(nullptr);
-    active_.emplace(Key{r.series, r.time}, r);
+    if (active_rows_ == 0) active_since_ = std::time(nullptr);
+    add(active_[r.series], r);
+    ++active_rows_;
     inserted[i] = 1;
     ++appended;
   }
   const bool merging = pos_ < frozen_.size();
-  if (merging) merge(std::max(kMinChunk, 2 * appended));
-  const bool freezing = pos_ == frozen_.size() && (active_.size() >= kFreezeRows ||
-                                                   (!active_.empty() && std::time(nullptr) - active_since_ >= kFreezeSeconds));
+  if (merging) merge(std::max(kMinChunk, appended));
+  const bool freezing = pos_ == frozen_.size() && (active_rows_ >= kFreezeRows ||
+                                                   (active_rows_ && std::time(nullptr) - active_since_ >= kFreezeSeconds));
   if (freezing) freeze();
   if (appended || merging || freezing) save_state();
 }
 
 void RecentSegment::merge(std::size_t at_least) {
-  std::size_t end = std::min(frozen_.size(), pos_ + at_least);
-  while (end < frozen_.size() && frozen_[end].series == frozen_[end - 1].series) ++end;  // whole series
-  to_clustered(std::span(frozen_).subspan(pos_, end - pos_));
-  merged_[frozen_table()] = frozen_[end - 1].series;
-  pos_ = end;
+  for (std::size_t n = 0; pos_ < frozen_.size() && n < at_least; ++pos_) {  // whole series
+    to_clustered(frozen_[pos_].second);
+    n += frozen_[pos_].second.size();
+    merged_[frozen_table()] = frozen_[pos_].first;
+  }
   if (pos_ == frozen_.size()) {
     // All of it is in the clustered table: the frozen table empties (SQLite truncates a table
     // deleted without a WHERE at once) and becomes the next to receive appends.
@@ -196,19 +236,21 @@ void RecentSegment::merge(std::size_t at_least) {
 }
 
 void RecentSegment::freeze() {
-  frozen_.clear(), pos_ = 0;
-  frozen_.reserve(active_.size());
-  for (const auto& [k, r] : active_) frozen_.push_back(r);
-  std::sort(frozen_.begin(), frozen_.end(), key_less);
-  active_.clear();
+  frozen_ = by_series(std::move(active_));
+  active_.clear(), active_rows_ = 0, pos_ = 0;
   active_table_ = frozen_table();
   merged_[frozen_table()] = 0;
 }
 
-void RecentSegment::flush() {
-  if (pos_ < frozen_.size()) merge(frozen_.size());
-  freeze();
-  if (!frozen_.empty()) merge(frozen_.size());
+void RecentSegment::before_bulk() {
+  if (!empty()) {
+    constexpr auto all = std::numeric_limits<std::size_t>::max();
+    if (pos_ < frozen_.size()) merge(all);
+    freeze();
+    if (!frozen_.empty()) merge(all);
+  }
+  // The bulk write adds to the clustered table: every writer's newest times are read again.
+  clustered_newest_.clear();
   save_state();
 }
 

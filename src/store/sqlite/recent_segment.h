@@ -16,14 +16,20 @@
 //   reader sees each row once, in a table or in the segment, at every commit).
 // - When the active table holds kFreezeRows rows, or its first row is kFreezeSeconds old, and
 //   the frozen one is empty, they swap. Each later small write also merges a chunk of the frozen
-//   table (whole series, in key order, at least twice the rows it appended) in the same
-//   transaction: no second fsync, and the merge never holds the write lock for long.
-// - The writer keeps the segment's rows in memory (the active ones by key, the frozen ones
-//   sorted) to find duplicates and conflicts without an index; a key not there is probed in the
-//   clustered table. recent_state.version changes with every write that touches the segment; a
+//   table (whole series, in key order, at least as many rows as it appended and kMinChunk) in
+//   the same transaction: no second fsync, and the merge never holds the write lock for long.
+//   Twice the rows appended made the commits under load twice as long, so the batches grew,
+//   and p99 doubled (docs/performance.md); if the merge falls behind, the active table just
+//   grows past kFreezeRows until the frozen one is done.
+// - The writer keeps the segment's rows in memory, per series in time order (a station sends in
+//   time order, so a row is appended and a swap only sorts the series ids), to find duplicates
+//   and conflicts without an index; a key not there is probed in the clustered table, only if
+//   it is not later than the newest time stored there for its series (which the writer keeps).
+//   recent_state.version changes with every write to the segment or the clustered table; a
 //   writer that finds another version at the start of its transaction (another process wrote)
 //   reads the segment again.
-// - A bulk write (an import's batches) first moves the whole segment into the clustered table.
+// - A bulk write (an import's batches) first moves the whole segment into the clustered table,
+//   and changes the version too.
 // - Nothing is lost by a kill -9: the segment's rows are committed with their batch, and the
 //   next writer reads them back and goes on merging.
 //
@@ -39,6 +45,7 @@
 #include <span>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace skyriver::store {
@@ -49,7 +56,7 @@ class RecentSegment {
   static const char* const kSchema;
   static constexpr std::size_t kFreezeRows = 200000;
   static constexpr std::time_t kFreezeSeconds = 60;
-  static constexpr std::size_t kMinChunk = 4096;
+  static constexpr std::size_t kMinChunk = 1024;
 
   RecentSegment(sqlite3* db, const std::string& where) : db_(db), where_(where) {}
   ~RecentSegment();
@@ -59,30 +66,23 @@ class RecentSegment {
   // Inside a write transaction, first: brings the memory up to what the file holds.
   void begin();
   // After a rollback: the memory may hold what was rolled back.
-  void forget() { loaded_ = false; }
+  void forget() { loaded_ = false; }  // load() clears clustered_newest_ too
   bool enabled() const { return enabled_ && loaded_; }
-  bool empty() const { return active_.empty() && pos_ == frozen_.size(); }
+  bool empty() const { return active_rows_ == 0 && pos_ == frozen_.size(); }
 
   // As Backend::insert_new into observations: new keys are appended; then the merge goes on.
   void insert_new(std::span<const StoredRow> rows, std::vector<char>& inserted);
-  // Moves every row of the segment into the clustered table.
-  void flush();
+  // Before a bulk write into the clustered table: moves every row of the segment there, and
+  // tells the other writers (by the version) that the clustered table changed.
+  void before_bulk();
   // The segment's row of a key, or null.
   const StoredRow* find(std::int64_t series, core::Instant time) const;
 
  private:
-  struct Key {
-    std::int64_t series;
-    core::Instant time;
-    bool operator==(const Key&) const = default;
-  };
-  struct KeyHash {
-    std::size_t operator()(const Key& k) const {
-      return std::hash<std::uint64_t>{}(static_cast<std::uint64_t>(k.series) * 0x9E3779B97F4A7C15ull ^
-                                        static_cast<std::uint64_t>(k.time));
-    }
-  };
+  using Rows = std::vector<StoredRow>;  // one series' rows, by time
 
+  static void add(Rows& rows, const StoredRow& r);
+  static std::vector<std::pair<std::int64_t, Rows>> by_series(std::unordered_map<std::int64_t, Rows>&& m);
   sqlite3_stmt* prepare(const std::string& sql);
   void exec(const std::string& sql);
   void step_done(sqlite3_stmt* st, const char* what);
@@ -98,14 +98,19 @@ class RecentSegment {
   sqlite3* db_;
   std::string where_;
   bool enabled_ = false, loaded_ = false;
-  sqlite3_stmt *probe_ = nullptr, *append_[2] = {nullptr, nullptr}, *insert_ = nullptr, *state_ = nullptr,
+  sqlite3_stmt *probe_ = nullptr, *newest_ = nullptr, *append_[2] = {nullptr, nullptr}, *insert_ = nullptr, *state_ = nullptr,
                *save_ = nullptr;
   std::int64_t version_ = 0;
   int active_table_ = 0;
   std::int64_t merged_[2] = {0, 0};
-  std::unordered_map<Key, StoredRow, KeyHash> active_;
+  std::unordered_map<std::int64_t, Rows> active_;  // by series
+  std::size_t active_rows_ = 0;
   std::time_t active_since_ = 0;
-  std::vector<StoredRow> frozen_;  // sorted by key; [0, pos_) are merged already
+  std::vector<std::pair<std::int64_t, Rows>> frozen_;  // by series; [0, pos_) are merged already
+  // Per series, the newest time in the clustered table (read on first need; a later time
+  // cannot be there). Valid while the version is ours: every write to the clustered table
+  // (a merge, a bulk write) changes the version.
+  std::unordered_map<std::int64_t, core::Instant> clustered_newest_;
   std::size_t pos_ = 0;
 };
 

@@ -128,7 +128,7 @@ class SqliteBackend final : public Backend {
                             "VALUES(?1,?2,?3,?4,?5,?6,?7,?8) ON CONFLICT DO NOTHING");
     if (table == "observations" && segment_->enabled()) {
       if (rows.size() < kBulkRows) return segment_->insert_new(rows, inserted);
-      if (!segment_->empty()) segment_->flush();  // the bulk path below must see every stored key
+      segment_->before_bulk();  // the bulk path below must see every stored key
     }
     inserted.assign(rows.size(), 0);
     if (rows.size() >= kBulkRows && checkpointer_) {
