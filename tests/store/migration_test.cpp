@@ -1,5 +1,5 @@
 // A store made by an earlier version opens and is upgraded in place (schema.h), on both
-// backends: copies of real version-1 and version-2 SQLite files (tests/data, made by the
+// backends: copies of real version-1, -2 and -3 SQLite files (tests/data, made by the
 // `skyriver` binaries of those versions: see tests/data/README.md), and PostgreSQL schemas made
 // by the dumps of those versions' own DDL, filled with the same files' rows. What the store
 // gives back after the upgrade is compared with the rows read from the old file directly.
@@ -190,6 +190,59 @@ TEST_P(MigrationTest, OldStoreIsUpgradedInPlaceAndReadsTheSame) {
   EXPECT_EQ(reopened->schema_version(), 4);
   EXPECT_EQ(reopened->count({}), 2031u);
   EXPECT_EQ(reopened->conflicts({}).size(), 2u);
+}
+
+// A store made by the version-3 program (the layout of every store made before version 4)
+// opens as version 4 with the same rows; new small writes go to the recent segment and are
+// read with the rest. SQLite only: on PostgreSQL version 4 changes nothing.
+TEST(MigrationFromVersion3, SqliteStoreGainsTheRecentSegmentAndReadsTheSame) {
+  const auto dir = testkit::scratch_dir();
+  const std::string file = kData + "store_v3.db", url = (dir / "v3.db").string();
+  std::filesystem::copy_file(file, url);
+  const auto want = raw_rows(file, "SELECT s.site, s.parameter, o.time, s.interval, s.source_kind, o.value, u.text, "
+                                   "char(o.flag), x.text || coalesce(o.line, ''), o.received_at FROM observations o "
+                                   "JOIN series s ON s.id = o.series JOIN texts u ON u.id = o.unit JOIN texts x ON "
+                                   "x.id = o.source ORDER BY s.site, s.parameter, o.time, s.interval, s.source_kind");
+  ASSERT_EQ(want.size(), 2031u);  // tests/data/README.md: the rows of store_v2.db
+  ASSERT_EQ(raw_rows(file, "SELECT max(version) FROM schema_version"), std::vector<std::string>{"3"});
+  auto db = store::Store::open(url);
+  EXPECT_EQ(db->schema_version(), 4);
+  std::vector<store::Observation> got;
+  db->scan({}, [&](const store::Observation& o) { got.push_back(o); });
+  ASSERT_EQ(got.size(), want.size());
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    const std::string g = row_of(got[i]);
+    // The value as a number (the file prints reals as SQLite does), the rest as text.
+    const auto cut = [](const std::string& r) {
+      std::vector<std::string> f;
+      std::stringstream ss(r);
+      for (std::string x; std::getline(ss, x, '|');) f.push_back(x);
+      return f;
+    };
+    auto gf = cut(g), wf = cut(want[i]);
+    ASSERT_EQ(gf.size(), 10u);
+    ASSERT_EQ(wf.size(), 10u);
+    EXPECT_EQ(std::stod(gf[5]), std::stod(wf[5])) << "row " << i;
+    gf[5] = wf[5] = "";
+    EXPECT_EQ(gf, wf) << "row " << i;
+  }
+  EXPECT_EQ(db->conflicts({}).size(), 1u);
+  // Old keys again: duplicates and a conflict; a new hour: stored, in the segment, read back.
+  std::vector<store::Observation> again(got.begin(), got.begin() + 5);
+  EXPECT_EQ(db->write(again).outcome, "ddddd");
+  again[0].value += 1;
+  EXPECT_EQ(db->write(std::span(again.data(), 1)).outcome, "c");
+  store::Observation later = got.back();
+  later.time += 3600;
+  EXPECT_EQ(db->write(std::span(&later, 1)).outcome, "i");
+  db.reset();
+  EXPECT_EQ(raw_rows(url, "SELECT count(*) FROM observations_recent"), std::vector<std::string>{"1"});
+  auto reopened = store::Store::open(url);
+  EXPECT_EQ(reopened->schema_version(), 4);
+  EXPECT_EQ(reopened->count({}), 2032u);
+  EXPECT_EQ(reopened->conflicts({}).size(), 2u);
+  reopened.reset();
+  std::filesystem::remove_all(dir);
 }
 
 INSTANTIATE_TEST_SUITE_P(Versions, MigrationTest,
