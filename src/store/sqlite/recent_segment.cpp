@@ -1,6 +1,7 @@
 #include "store/sqlite/recent_segment.h"
 
 #include "core/error.h"
+#include "store/sqlite/stored_row.h"
 
 #include <algorithm>
 #include <limits>
@@ -9,21 +10,8 @@ namespace skyriver::store {
 
 namespace {
 
-constexpr const char* kCols = "series, time, value, flag, unit, source, line, received_at";
-
 bool key_less(const StoredRow& a, const StoredRow& b) {
   return a.series != b.series ? a.series < b.series : a.time < b.time;
-}
-
-StoredRow read_row(sqlite3_stmt* s) {
-  StoredRow r;
-  r.series = sqlite3_column_int64(s, 0), r.time = sqlite3_column_int64(s, 1);
-  r.value = sqlite3_column_double(s, 2);
-  r.flag = static_cast<char>(sqlite3_column_int(s, 3));
-  r.unit = sqlite3_column_int64(s, 4), r.source = sqlite3_column_int64(s, 5);
-  r.line = sqlite3_column_type(s, 6) == SQLITE_NULL ? -1 : sqlite3_column_int64(s, 6);
-  r.received_at = sqlite3_column_int64(s, 7);
-  return r;
 }
 
 }  // namespace
@@ -73,18 +61,6 @@ void RecentSegment::step_done(sqlite3_stmt* st, const char* what) {
   if (rc != SQLITE_DONE && rc != SQLITE_ROW) throw core::Error(where_, std::string(what) + ": " + sqlite3_errmsg(db_));
 }
 
-void RecentSegment::bind_row(sqlite3_stmt* s, const StoredRow& r) {
-  sqlite3_bind_int64(s, 1, r.series);
-  sqlite3_bind_int64(s, 2, r.time);
-  sqlite3_bind_double(s, 3, r.value);
-  sqlite3_bind_int(s, 4, static_cast<unsigned char>(r.flag));
-  sqlite3_bind_int64(s, 5, r.unit);
-  sqlite3_bind_int64(s, 6, r.source);
-  if (r.line < 0) sqlite3_bind_null(s, 7);
-  else sqlite3_bind_int64(s, 7, r.line);
-  sqlite3_bind_int64(s, 8, r.received_at);
-}
-
 void RecentSegment::begin() {
   if (!enabled_) {
     // Before version 4 (or during the migration to it) the store has no segment.
@@ -95,9 +71,9 @@ void RecentSegment::begin() {
     probe_ = prepare("SELECT 1 FROM observations WHERE series = ?1 AND time = ?2");
     newest_ = prepare("SELECT max(time) FROM observations WHERE series = ?1");
     for (int t : {0, 1})
-      append_[t] = prepare("INSERT INTO observations_recent_" + std::to_string(t) + "(" + kCols +
+      append_[t] = prepare("INSERT INTO observations_recent_" + std::to_string(t) + "(" + kStoredRowCols +
                            ") VALUES(?1,?2,?3,?4,?5,?6,?7,?8)");
-    insert_ = prepare(std::string("INSERT INTO observations(") + kCols +
+    insert_ = prepare(std::string("INSERT INTO observations(") + kStoredRowCols +
                       ") VALUES(?1,?2,?3,?4,?5,?6,?7,?8) ON CONFLICT DO NOTHING");
     state_ = prepare("SELECT version, active, merged_0, merged_1 FROM recent_state");
     save_ = prepare("UPDATE recent_state SET version = ?1, active = ?2, merged_0 = ?3, merged_1 = ?4");
@@ -124,7 +100,7 @@ void RecentSegment::load() {
   active_since_ = std::time(nullptr);
   std::unordered_map<std::int64_t, Rows> frozen;
   for (int t : {active_table_, frozen_table()}) {
-    sqlite3_stmt* s = prepare(std::string("SELECT ") + kCols + " FROM observations_recent_" + std::to_string(t) +
+    sqlite3_stmt* s = prepare(std::string("SELECT ") + kStoredRowCols + " FROM observations_recent_" + std::to_string(t) +
                               " WHERE series > " + std::to_string(t == active_table_ ? 0 : merged_[t]));
     int rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {

@@ -86,7 +86,6 @@ class RecentSegment {
   sqlite3_stmt* prepare(const std::string& sql);
   void exec(const std::string& sql);
   void step_done(sqlite3_stmt* st, const char* what);
-  void bind_row(sqlite3_stmt* st, const StoredRow& r);
   bool in_clustered(const StoredRow& r);
   void to_clustered(std::span<const StoredRow> rows);
   void load();

@@ -7,6 +7,7 @@
 #include "core/error.h"
 #include "store/backend.h"
 #include "store/sqlite/recent_segment.h"
+#include "store/sqlite/stored_row.h"
 #include "store/sqlite/wal_checkpointer.h"
 
 #include <sqlite3.h>
@@ -123,13 +124,12 @@ class SqliteBackend final : public Backend {
   void prepare_times(core::Instant, core::Instant) override {}
 
   void insert_new(const std::string& table, std::span<const StoredRow> rows, std::vector<char>& inserted) override {
-    Statement st(*this, "INSERT INTO " + table +
-                            "(series, time, value, flag, unit, source, line, received_at) "
-                            "VALUES(?1,?2,?3,?4,?5,?6,?7,?8) ON CONFLICT DO NOTHING");
     if (table == "observations" && segment_->enabled()) {
       if (rows.size() < kBulkRows) return segment_->insert_new(rows, inserted);
       segment_->before_bulk();  // the bulk path below must see every stored key
     }
+    Statement st(*this, "INSERT INTO " + table + "(" + kStoredRowCols +
+                            ") VALUES(?1,?2,?3,?4,?5,?6,?7,?8) ON CONFLICT DO NOTHING");
     inserted.assign(rows.size(), 0);
     if (rows.size() >= kBulkRows && checkpointer_) {
       // A bulk load (an import's batches): each commit rewrites the last page of every series
@@ -139,16 +139,7 @@ class SqliteBackend final : public Backend {
     }
     sqlite3_stmt* s = st.get();
     for (std::size_t i = 0; i < rows.size(); ++i) {
-      const StoredRow& r = rows[i];
-      sqlite3_bind_int64(s, 1, r.series);
-      sqlite3_bind_int64(s, 2, r.time);
-      sqlite3_bind_double(s, 3, r.value);
-      sqlite3_bind_int(s, 4, static_cast<unsigned char>(r.flag));
-      sqlite3_bind_int64(s, 5, r.unit);
-      sqlite3_bind_int64(s, 6, r.source);
-      if (r.line < 0) sqlite3_bind_null(s, 7);
-      else sqlite3_bind_int64(s, 7, r.line);
-      sqlite3_bind_int64(s, 8, r.received_at);
+      bind_row(s, rows[i]);
       if (sqlite3_step(s) != SQLITE_DONE) fail("insert");
       inserted[i] = sqlite3_changes(db_) == 1;
       sqlite3_reset(s);
@@ -156,8 +147,7 @@ class SqliteBackend final : public Backend {
   }
 
   void fetch(std::span<const StoredRow> keys, std::vector<StoredRow>& out, std::vector<char>& found) override {
-    Statement st(*this, "SELECT value, flag, unit, source, line, received_at FROM observations WHERE series = ?1 AND "
-                        "time = ?2");
+    Statement st(*this, std::string("SELECT ") + kStoredRowCols + " FROM observations WHERE series = ?1 AND time = ?2");
     out.assign(keys.size(), StoredRow{});
     found.assign(keys.size(), 0);
     sqlite3_stmt* s = st.get();
@@ -171,14 +161,7 @@ class SqliteBackend final : public Backend {
       sqlite3_bind_int64(s, 2, keys[i].time);
       const int rc = sqlite3_step(s);
       if (rc == SQLITE_ROW) {
-        StoredRow& r = out[i];
-        r.series = keys[i].series, r.time = keys[i].time;
-        r.value = sqlite3_column_double(s, 0);
-        r.flag = static_cast<char>(sqlite3_column_int(s, 1));
-        r.unit = sqlite3_column_int64(s, 2);
-        r.source = sqlite3_column_int64(s, 3);
-        r.line = sqlite3_column_type(s, 4) == SQLITE_NULL ? -1 : sqlite3_column_int64(s, 4);
-        r.received_at = sqlite3_column_int64(s, 5);
+        out[i] = read_row(s);
         found[i] = 1;
       } else if (rc != SQLITE_DONE) {
         fail("lookup");
