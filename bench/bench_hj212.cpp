@@ -228,6 +228,16 @@ void checkpoint_sqlite(const fs::path& file) {
   sqlite3_close(db);
 }
 
+// PostgreSQL's counterpart: the warm-up's rows vacuumed and analysed and the server
+// checkpointed, as in a store in operation, so that autovacuum of the just-loaded history and
+// the first page writes after a checkpoint do not fall into the timed window.
+void settle_postgres(const std::string& base_url, const std::string& schema) {
+  PGconn* c = PQconnectdb(base_url.c_str());
+  if (PQstatus(c) == CONNECTION_OK)
+    PQclear(PQexec(c, ("VACUUM ANALYZE " + schema + ".observations").c_str()));
+  PQfinish(c);
+}
+
 // The peer of the server's ingest: a plain C inserter (the SQLite C API, one prepared INSERT)
 // putting the same rows the server stored into a store of the same schema, in the same number
 // of batches, with the same fsync rule: per batch the frames' bytes are appended to a raw file
@@ -347,7 +357,7 @@ double peer_plain_postgres(ServerRig& rig, const std::string& base_url, const st
   PQclear(exec("INSERT INTO " + peer + ".observations(series, time, value, flag, unit, source, line, received_at) "
                "SELECT series, time, value, flag, unit, source, line, received_at FROM " + server +
                ".observations WHERE time < " + std::to_string(from_time)));
-  PQclear(exec("ANALYZE " + peer + ".observations"));
+  settle_postgres(base_url, peer);
   const int raw = ::open((rig.dir / "peer.raw").c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
   batches = std::max<std::uint64_t>(batches, 1);
   const std::size_t per = (rows.size() + batches - 1) / batches;
@@ -463,6 +473,8 @@ void steady_run(benchmark::State& state, double rate, int hours, int warm_hours 
     if (url.empty()) {
       checkpoint_sqlite(rig.dir / "db.sqlite");
       if (rate <= 0) snapshot_sqlite(rig.dir / "db.sqlite", rig.dir / "peer.db");
+    } else {
+      settle_postgres(base, schema);
     }
     so.begin += 3600 * warm_hours;
     so.hours = hours;

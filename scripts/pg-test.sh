@@ -3,7 +3,9 @@
 # (initdb), starts it on a free port of 127.0.0.1 and prints its connection URI;
 # `pg-test.sh stop DIR` stops it. Runs the server as the 'postgres' user when we are root
 # (initdb refuses root). Tests run it with fsync=off (speed; a test's data need not survive a
-# power cut); PG_FSYNC=on makes it durable as in production, for benchmarks of the write path.
+# power cut); PG_FSYNC=on makes it durable as in production, for benchmarks of the write path;
+# PG_OPTS adds server settings (e.g. "-c max_wal_size=8GB -c checkpoint_timeout=15min", the
+# ingest settings of docs/province.md).
 set -euo pipefail
 cmd=${1:?start|stop}; dir=${2:?directory}
 bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n1)
@@ -20,7 +22,7 @@ case "$cmd" in
     done
     [ -n "$port" ] || { echo "pg-test: no free port" >&2; exit 1; }
     as_pg "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-      -o "-p $port -c listen_addresses=127.0.0.1 -k $dir -c fsync=${PG_FSYNC:-off}" start >/dev/null
+      -o "-p $port -c listen_addresses=127.0.0.1 -k $dir -c fsync=${PG_FSYNC:-off} ${PG_OPTS:-}" start >/dev/null
     as_pg "$bin/createdb" -h 127.0.0.1 -p "$port" -U skyriver skyriver_test
     echo "postgresql://skyriver@127.0.0.1:$port/skyriver_test"
     ;;
