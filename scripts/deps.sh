@@ -8,7 +8,7 @@ packages=(
   build-essential cmake pkg-config git
   # libraries (DESIGN.md "choices already made")
   libboost-dev libboost-system-dev nlohmann-json3-dev libtoml11-dev libcli11-dev libspdlog-dev
-  libfmt-dev libsqlite3-dev libpq-dev zlib1g-dev libxlsxwriter-dev libzip-dev libexpat1-dev
+  libfmt-dev libsqlite3-dev libpq-dev zlib1g-dev libzstd-dev zstd libxlsxwriter-dev libzip-dev libexpat1-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev sqlite3 postgresql
 )

@@ -164,7 +164,7 @@ TEST(Hj212Durability, EveryAckFollowsSyncOfWalAndArchive) {
       const std::string qn = (*it)[1];
       ASSERT_TRUE(received.count(qn)) << "9014 for QN " << qn << " without its frame in the trace";
       const std::size_t from = received[qn], to = c.index;
-      for (const std::string file : {".raw.gz", "-wal"}) {
+      for (const std::string file : {".raw.zst", "-wal"}) {
         // A write to the file after the frame arrived, then a sync of it, before the answer.
         std::size_t wrote = 0, synced = 0;
         for (const auto& e : ends) {

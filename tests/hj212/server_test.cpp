@@ -243,7 +243,7 @@ TEST_P(Hj212Server, DataAckedAfterStoreAndTraceableToArchive) {
     EXPECT_EQ(o.time, 1704038400);
     EXPECT_EQ(o.flag, 'N');
     EXPECT_EQ(o.source_kind, "hj212");
-    EXPECT_NE(o.source.find(".raw.gz:1"), std::string::npos) << o.source;
+    EXPECT_NE(o.source.find(".raw.zst:1"), std::string::npos) << o.source;
   }
   EXPECT_EQ(v["pm25"], 80);
   EXPECT_EQ(v["co"], 1.2);

@@ -1,13 +1,15 @@
-// The raw archive: every frame the server received, compressed (gzip level 1), append-only, so any
+// The raw archive: every frame the server received, compressed (zstd level 1), append-only, so any
 // stored value can be traced to its frame and the whole stream replayed.
 //
-// One file per server run: <dir>/hj212-<UTC yyyymmddThhmmss>-<pid>.raw.gz, one record per line:
+// One file per server run: <dir>/hj212-<UTC yyyymmddThhmmss>-<pid>.raw.zst (read with zstdcat;
+// archives written before 2026-11-29 are .raw.gz, gzip level 1, and replay() reads both), one
+// record per line:
 //   <received_at UTC seconds>\t<peer>\t<verdict>\t<frame without CR LF>
 // verdict: ok | quarantine:<reason> | edition-mismatch. Frames carrying secrets (2025 CN
 // 1014 keys, 1072 NewPW) are stored with their CP blanked: no key ever reaches the disk. The
 // file is created mode 0600 (accepted frames carry their station's PW, as the standard has it).
-// sync() makes everything appended so far durable: the compressed stream is flushed to the
-// file (Z_SYNC_FLUSH) and the file fdatasync'ed (the folder was fsync'ed when the file was
+// sync() makes everything appended so far durable: it is compressed into blocks ending there
+// (ZSTD_e_flush), written and the file fdatasync'ed (the folder was fsync'ed when the file was
 // created), so a power cut after sync() returns loses no record; the ingest server calls it
 // once per group commit, before it acknowledges anything. A record is referred to as
 // "<file name>:<line>". replay() reads every file of a folder in name order, tolerating the
@@ -39,9 +41,13 @@ class Archive {
   const std::string& file() const { return path_; }
 
  private:
+  void compress(int mode);  // a ZSTD_EndDirective
+
   std::string path_, name_;
-  int fd_ = -1;  // owned by gz_ (gzclose closes it)
-  void* gz_ = nullptr;
+  int fd_ = -1;
+  void* cctx_ = nullptr;  // ZSTD_CCtx
+  std::string raw_;       // records appended since the last compress()
+  std::string out_;       // compressed bytes on their way to the file
   std::uint64_t line_ = 0;
 };
 
@@ -52,7 +58,7 @@ struct ArchivedFrame {
   std::string peer, verdict, frame;
 };
 
-// Calls `each` for every record of every *.raw.gz file in `dir`, in file-name order.
+// Calls `each` for every record of every *.raw.zst and *.raw.gz file in `dir`, in file-name order.
 void replay(const std::string& dir, const std::function<void(const ArchivedFrame&)>& each);
 
 // The segment with its CP replaced by "<redacted>" and the CRC recomputed over what is kept:
