@@ -3,7 +3,7 @@
 // the text part of sources → ids). Observations are keyed by (series id, time); the text keys
 // stay in the API (store.h) and the files.
 //
-// Sources: "china_sites_20190101.csv.gz:17" or "hj212-...raw.gz:4711" are stored as the id of
+// Sources: "china_sites_20190101.csv.gz:17" or "hj212-...raw.zst:4711" are stored as the id of
 // their text prefix ("china_sites_20190101.csv.gz:") and the number 17; a source that does not
 // end in a canonical number (no leading zero, at most 18 digits) is stored whole. The split is
 // exact: join(split(s)) == s.
