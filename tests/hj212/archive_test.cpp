@@ -2,8 +2,13 @@
 // tail, archives of the gzip era are still read, and a record is one line whatever the frame.
 #include "ingest/hj212/archive.h"
 
+#include "core/error.h"
+
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 #include <unistd.h>
+
+#include <csignal>
 #include <zlib.h>
 
 #include <filesystem>
@@ -55,7 +60,7 @@ TEST(Hj212Archive, WhatASyncCoveredSurvivesAKillAndATornTail) {
     after_first_sync = fs::file_size(a.file());
     for (int i = 3; i < 1003; ++i) a.append(1700000000 + i, "10.0.0.1:4000", "ok", kFrame);
     a.sync();
-    // kill -9 here: the file is what the syncs wrote, the frame is never ended.
+    // kill -9 here: the file is what the syncs wrote.
     fs::copy_file(a.file(), copy / file);
   }
   auto got = read_all(copy);
@@ -120,5 +125,39 @@ TEST(Hj212Archive, GzipArchivesOfEarlierVersionsAreReadInNameOrder) {
   EXPECT_TRUE(got[2].file.ends_with(".raw.zst"));
   EXPECT_EQ(got[2].line, 1u);
   EXPECT_EQ(got[2].frame, "##0010ab cd  ef");
+  fs::remove_all(dir);
+}
+
+// A full disk in the middle of a batch (here a file-size limit): the sync fails, the file goes
+// back to its last synced end and the line numbers with it, and the next batch is readable
+// after the first one (a torn frame in between would stop every reader there).
+TEST(Hj212Archive, AFailedWriteLeavesTheArchiveReadablePastIt) {
+  const fs::path dir = scratch("full");
+  Archive a(dir.string());
+  const std::string file = fs::path(a.file()).filename().string();
+  for (int i = 0; i < 3; ++i) a.append(1700000000 + i, "10.0.0.1:4000", "ok", kFrame);
+  a.sync();
+  const auto synced = fs::file_size(a.file());
+
+  std::signal(SIGXFSZ, SIG_IGN);  // the write fails with EFBIG instead of ending the process
+  rlimit old{};
+  ASSERT_EQ(getrlimit(RLIMIT_FSIZE, &old), 0);
+  rlimit small = old;
+  small.rlim_cur = synced + 40;
+  ASSERT_EQ(setrlimit(RLIMIT_FSIZE, &small), 0);
+  // Records that do not compress to 40 bytes (distinct peers and times).
+  for (int i = 0; i < 2000; ++i) a.append(1700100000 + i * 7919, "10.0." + std::to_string(i) + ":" + std::to_string(i * 31), "ok", kFrame);
+  EXPECT_THROW(a.sync(), skyriver::core::Error);
+  ASSERT_EQ(setrlimit(RLIMIT_FSIZE, &old), 0);
+  std::signal(SIGXFSZ, SIG_DFL);
+  EXPECT_EQ(fs::file_size(a.file()), synced);
+
+  EXPECT_EQ(a.append(1700200000, "10.0.0.9:4000", "ok", kFrame), file + ":4");
+  a.sync();
+  const auto got = read_all(dir);
+  ASSERT_EQ(got.size(), 4u);
+  EXPECT_EQ(got[2].received_at, 1700000002);
+  EXPECT_EQ(got[3].line, 4u);
+  EXPECT_EQ(got[3].received_at, 1700200000);
   fs::remove_all(dir);
 }

@@ -68,9 +68,9 @@ void replay_gzip(const fs::path& f, ArchivedFrame& a, const std::function<void(c
   gzclose(gz);
 }
 
-// The file holds zstd frames whose blocks end at each sync(): after a kill -9 or a power cut
-// the last frame has no end and may end in a torn block; the decoder gives every whole block
-// and stops there (an error or the end of the file), and what came before is kept.
+// The file holds one zstd frame per sync(): after a kill -9 or a power cut the last frame may
+// be torn; the decoder gives every whole block and stops there (an error or the end of the
+// file), and what came before is kept.
 void replay_zstd(const fs::path& f, ArchivedFrame& a, const std::function<void(const ArchivedFrame&)>& each) {
   const int fd = ::open(f.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) throw core::Error(f.string(), std::string("cannot open: ") + std::strerror(errno));
@@ -118,6 +118,8 @@ Archive::Archive(const std::string& dir) {
   path_ = (fs::path(dir) / name_).string();
   fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
   if (fd_ < 0) throw core::Error(path_, std::string("cannot open the raw archive for appending: ") + std::strerror(errno));
+  struct stat st {};
+  if (::fstat(fd_, &st) == 0) synced_size_ = st.st_size;
   auto* cctx = ZSTD_createCCtx();
   // Level 1: the archive is on the ingest path (its CPU is taken from the store's), and the
   // frames compress well anyway.
@@ -136,7 +138,7 @@ Archive::Archive(const std::string& dir) {
 
 Archive::~Archive() {
   try {
-    compress(ZSTD_e_end);  // the frame's end: the file reads back without a torn tail
+    if (!raw_.empty() || open_frame_) compress(ZSTD_e_end);  // what was appended after the last sync
   } catch (const core::Error&) {
     // Nothing to tell at this point; whatever was synced before is on disk.
   }
@@ -164,30 +166,55 @@ std::string Archive::append(core::Instant received_at, std::string_view peer, st
   return name_ + ":" + std::to_string(++line_);
 }
 
-// Compresses what was appended (ZSTD_e_flush: and ends the block, so that everything so far
-// can be read back; ZSTD_e_end: and ends the frame) and writes it to the file.
+// Compresses what was appended (ZSTD_e_end: and ends the frame) and writes it to the file. On
+// failure the file goes back to its last synced end: the records since then are dropped (their
+// frames are not acknowledged) and the next batch starts a new frame there, so a failed write
+// never leaves bytes that would stop a reader before later records.
 void Archive::compress(int mode) {
   auto* cctx = static_cast<ZSTD_CCtx*>(cctx_);
   const auto directive = static_cast<ZSTD_EndDirective>(mode);
-  ZSTD_inBuffer ib{raw_.data(), raw_.size(), 0};
-  out_.resize(ZSTD_compressBound(raw_.size()) + ZSTD_CStreamOutSize());
-  std::size_t used = 0;
-  for (;;) {
-    ZSTD_outBuffer ob{out_.data() + used, out_.size() - used, 0};
-    const std::size_t left = ZSTD_compressStream2(cctx, &ob, &ib, directive);
-    if (ZSTD_isError(left)) throw core::Error(path_, std::string("compression of the raw archive failed: ") + ZSTD_getErrorName(left));
-    used += ob.pos;
-    const bool done = directive == ZSTD_e_continue ? ib.pos == ib.size : left == 0;
-    if (done) break;
-    if (used == out_.size()) out_.resize(out_.size() * 2);
+  try {
+    ZSTD_inBuffer ib{raw_.data(), raw_.size(), 0};
+    out_.resize(ZSTD_compressBound(raw_.size()) + ZSTD_CStreamOutSize());
+    std::size_t used = 0;
+    for (;;) {
+      ZSTD_outBuffer ob{out_.data() + used, out_.size() - used, 0};
+      const std::size_t left = ZSTD_compressStream2(cctx, &ob, &ib, directive);
+      if (ZSTD_isError(left))
+        throw core::Error(path_, std::string("compression of the raw archive failed: ") + ZSTD_getErrorName(left));
+      used += ob.pos;
+      const bool done = directive == ZSTD_e_continue ? ib.pos == ib.size : left == 0;
+      if (done) break;
+      if (used == out_.size()) out_.resize(out_.size() * 2);
+    }
+    raw_.clear();
+    open_frame_ = directive != ZSTD_e_end;
+    write_all(fd_, out_.data(), used, path_);
+  } catch (...) {
+    if (::ftruncate(fd_, synced_size_) != 0) {
+      // The bytes stay; a reader stops there (replay keeps what came before).
+    }
+    ZSTD_CCtx_reset(cctx, ZSTD_reset_session_only);
+    raw_.clear();
+    open_frame_ = false;
+    line_ = synced_line_;
+    throw;
   }
-  raw_.clear();
-  write_all(fd_, out_.data(), used, path_);
 }
 
 void Archive::sync() {
-  compress(ZSTD_e_flush);
-  if (::fdatasync(fd_) != 0) throw core::Error(path_, std::string("fdatasync of the raw archive failed: ") + std::strerror(errno));
+  compress(ZSTD_e_end);  // one frame per batch: the file is whole after every sync
+  struct stat st {};
+  if (::fdatasync(fd_) != 0 || ::fstat(fd_, &st) != 0) {
+    const std::string why = std::strerror(errno);
+    if (::ftruncate(fd_, synced_size_) != 0) {
+      // As in compress(): a reader stops at what is left.
+    }
+    line_ = synced_line_;
+    throw core::Error(path_, "fdatasync of the raw archive failed: " + why);
+  }
+  synced_size_ = st.st_size;
+  synced_line_ = line_;
 }
 
 void replay(const std::string& dir, const std::function<void(const ArchivedFrame&)>& each) {

@@ -8,10 +8,12 @@
 // verdict: ok | quarantine:<reason> | edition-mismatch. Frames carrying secrets (2025 CN
 // 1014 keys, 1072 NewPW) are stored with their CP blanked: no key ever reaches the disk. The
 // file is created mode 0600 (accepted frames carry their station's PW, as the standard has it).
-// sync() makes everything appended so far durable: it is compressed into blocks ending there
-// (ZSTD_e_flush), written and the file fdatasync'ed (the folder was fsync'ed when the file was
+// sync() makes everything appended so far durable: it is compressed into one zstd frame,
+// written and the file fdatasync'ed (the folder was fsync'ed when the file was
 // created), so a power cut after sync() returns loses no record; the ingest server calls it
-// once per group commit, before it acknowledges anything. A record is referred to as
+// once per group commit, before it acknowledges anything. A failed write or sync (a full disk) takes
+// the file back to where the last sync() left it and drops the records appended since (the
+// server does not acknowledge their frames), so the archive stays readable past the failure. A record is referred to as
 // "<file name>:<line>". replay() reads every file of a folder in name order, tolerating the
 // torn tail a kill -9 or a power cut leaves.
 //
@@ -19,6 +21,8 @@
 #pragma once
 
 #include "core/time.h"
+
+#include <sys/types.h>
 
 #include <cstdint>
 #include <functional>
@@ -48,7 +52,11 @@ class Archive {
   void* cctx_ = nullptr;  // ZSTD_CCtx
   std::string raw_;       // records appended since the last compress()
   std::string out_;       // compressed bytes on their way to the file
+  bool open_frame_ = false;  // compressed bytes written since the last frame's end
   std::uint64_t line_ = 0;
+  // Where the last successful sync() left the file: a failed write goes back there.
+  off_t synced_size_ = 0;
+  std::uint64_t synced_line_ = 0;
 };
 
 struct ArchivedFrame {
