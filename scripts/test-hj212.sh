@@ -43,7 +43,7 @@ done
 link() {
   local name=$1 bin="$out/$1" main="$root/fuzz/$1.cpp"
   if [ ! -x "$bin" ] || [ "$main" -nt "$bin" ] || [ "$lib" -nt "$bin" ]; then
-    clang++ "${flags[@]}" -fsanitize=fuzzer "$main" "$lib" -lspdlog -lfmt -lz -o "$bin"
+    clang++ "${flags[@]}" -fsanitize=fuzzer "$main" "$lib" -lspdlog -lfmt -lz -lzstd -o "$bin"
   fi
 }
 link hj212_fuzz
