@@ -191,15 +191,20 @@ void Archive::compress(int mode) {
     open_frame_ = directive != ZSTD_e_end;
     write_all(fd_, out_.data(), used, path_);
   } catch (...) {
-    if (::ftruncate(fd_, synced_size_) != 0) {
-      // The bytes stay; a reader stops there (replay keeps what came before).
-    }
-    ZSTD_CCtx_reset(cctx, ZSTD_reset_session_only);
-    raw_.clear();
-    open_frame_ = false;
-    line_ = synced_line_;
+    rewind();
     throw;
   }
+}
+
+// Back to where the last successful sync() left the file, the compressor and the line count.
+void Archive::rewind() noexcept {
+  if (::ftruncate(fd_, synced_size_) != 0) {
+    // The bytes stay; a reader stops there (replay keeps what came before).
+  }
+  ZSTD_CCtx_reset(static_cast<ZSTD_CCtx*>(cctx_), ZSTD_reset_session_only);
+  raw_.clear();
+  open_frame_ = false;
+  line_ = synced_line_;
 }
 
 void Archive::sync() {
@@ -207,10 +212,7 @@ void Archive::sync() {
   struct stat st {};
   if (::fdatasync(fd_) != 0 || ::fstat(fd_, &st) != 0) {
     const std::string why = std::strerror(errno);
-    if (::ftruncate(fd_, synced_size_) != 0) {
-      // As in compress(): a reader stops at what is left.
-    }
-    line_ = synced_line_;
+    rewind();
     throw core::Error(path_, "fdatasync of the raw archive failed: " + why);
   }
   synced_size_ = st.st_size;

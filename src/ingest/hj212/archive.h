@@ -9,12 +9,12 @@
 // 1014 keys, 1072 NewPW) are stored with their CP blanked: no key ever reaches the disk. The
 // file is created mode 0600 (accepted frames carry their station's PW, as the standard has it).
 // sync() makes everything appended so far durable: it is compressed into one zstd frame,
-// written and the file fdatasync'ed (the folder was fsync'ed when the file was
-// created), so a power cut after sync() returns loses no record; the ingest server calls it
-// once per group commit, before it acknowledges anything. A failed write or sync (a full disk) takes
-// the file back to where the last sync() left it and drops the records appended since (the
-// server does not acknowledge their frames), so the archive stays readable past the failure. A record is referred to as
-// "<file name>:<line>". replay() reads every file of a folder in name order, tolerating the
+// written and the file fdatasync'ed (the folder was fsync'ed when the file was created), so a
+// power cut after sync() returns loses no record; the ingest server calls it once per group
+// commit, before it acknowledges anything. A failed write or sync (a full disk) takes the file
+// back to where the last sync() left it and drops the records appended since (the server does
+// not acknowledge their frames), so the archive stays readable past the failure. A record is
+// referred to as "<file name>:<line>". replay() reads every file of a folder in name order, tolerating the
 // torn tail a kill -9 or a power cut leaves.
 //
 // Not thread-safe: one writer (the server's writer thread).
@@ -46,6 +46,7 @@ class Archive {
 
  private:
   void compress(int mode);  // a ZSTD_EndDirective
+  void rewind() noexcept;   // to the last sync()
 
   std::string path_, name_;
   int fd_ = -1;
