@@ -182,6 +182,11 @@ struct ServerRig {
     opt.port = 0;
     opt.archive_dir = (dir / "raw").string();
     opt.log = std::make_shared<spdlog::logger>("bench", std::make_shared<spdlog::sinks::null_sink_mt>());
+    // The writers `skyriver serve` gives each store (app/hj212_options.h);
+    // SKYRIVER_BENCH_WRITERS=N sets another number (PostgreSQL), to measure what they bring.
+    opt.writers = store_url.empty() ? 1 : 2;
+    if (const char* w = std::getenv("SKYRIVER_BENCH_WRITERS"); w && *w && !store_url.empty()) opt.writers = std::atoi(w);
+    opt.open_store = [store_url] { return store::Store::open(store_url); };
     server = std::make_unique<Server>(*store, city, opt);
   }
   // The simulated stations from 2024-01-01 00:00 Beijing, at once, generous time-outs.

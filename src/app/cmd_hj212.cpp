@@ -146,9 +146,9 @@ int run_check(const std::string& file, bool as_json, const std::string& paramete
 // hj212::Server beside its HTTP API, with the same --hj212-* options). Prints
 // "listening on <port>" once bound; stops on SIGINT/SIGTERM.
 int run_serve(const std::string& config, const std::string& db, const app::Hj212Options& ho) {
+  const auto opt = app::hj212_server_options(ho, db);
   const auto city = model::load_city(config);
   auto store = store::Store::open(db);
-  const auto opt = app::hj212_server_options(ho, db);
   hj212::Server server(*store, city, opt);
   std::cout << "listening on " << server.port() << " (raw archive " << opt.archive_dir << ")" << std::endl;
   boost::asio::io_context io;

@@ -214,6 +214,8 @@ static skyriver::app::Command serve_command{
           ->capture_default_str()->check(CLI::Range(0, 366 * 86400));
       return [o]() -> int {
         namespace asio = boost::asio;
+        // HJ 212 options are checked before anything starts.
+        const auto ho = app::hj212_server_options(o->hj212, o->db);
         const auto city = model::load_city(o->config);
         engine::Engine eng;
         engine::set_city(eng, city);
@@ -372,7 +374,6 @@ static skyriver::app::Command serve_command{
         std::unique_ptr<hj212::Server> hj;
         if (o->hj212.port >= 0) {
           hj_store = store::Store::open(o->db);
-          const auto ho = app::hj212_server_options(o->hj212, o->db);
           hj = std::make_unique<hj212::Server>(*hj_store, city, ho, [&eng, &alarms](std::span<const store::Observation> obs) {
             eng.put(engine::updates_of(obs), true);
             alarms.observe(obs);

@@ -1,5 +1,6 @@
 #include "app/hj212_options.h"
 
+#include "core/error.h"
 #include "store/store.h"
 
 #include <filesystem>
@@ -20,6 +21,10 @@ void add_hj212_options(CLI::App& cmd, Hj212Options& o) {
       ->capture_default_str()
       ->check(CLI::Range(0, 30 * 86400));
   cmd.add_flag("--hj212-quarantine", o.quarantine, "also archive refused HJ 212 frames (unknown MN, wrong password)");
+  cmd.add_option("--hj212-writers", o.writers,
+                 "store connections writing HJ 212 batches (default: 2 on PostgreSQL, one writes while the other "
+                 "commits; 1 on SQLite)")
+      ->check(CLI::Range(1, 16));
 }
 
 hj212::ServerOptions hj212_server_options(const Hj212Options& o, const std::string& db_url) {
@@ -30,13 +35,19 @@ hj212::ServerOptions hj212_server_options(const Hj212Options& o, const std::stri
   so.max_skew = std::chrono::seconds(o.max_skew);
   so.quarantine = o.quarantine;
   so.archive_dir = o.archive;
+  const std::string url = db_url.empty() ? store::Store::default_url() : db_url;
+  const bool postgres = url.starts_with("postgres");
+  so.writers = o.writers > 0 ? o.writers : postgres ? 2 : 1;
+  if (so.writers > 1 && !postgres)
+    throw core::Error("--hj212-writers " + std::to_string(so.writers),
+                      "SQLite has one writer at a time: more would only wait for each other (use 1)");
+  so.open_store = [url] { return store::Store::open(url); };
   if (so.archive_dir.empty()) {
-    std::string url = db_url.empty() ? store::Store::default_url() : db_url;
-    if (url.starts_with("postgres") || url == "sqlite::memory:") {
+    if (postgres || url == "sqlite::memory:") {
       so.archive_dir = "var/hj212-raw";
     } else {
-      if (url.starts_with("sqlite:")) url = url.substr(7);
-      so.archive_dir = (std::filesystem::path(url).parent_path() / "hj212-raw").string();
+      const std::string file = url.starts_with("sqlite:") ? url.substr(7) : url;
+      so.archive_dir = (std::filesystem::path(file).parent_path() / "hj212-raw").string();
     }
   }
   return so;

@@ -11,6 +11,8 @@
 //   --hj212-max-skew S     values stamped more than S seconds ahead of the clock are
 //                          quarantined, not stored (3600).
 //   --hj212-quarantine     also archive refused frames (unknown MN, wrong password, rejected).
+//   --hj212-writers N      store connections that write batches (PostgreSQL: 2, so that one
+//                          writes while the other commits; SQLite: 1, its only writer).
 #pragma once
 
 #include "ingest/hj212/server.h"
@@ -26,11 +28,13 @@ struct Hj212Options {
   std::string address = "127.0.0.1", archive;
   int idle = 600, max_skew = 3600;
   bool quarantine = false;
+  int writers = 0;  // 0: the store's default (PostgreSQL 2, SQLite 1)
 };
 
 void add_hj212_options(CLI::App& cmd, Hj212Options& o);
 
-// The server options for a store at `db_url` (which decides the default archive folder).
+// The server options for a store at `db_url` (which decides the default archive folder and
+// writers; throws core::Error for more than one writer on SQLite).
 hj212::ServerOptions hj212_server_options(const Hj212Options& o, const std::string& db_url);
 
 }  // namespace skyriver::app

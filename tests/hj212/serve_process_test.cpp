@@ -246,8 +246,26 @@ TEST(Hj212Serve, OptionsMeanTheSameInBothCommands) {
     return lines;
   };
   const auto serve = options("serve"), alone = options("hj212 serve");
-  EXPECT_EQ(serve.size(), 6u);
+  EXPECT_EQ(serve.size(), 7u);
   EXPECT_EQ(serve, alone);
+}
+
+// SQLite has one writer at a time: a second HJ 212 writer would only wait for the first's lock,
+// so asking for two is refused at start, naming the option and why.
+TEST(Hj212Serve, TwoWritersOnSqliteRefusedAtStart) {
+  const fs::path dir = scratch("writers");
+  const std::string cmd = std::string(SKYRIVER_BINARY) + " hj212 serve --config " + (dir / "cfg").string() +
+                          " --db " + (dir / "store.db").string() + " --hj212-port 0 --hj212-writers 2 2>&1";
+  FILE* p = popen(cmd.c_str(), "r");
+  std::string out;
+  char buf[4096];
+  while (std::size_t n = fread(buf, 1, sizeof buf, p)) out.append(buf, n);
+  const int status = pclose(p);
+  EXPECT_NE(WEXITSTATUS(status), 0) << out;
+  EXPECT_NE(out.find("--hj212-writers 2"), std::string::npos) << out;
+  EXPECT_NE(out.find("SQLite has one writer at a time"), std::string::npos) << out;
+  EXPECT_FALSE(fs::exists(dir / "hj212-raw")) << "the server started anyway";
+  fs::remove_all(dir);
 }
 
 // Issue 10: on EMFILE the accept loop spun at 100 % CPU and wrote 58 MB of log in 15 s. Now it

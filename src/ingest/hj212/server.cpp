@@ -66,12 +66,20 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
 
   // Stage 2 (store commit, then answers) takes archived batches from stage 1, so that the
   // archive sync of batch k+1 overlaps the store commit of batch k. At most one archived batch
-  // waits for it (bounded memory; meanwhile frames gather into the next, larger batch).
+  // waits for it (bounded memory; meanwhile frames gather into the next, larger batch). Each
+  // batch is numbered, so that its answers and deliveries leave in batch order (`answered`:
+  // how many batches have) whichever of the writers commits first.
+  struct Archived {
+    std::uint64_t seq;
+    std::vector<Pending> batch;
+  };
   std::mutex cmu;
-  std::condition_variable ccv, cspace;
-  std::optional<std::vector<Pending>> archived;
+  std::condition_variable ccv, cspace, answered_cv;
+  std::optional<Archived> archived;
+  std::uint64_t archived_seq = 0, answered = 0;
   bool committer_stopping = false;
-  std::thread committer;
+  std::vector<std::unique_ptr<store::Store>> more_stores;  // writers 2..N
+  std::vector<std::thread> committers;
 
   // Delivery queue (on_stored), bounded by max_delivery observations.
   std::mutex dmu;
@@ -93,6 +101,10 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
         archive(opt.archive_dir.empty() ? throw core::Error("hj212 server", "a raw-archive folder is required")
                                         : opt.archive_dir) {
     if (!opt.log) opt.log = spdlog::default_logger();
+    for (int i = 1; i < opt.writers; ++i) {
+      if (!opt.open_store) throw core::Error("hj212 server", "more than one writer needs a way to open the store");
+      more_stores.push_back(opt.open_store());
+    }
     const std::string where = "hj212 server " + opt.address + ":" + std::to_string(opt.port);
     boost::system::error_code ec;
     const tcp::endpoint ep(asio::ip::make_address(opt.address, ec), opt.port);
@@ -108,8 +120,8 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   void accept();
   void submit(const std::shared_ptr<Session>& s, std::vector<Job> jobs);
   void writer_loop();
-  void commit_loop();
-  void commit(std::vector<Pending>& batch);
+  void commit_loop(store::Store& store);
+  void commit(Archived& a, store::Store& store);
   void deliver(std::vector<store::Observation> obs);
   void delivery_loop();
 };
@@ -239,7 +251,8 @@ class Session : public std::enable_shared_from_this<Session> {
 
 void Server::Impl::start() {
   writer = std::thread([self = shared_from_this()] { self->writer_loop(); });
-  committer = std::thread([self = shared_from_this()] { self->commit_loop(); });
+  committers.emplace_back([self = shared_from_this()] { self->commit_loop(self->store); });
+  for (auto& st : more_stores) committers.emplace_back([self = shared_from_this(), s = st.get()] { self->commit_loop(*s); });
   deliverer = std::thread([self = shared_from_this()] { self->delivery_loop(); });
   accept();
   for (int i = 0; i < std::max(1, opt.threads); ++i) threads.emplace_back([this] { io.run(); });
@@ -326,34 +339,34 @@ void Server::Impl::writer_loop() {
     // 2. to the store stage (waits while it still holds the previous archived batch).
     std::unique_lock lk(cmu);
     cspace.wait(lk, [&] { return !archived; });
-    archived = std::move(batch);
+    archived = Archived{archived_seq++, std::move(batch)};
     ccv.notify_one();
   }
   {
     std::lock_guard lk(cmu);
     committer_stopping = true;
   }
-  ccv.notify_one();
+  ccv.notify_all();
 }
 
-void Server::Impl::commit_loop() {
+void Server::Impl::commit_loop(store::Store& st) {
   for (;;) {
-    std::vector<Pending> batch;
+    std::optional<Archived> a;
     {
       std::unique_lock lk(cmu);
       ccv.wait(lk, [&] { return committer_stopping || archived; });
       if (!archived) return;  // stopping and drained
-      batch = std::move(*archived);
-      archived.reset();
+      a.swap(archived);
     }
     cspace.notify_one();
-    commit(batch);
+    commit(*a, st);
   }
 }
 
-// The observations (one transaction) and the quarantine records of an archived batch, then the
-// answers, then the live view.
-void Server::Impl::commit(std::vector<Pending>& batch) {
+// The observations (one transaction) and the quarantine records of an archived batch, then, in
+// batch order, the answers and the live view.
+void Server::Impl::commit(Archived& a, store::Store& store) {
+  std::vector<Pending>& batch = a.batch;
   // The batch's observations, moved (not copied) into one span; `first[i]` is where frame i's
   // begin (frame-by-frame retry).
   std::vector<store::Observation> all;
@@ -413,7 +426,22 @@ void Server::Impl::commit(std::vector<Pending>& batch) {
   store_busy_us += static_cast<std::uint64_t>(
       std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - store_start).count());
   store_rows += all.size();
-  // Only now the answers: one hand-over (and one socket write) per connection per batch.
+  // Only now the answers, once the batches before this one have theirs: one hand-over (and
+  // one socket write) per connection per batch.
+  {
+    std::unique_lock lk(cmu);
+    answered_cv.wait(lk, [&] { return answered == a.seq; });
+  }
+  struct Done {  // the next batch's turn, however this one leaves
+    Impl& i;
+    ~Done() {
+      {
+        std::lock_guard lk(i.cmu);
+        ++i.answered;
+      }
+      i.answered_cv.notify_all();
+    }
+  } done{*this};
   std::vector<std::pair<std::shared_ptr<Session>, std::vector<std::string>>> out;
   std::unordered_map<const Session*, std::size_t> slot;
   for (std::size_t i = 0; i < batch.size(); ++i) {
@@ -508,7 +536,7 @@ void Server::stop() {
   }
   i.qcv.notify_all();
   i.writer.join();  // drains the queue, then lets the store stage drain and stop
-  i.committer.join();
+  for (auto& t : i.committers) t.join();
   {
     std::lock_guard lk(i.dmu);
     i.delivery_stopping = true;

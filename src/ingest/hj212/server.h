@@ -15,6 +15,12 @@
 //   batch k+1 while stage 2 commits batch k (the order per frame stays archive sync -> store
 //   commit -> answer). A frame whose write failed is not answered: the station resends it, and
 //   the store keys make the resend a duplicate.
+// - Stage 2 has one thread per store connection (ServerOptions::writers). With two, batch k+1
+//   is written while batch k commits, so the database works while the other connection waits
+//   for its commit (PostgreSQL; SQLite has one writer at a time, so 1 there). The store's keys
+//   decide between two batches holding the same key, as between two processes. Whatever
+//   order the commits finish in, the answers and the live view (on_stored) go out in batch
+//   order: batch k+1's wait until batch k's have left.
 // - Every frame is archived (ServerOptions::archive_dir is required): each stored observation's
 //   `source` is "<archive file>:<line>" of its frame, each quarantine record names it too.
 // - on_stored receives ONLY the observations the store inserted (WriteResult::outcome 'i'):
@@ -63,6 +69,10 @@ struct ServerOptions {
   std::size_t max_batch = 20000;      // observations per store transaction
   std::size_t max_queue = 20000;      // frames waiting for the writer before reading pauses
   std::size_t max_delivery = 1000000;  // observations waiting for on_stored before the writer waits
+  // Store connections that write batches (stage 2 threads). The first is the constructor's
+  // store; each further one comes from open_store (required when writers > 1).
+  int writers = 1;
+  std::function<std::unique_ptr<store::Store>()> open_store;
   // 2025 key exchange: the key to hand a station (by MN); nullopt = refuse (QnRtn 2).
   std::function<std::optional<std::string>(const std::string& mn)> key_for;
   std::shared_ptr<spdlog::logger> log;  // default: spdlog's default logger
@@ -75,15 +85,17 @@ struct ServerStats {
   std::uint64_t acks = 0, batches = 0, archive_syncs = 0, garbage_bytes = 0, oversize_frames = 0;
   std::uint64_t split_parts = 0, split_incomplete = 0, accept_failures = 0;
   // Wall time the store stage spent writing batches (store.write to its return, commit and
-  // fsync included), and the rows it was given (what a frame waits for, per row).
+  // fsync included; summed over its writers), and the rows it was given (what a frame waits
+  // for, per row).
   std::uint64_t store_busy_us = 0, store_rows = 0;
 };
 
 class Server {
  public:
   using OnStored = std::function<void(std::span<const store::Observation>)>;
-  // Binds, starts accepting and starts its threads (throws core::Error on a bind failure or an
-  // archive that cannot be created). `store` is used only by the server's writer thread.
+  // Binds, starts accepting and starts its threads (throws core::Error on a bind failure, an
+  // archive that cannot be created or a store that cannot be opened). `store` is used only by
+  // the server's first writer thread.
   // REQUIRES: store and city outlive the server.
   Server(store::Store& store, const model::CityConfig& city, ServerOptions options, OnStored on_stored = {});
   ~Server();  // stop()
