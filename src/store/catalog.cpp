@@ -103,6 +103,9 @@ void Catalog::refresh() {
 std::int64_t Catalog::series_id(const Observation& o, bool create) {
   const SeriesView v{o.site, o.parameter, o.interval, o.source_kind};
   if (auto it = series_ids_.find(v); it != series_ids_.end()) return it->second;
+  if (refresh_once()) {
+    if (auto it = series_ids_.find(v); it != series_ids_.end()) return it->second;
+  }
   const auto& d = db_.dialect();
   const std::string iv(to_string(o.interval));
   Param key[] = {std::string_view(o.site), std::string_view(o.parameter), std::string_view(iv),
@@ -124,6 +127,9 @@ std::int64_t Catalog::series_id(const Observation& o, bool create) {
 
 std::int64_t Catalog::text_id(std::string_view t, bool create) {
   if (auto it = text_ids_.find(t); it != text_ids_.end()) return it->second;
+  if (refresh_once()) {
+    if (auto it = text_ids_.find(t); it != text_ids_.end()) return it->second;
+  }
   const auto& d = db_.dialect();
   Param key[] = {t};
   read_texts(" WHERE text = " + d.param(1), key);
@@ -137,7 +143,15 @@ std::int64_t Catalog::text_id(std::string_view t, bool create) {
   return it->second;
 }
 
+bool Catalog::refresh_once() {
+  if (refreshed_) return false;
+  refresh();
+  refreshed_ = true;
+  return true;
+}
+
 bool Catalog::resolve(std::span<const Observation> batch, std::span<StoredRow> rows, bool create) {
+  refreshed_ = false;
   for (std::size_t i = 0; i < batch.size(); ++i) {
     const Observation& o = batch[i];
     StoredRow& r = rows[i];

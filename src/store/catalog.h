@@ -93,6 +93,10 @@ class Catalog {
   };
   std::int64_t series_id(const Observation& o, bool create);  // 0: missing
   std::int64_t text_id(std::string_view t, bool create);
+  // At the first key of a resolve() that is not known here: reads what other writers (another
+  // connection of this process, another process) added since, all in one query, so that a
+  // writer that meets thousands of them does not look each up alone. True if it read now.
+  bool refresh_once();
   void add_series(std::int64_t id, SeriesKey k);
   void add_text(std::int64_t id, std::string t);
   void read_series(const std::string& where, std::span<const Param> args);
@@ -107,6 +111,7 @@ class Catalog {
   // Ids below the highest known that were not seen yet, with when that was noticed.
   std::unordered_map<std::int64_t, core::Instant> series_gaps_, text_gaps_;
   std::vector<std::int64_t> created_series_, created_texts_;  // since commit_created()
+  bool refreshed_ = false;  // refresh_once() ran in this resolve()
   // The last unit and source text looked up (consecutive rows usually share them).
   std::string last_unit_, last_source_;
   std::int64_t last_unit_id_ = 0, last_source_id_ = 0;
