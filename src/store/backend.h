@@ -98,6 +98,8 @@ class Backend {
   virtual void fetch(std::span<const StoredRow> keys, std::vector<StoredRow>& out, std::vector<char>& found) = 0;
 };
 
+// A connection for a store URL as Store::open takes it (store.cpp).
+std::unique_ptr<Backend> open_backend(const std::string& url);
 // The connections (sqlite/sqlite_backend.cpp, postgres/postgres_backend.cpp).
 std::unique_ptr<Backend> open_sqlite(const std::string& path);
 std::unique_ptr<Backend> open_postgres(const std::string& url);

@@ -77,6 +77,30 @@ CREATE TABLE IF NOT EXISTS archived_months(
   month INTEGER PRIMARY KEY, name TEXT NOT NULL, at {bigint} NOT NULL);
 )SQL";
 
+// Version 5: accounts and the audit log of writes. Secrets are kept only as hashes.
+const char* kAccounts = R"SQL(
+CREATE TABLE IF NOT EXISTS users(
+  id {serial_id}, name TEXT NOT NULL, display TEXT NOT NULL, role TEXT NOT NULL,
+  areas TEXT NOT NULL DEFAULT '', enterprise TEXT NOT NULL DEFAULT '', active {smallint} NOT NULL,
+  password_hash TEXT NOT NULL, created_by TEXT NOT NULL, created_at {bigint} NOT NULL,
+  changed_by TEXT NOT NULL, changed_at {bigint} NOT NULL, CONSTRAINT users_name UNIQUE(name));
+CREATE TABLE IF NOT EXISTS api_tokens(
+  id {serial_id}, user_name TEXT NOT NULL, label TEXT NOT NULL, digest TEXT NOT NULL,
+  created_by TEXT NOT NULL, created_at {bigint} NOT NULL, revoked_at {bigint},
+  CONSTRAINT api_tokens_digest UNIQUE(digest));
+CREATE INDEX IF NOT EXISTS api_tokens_user ON api_tokens(user_name, id);
+CREATE TABLE IF NOT EXISTS sessions(
+  id {serial_id}, user_name TEXT NOT NULL, digest TEXT NOT NULL, address TEXT NOT NULL,
+  created_at {bigint} NOT NULL, seen_at {bigint} NOT NULL, ended_at {bigint},
+  CONSTRAINT sessions_digest UNIQUE(digest));
+CREATE INDEX IF NOT EXISTS sessions_user ON sessions(user_name, ended_at);
+CREATE TABLE IF NOT EXISTS audit_log(
+  id {serial_id}, at {bigint} NOT NULL, user_name TEXT NOT NULL, role TEXT NOT NULL,
+  route TEXT NOT NULL, object TEXT NOT NULL, summary TEXT NOT NULL, address TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS audit_log_at ON audit_log(at);
+CREATE INDEX IF NOT EXISTS audit_log_user ON audit_log(user_name, at);
+)SQL";
+
 // A row of a version-1/2 observations or conflicts table, selected with kOldCols.
 constexpr const char* kOldCols = "site, parameter, time, interval, source_kind, value, unit, flag, source, received_at";
 Observation old_observation(const Row& r, const std::string& where) {
@@ -176,6 +200,7 @@ int migrate(Backend& db, Catalog& catalog) {
     }
     // Version 4: the engine's recent segment, if it has one.
     if (version < 4 && !d.recent_segment.empty()) db.exec(std::string(d.recent_segment));
+    if (version < 5) db.exec(fill(d, kAccounts));
     if (version < kSchemaVersion)
       db.run("INSERT INTO schema_version(version) VALUES(" + d.param(1) + ")", std::vector<Param>{std::int64_t(kSchemaVersion)});
     db.commit();

@@ -12,6 +12,7 @@
 //   4  SQLite: the recent segment (sqlite/recent_segment.h), where small writes wait to be
 //      merged into observations, and the views observations_recent and observations_all;
 //      PostgreSQL: unchanged.
+//   5  accounts: users, api_tokens, sessions, and the append-only audit_log of writes.
 // A store made by any earlier version is upgraded in place, in one transaction, by the first
 // program that opens it; a store newer than the program is refused.
 #pragma once
@@ -21,7 +22,7 @@
 
 namespace skyriver::store {
 
-inline constexpr int kSchemaVersion = 4;
+inline constexpr int kSchemaVersion = 5;
 
 // Creates or upgrades the schema; returns the version now in place. Takes the schema lock.
 int migrate(Backend& db, Catalog& catalog);

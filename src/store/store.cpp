@@ -26,10 +26,9 @@ std::optional<Interval> parse_interval(std::string_view s) {
   return std::nullopt;
 }
 
-std::unique_ptr<Store> Store::open(const std::string& url_in) {
-  std::string url = url_in.empty() ? default_url() : url_in;
-  if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0)
-    return std::make_unique<SqlStore>(open_postgres(url));
+std::unique_ptr<Backend> open_backend(const std::string& url_in) {
+  std::string url = url_in.empty() ? Store::default_url() : url_in;
+  if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0) return open_postgres(url);
   if (url.rfind("sqlite:", 0) == 0) url = url.substr(7);
   if (url != ":memory:") {
     const auto parent = std::filesystem::path(url).parent_path();
@@ -37,7 +36,9 @@ std::unique_ptr<Store> Store::open(const std::string& url_in) {
     if (!parent.empty()) std::filesystem::create_directories(parent, ec);
     if (ec) throw core::Error(url, "cannot create folder " + parent.string() + ": " + ec.message());
   }
-  return std::make_unique<SqlStore>(open_sqlite(url));
+  return open_sqlite(url);
 }
+
+std::unique_ptr<Store> Store::open(const std::string& url) { return std::make_unique<SqlStore>(open_backend(url)); }
 
 }  // namespace skyriver::store

@@ -133,7 +133,7 @@ TEST_P(MigrationTest, OldStoreIsUpgradedInPlaceAndReadsTheSame) {
                                     "received_at FROM observations ORDER BY site, parameter, time, interval, source_kind");
   ASSERT_EQ(want.size(), 2031u);  // tests/data/README.md: 2 028 hourly + 3 daily values
   auto db = store::Store::open(url_);
-  EXPECT_EQ(db->schema_version(), 4);
+  EXPECT_EQ(db->schema_version(), 5);
   std::vector<std::string> got;
   db->scan({}, [&](const store::Observation& o) { got.push_back(row_of(o)); });
   // The old file prints reals as SQLite does; compare them as numbers.
@@ -187,7 +187,7 @@ TEST_P(MigrationTest, OldStoreIsUpgradedInPlaceAndReadsTheSame) {
   EXPECT_EQ(db->write(std::span(again.data(), 1)).outcome, "c");
   db.reset();
   auto reopened = store::Store::open(url_);
-  EXPECT_EQ(reopened->schema_version(), 4);
+  EXPECT_EQ(reopened->schema_version(), 5);
   EXPECT_EQ(reopened->count({}), 2031u);
   EXPECT_EQ(reopened->conflicts({}).size(), 2u);
 }
@@ -206,7 +206,7 @@ TEST(MigrationFromVersion3, SqliteStoreGainsTheRecentSegmentAndReadsTheSame) {
   ASSERT_EQ(want.size(), 2031u);  // tests/data/README.md: the rows of store_v2.db
   ASSERT_EQ(raw_rows(file, "SELECT max(version) FROM schema_version"), std::vector<std::string>{"3"});
   auto db = store::Store::open(url);
-  EXPECT_EQ(db->schema_version(), 4);
+  EXPECT_EQ(db->schema_version(), 5);
   std::vector<store::Observation> got;
   db->scan({}, [&](const store::Observation& o) { got.push_back(o); });
   ASSERT_EQ(got.size(), want.size());
@@ -238,7 +238,7 @@ TEST(MigrationFromVersion3, SqliteStoreGainsTheRecentSegmentAndReadsTheSame) {
   db.reset();
   EXPECT_EQ(raw_rows(url, "SELECT count(*) FROM observations_recent"), std::vector<std::string>{"1"});
   auto reopened = store::Store::open(url);
-  EXPECT_EQ(reopened->schema_version(), 4);
+  EXPECT_EQ(reopened->schema_version(), 5);
   EXPECT_EQ(reopened->count({}), 2032u);
   EXPECT_EQ(reopened->conflicts({}).size(), 2u);
   reopened.reset();

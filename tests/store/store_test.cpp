@@ -48,12 +48,12 @@ const core::Instant t0 = core::from_beijing({{2019, 1, 1}, 0, 0, 0});
 
 TEST_P(StoreTest, CreatesSchemaAndReportsBackend) {
   EXPECT_EQ(db_->backend(), GetParam());
-  EXPECT_EQ(db_->schema_version(), 4);  // 1 + records journal (2) + series-keyed observations (3) + SQLite recent segment (4)
+  EXPECT_EQ(db_->schema_version(), 5);  // 1 + records journal (2) + series-keyed observations (3) + SQLite recent segment (4) + accounts (5)
   // Reopening an existing store keeps the schema and its content.
   std::vector<Observation> b{obs("1723A", "pm25", t0, 35)};
   db_->write(b);
   auto again = store::Store::open(url_);
-  EXPECT_EQ(again->schema_version(), 4);
+  EXPECT_EQ(again->schema_version(), 5);
   EXPECT_EQ(again->count({}), 1u);
 }
 
