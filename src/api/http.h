@@ -3,7 +3,11 @@
 // {"error": {"code": ..., "message": ..., "parameter": ...}} with the HTTP status given here.
 #pragma once
 
+#include "accounts/role.h"
+
 #include <map>
+#include <optional>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -19,6 +23,9 @@ struct Request {
   std::map<std::string, std::string> params;   // path parameters ({id} in the route pattern)
   std::string body;
   std::string body_file;  // upload routes: the body, in a private file removed after the answer
+  std::string client;     // the peer's address (server.cpp); "" when routed without a network
+  std::set<std::string> repeated_headers;  // names (lower-cased) of header fields sent more than once
+  std::optional<accounts::Principal> principal;  // the logged-in user (api/auth.h), set by Router::admit
 
   // A query or path parameter, or "" when absent.
   const std::string& get(const std::string& name) const;
@@ -30,6 +37,9 @@ struct Response {
   std::string content_type = "application/json; charset=utf-8";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
+  // For the audit log of a write (api/auth.h), never sent: the object changed (default: the
+  // path parameters) and a short summary (default: the route's summary).
+  std::string audit_object, audit_summary;
 };
 
 class ApiError : public std::runtime_error {

@@ -1,5 +1,7 @@
 #include "api/openapi.h"
 
+#include "api/auth.h"
+
 namespace skyriver::api {
 
 nlohmann::json openapi(const Router& router) {
@@ -24,9 +26,16 @@ nlohmann::json openapi(const Router& router) {
              {{"200", {{"description", "OK"}, {"content", {{r.doc.content_type, {{"schema", r.doc.response_schema}}}}}}},
               {"400", error_ref},
               {"404", error_ref}}}};
-    if (r.doc.write) {
-      op["security"] = json::array({{{"token", json::array()}}});
+    // Who may call it (api/auth.h): the roles, and whether a login is needed at all.
+    op["x-roles"] = r.doc.roles.names();
+    op["x-group"] = r.doc.group_name();
+    const bool write = r.method != "GET";
+    const bool needs_login =
+        !r.doc.open && (write || (router.auth() && (r.doc.internal || !router.auth()->options().public_tags.count(r.doc.group_name()))));
+    if (needs_login) {
+      op["security"] = json::array({{{"token", json::array()}}, {{"session", json::array()}}});
       op["responses"]["401"] = error_ref;
+      op["responses"]["403"] = error_ref;
     }
     if (!r.doc.request_content_type.empty())
       op["requestBody"] = {{"required", true}, {"content", {{r.doc.request_content_type, {{"schema", {{"type", r.doc.request_content_type == "application/json" ? "object" : "string"}}}}}}}};
@@ -45,7 +54,9 @@ nlohmann::json openapi(const Router& router) {
          "water in mg/L. Errors are JSON {error:{code,message,parameter}}."}}},
       {"paths", paths},
       {"components",
-       {{"securitySchemes", {{"token", {{"type", "http"}, {"scheme", "bearer"}}}}},
+       {{"securitySchemes",
+         {{"token", {{"type", "http"}, {"scheme", "bearer"}, {"description", "a token of 'skyriver user token'"}}},
+          {"session", {{"type", "apiKey"}, {"in", "cookie"}, {"name", kSessionCookie}}}}},
         {"responses",
          {{"Error",
            {{"description", "error"},

@@ -1,5 +1,6 @@
 #include "api/router.h"
 
+#include "api/auth.h"
 #include "core/error.h"
 #include "core/secret.h"
 #include "core/text.h"
@@ -45,11 +46,15 @@ static void check_param(const ParamDoc& p, const Request& req) {
   }
 }
 
-static bool token_ok(const Request& req, const std::string& token) {
-  if (token.empty()) return true;
-  auto it = req.headers.find("authorization");
-  if (it == req.headers.end()) return false;
-  return core::equal_constant_time(it->second, "Bearer " + token);
+// Who acts comes from the login: a body or query still naming one is refused.
+static void refuse_who(const Request& req) {
+  for (const char* k : {"who", "user"})
+    if (req.query.count(k)) throw bad_parameter(k, "who acts comes from the login; this parameter is no longer accepted");
+  if (req.body.empty() || req.body.front() != '{') return;
+  const auto b = nlohmann::json::parse(req.body, nullptr, false);
+  if (!b.is_object()) return;
+  for (const char* k : {"who", "user"})
+    if (b.contains(k)) throw bad_parameter(k, "who acts comes from the login; this field is no longer accepted");
 }
 
 std::string Router::cache_key(const Route& r, const Request& req) {
@@ -94,12 +99,10 @@ Admission Router::admit(Request& req) const {
     if (r.method != req.method && !(r.method == "GET" && req.method == "HEAD")) continue;
     req.params = std::move(params);
     a.route = &r;
-    if (r.doc.write && write_token_.empty())
-      a.refusal = json_error(403, "writes_disabled", "writes are disabled: no API token is configured (SKYRIVER_API_TOKEN or [api] token in server.toml)");
-    else if (r.doc.write && !token_ok(req, write_token_))
-      a.refusal = json_error(401, "unauthorized", "this route changes data: send 'Authorization: Bearer <token>' with the API token of the configuration");
-    else if (!r.doc.write && !read_token_.empty() && !token_ok(req, read_token_) && !token_ok(req, write_token_))
-      a.refusal = json_error(401, "unauthorized", "reading needs 'Authorization: Bearer <token>' on this server");
+    if (auth_)
+      a.refusal = auth_->admit(r, req);
+    else if (!r.doc.open && r.method != "GET")
+      a.refusal = json_error(401, "unauthorized", "this server has no accounts: nothing can be changed through it");
     return a;
   }
   if (path_matched)
@@ -127,8 +130,10 @@ bool Router::dispatch(Request& req, Response& res) const {
         return true;
       }
     }
+    if (r.method != "GET") refuse_who(req);
     res = r.handler(req);
     if (!key.empty() && res.status == 200) cache_.put(key, version, res);
+    if (auth_) auth_->audit(r, req, res);
   } catch (const ApiError& e) {
     res = json_error(e.status, e.code, e.what(), e.parameter);
   } catch (const core::Error& e) {

@@ -3,17 +3,19 @@
 // A route is a method, a pattern ("/api/sites/{id}/series") and a RouteDoc. Before the
 // handler runs, the router checks the request against the doc: required parameters present,
 // integers and numbers parse, enumerated values are among those listed, so the documentation
-// and the behaviour cannot drift apart (openapi.cpp renders these same docs). A route marked
-// `write` needs the API token (Authorization: Bearer <token>, compared in constant time); with
-// a read token configured, every route needs a token.
+// and the behaviour cannot drift apart (openapi.cpp renders these same docs). Each RouteDoc
+// says which roles may call the route (`roles`), and whether it needs no login (`open`) or
+// never answers without one (`internal`); the Auth set by set_auth() checks the credentials
+// (api/auth.h). Without an Auth, only open routes and GET routes answer.
 //
-// admit() decides on the request line and headers alone (route, method, token), so the server
+// admit() decides on the request line and headers alone (route, method, credentials), so the server
 // can refuse before reading a body. Answers of `cached` routes are kept per data version in a
 // ResponseCache keyed on the route's documented query parameters only (normalised: numbers in
 // one spelling, unknown parameters left out), bounded in bytes (set_cache_limit).
 // Thread-safe once the routes are added.
 #pragma once
 
+#include "accounts/role.h"
 #include "api/http.h"
 #include "api/response_cache.h"
 
@@ -45,16 +47,22 @@ struct ParamDoc {
 struct RouteDoc {
   RouteDoc(std::string summary, std::string tag, std::vector<ParamDoc> params = {},
            std::string content_type = "application/json", nlohmann::json response_schema = nlohmann::json::object(),
-           bool write = false, std::string request_content_type = "")
+           accounts::RoleSet roles = accounts::RoleSet::all(), std::string request_content_type = "")
       : summary(std::move(summary)), tag(std::move(tag)), params(std::move(params)),
-        content_type(std::move(content_type)), response_schema(std::move(response_schema)), write(write),
+        content_type(std::move(content_type)), response_schema(std::move(response_schema)), roles(roles),
         request_content_type(std::move(request_content_type)) {}
   std::string summary;
   std::string tag;
   std::vector<ParamDoc> params;
   std::string content_type = "application/json";
   nlohmann::json response_schema = nlohmann::json::object();  // OpenAPI schema of a 200 answer
-  bool write = false;
+  // Who may call it once logged in (docs/api.md, "Who may do what"); GET routes of a public
+  // tag (AuthOptions::public_tags) answer without a login too, unless `internal`.
+  accounts::RoleSet roles = accounts::RoleSet::all();
+  bool open = false;      // needs no login at all (login itself, logout)
+  bool internal = false;  // never public, whatever [api] public says
+  std::string group;      // its name in [api] public ("" = its tag)
+  const std::string& group_name() const { return group.empty() ? tag : group; }
   std::string request_content_type;  // for write routes with a body
   bool cached = false;  // answers are kept until the data version changes (see Router::set_version)
   bool upload = false;  // the body is a file: up to ServerOptions::upload_limit, streamed to disk (Request::body_file)
@@ -87,6 +95,8 @@ struct Route {
 };
 
 // What the headers of a request decide before its body is read.
+class Auth;
+
 struct Admission {
   const Route* route = nullptr;     // the route (nullptr: no API route has this path)
   std::optional<Response> refusal;  // set: answer this without reading the body (405, 401, 403)
@@ -95,20 +105,22 @@ struct Admission {
 class Router {
  public:
   void add(std::string method, std::string pattern, RouteDoc doc, Handler handler);
-  // Finds the route of req.method and req.path (setting req.params) and checks the token.
+  // Finds the route of req.method and req.path (setting req.params) and checks who asks
+  // (setting req.principal).
   Admission admit(Request& req) const;
-  // admit(), then checks the parameters and runs the handler; every failure becomes a JSON
-  // error response (never an exception). Returns false if no route matches the path.
+  // admit(), then checks the parameters, refuses a JSON body naming `who` or `user` (who acts
+  // comes from the login), runs the handler and appends the audit row of a successful write;
+  // every failure becomes a JSON error response (never an exception). Returns false if no
+  // route matches the path.
   bool dispatch(Request& req, Response& res) const;
   const std::vector<Route>& routes() const { return routes_; }
 
   // The data version: cached answers (RouteDoc::cached) are served while it stays the same.
   void set_version(std::function<std::uint64_t()> version) { version_ = std::move(version); }
 
-  void set_tokens(std::string write_token, std::string read_token = "") {
-    write_token_ = std::move(write_token);
-    read_token_ = std::move(read_token);
-  }
+  // Who is asking (api/auth.h); must outlive the router.
+  void set_auth(const Auth* auth) { auth_ = auth; }
+  const Auth* auth() const { return auth_; }
   void set_cache_limit(std::size_t bytes) { cache_.set_limit(bytes); }
   const ResponseCache& cache() const { return cache_; }
 
@@ -117,7 +129,7 @@ class Router {
 
  private:
   std::vector<Route> routes_;
-  std::string write_token_, read_token_;
+  const Auth* auth_ = nullptr;
   std::function<std::uint64_t()> version_;
   mutable ResponseCache cache_;
 };

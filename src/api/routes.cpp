@@ -7,6 +7,14 @@
 
 namespace skyriver::api {
 
+std::string acting(const Request& req) { return req.principal ? req.principal->name : "api"; }
+
+void require_site_scope(const Request& req, const model::CityConfig* city, const std::string& site) {
+  if (!city || !req.principal) return;
+  if (!accounts::covers_site(*req.principal, site, *city))
+    throw ApiError(403, "forbidden", "site " + in_quotes(site) + " is outside the areas of user " + req.principal->name);
+}
+
 std::optional<core::Instant> time_param(const Request& req, const std::string& name) {
   if (!req.has(name)) return std::nullopt;
   const std::string& v = req.get(name);

@@ -64,6 +64,21 @@ struct Context {
 
 void add_routes(Router& router, Context& ctx);
 
+// Who may call the write routes (docs/api.md, "Who may do what"); reads default to every role.
+namespace roles {
+using accounts::Role;
+inline constexpr accounts::RoleSet city_desk{Role::admin, Role::duty};  // warnings, marks, imports, plan
+inline constexpr accounts::RoleSet alarm_desk{Role::admin, Role::duty, Role::county};  // alarms, tasks (county: in scope)
+inline constexpr accounts::RoleSet task_reply{Role::admin, Role::duty, Role::county, Role::enterprise};
+}  // namespace roles
+
+// The name of the logged-in user a write acts for (api/auth.h); "api" when routed without
+// accounts (tests of a bare Router).
+std::string acting(const Request& req);
+// 403 unless the logged-in user covers site `site` (county: its areas; enterprise: its
+// outlets; accounts/role.h). Without a city or a login: no check.
+void require_site_scope(const Request& req, const model::CityConfig* city, const std::string& site);
+
 // --- helpers shared by the route files ---
 // A time parameter: "YYYY-MM-DD" (00:00 Beijing) or "YYYY-MM-DDTHH:MM[:SS]" (Beijing).
 std::optional<core::Instant> time_param(const Request& req, const std::string& name);

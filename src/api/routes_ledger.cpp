@@ -24,10 +24,29 @@ json parse_body(const Request& req) {
   return b;
 }
 
-std::string who_of(const json& b) {
-  if (!b.contains("user")) return "api";
-  if (!b["user"].is_string() || b["user"].get<std::string>().empty()) throw bad_parameter("user", "must be a name");
-  return b["user"].get<std::string>();
+
+
+// 403 unless the logged-in user may act on task `t` (docs/api.md): a county user on tasks of
+// its areas (the task's county, or its site), an enterprise user on its own tasks and then
+// only with a reply (note, evidence).
+bool task_in_scope(const Request& req, const Context& ctx, const ledger::Task& t) {
+  if (!req.principal || !ctx.city) return true;
+  const accounts::Principal& p = *req.principal;
+  if (p.role == accounts::Role::county)
+    return accounts::covers_area(p, t.county, *ctx.city) || (!t.site.empty() && accounts::covers_site(p, t.site, *ctx.city));
+  if (p.role == accounts::Role::enterprise) return !p.enterprise.empty() && t.enterprise == p.enterprise;
+  return true;
+}
+
+void require_task_scope(const Request& req, const Context& ctx, const ledger::Task& t, const json* reply) {
+  if (!req.principal || !ctx.city) return;
+  const accounts::Principal& p = *req.principal;
+  if (!task_in_scope(req, ctx, t)) throw ApiError(403, "forbidden", "task " + in_quotes(t.id) + " is outside the scope of user " + p.name);
+  if (reply && p.role == accounts::Role::enterprise)
+    for (const auto& [k, v] : reply->items())
+      if (k != "note" && k != "evidence")
+        throw ApiError(403, "forbidden", "an enterprise answers a task with a note and evidence only, not '" + k + "'",
+                       k);
 }
 
 Response json_response(const json& j) {
@@ -65,7 +84,8 @@ void add_ledger_routes(Router& router, Context& ctx) {
                if (req.has("limit")) f.limit = std::stoul(req.get("limit"));
                const auto today = ledger::today_beijing();
                json a = json::array();
-               for (const auto& t : lg.list(f, today)) a.push_back(ledger::to_json(t, today));
+               for (const auto& t : lg.list(f, today))
+                 if (task_in_scope(req, ctx, t)) a.push_back(ledger::to_json(t, today));  // county / enterprise: theirs
                return json_response({{"count", a.size()}, {"tasks", a}});
              });
 
@@ -95,6 +115,7 @@ void add_ledger_routes(Router& router, Context& ctx) {
                auto& lg = ledger_of(ctx);
                auto t = lg.find(req.get("id"));
                if (!t) throw ApiError(404, "not_found", "parameter 'id': no task '" + req.get("id") + "'", "id");
+               require_task_scope(req, ctx, *t, nullptr);
                json h = json::array();
                for (const auto& rec : lg.history(t->id))
                  h.push_back({{"record", rec.id}, {"at", core::format_iso(rec.at)}, {"who", rec.who}, {"task", json::parse(rec.body)}});
@@ -103,13 +124,12 @@ void add_ledger_routes(Router& router, Context& ctx) {
 
   router.add("POST", "/api/tasks",
              {"Create a ledger entry. Body: JSON {type, title, county, batch?, department?, deadline?, state?, "
-              "case_no?, penalty_yuan?, source?, received?, note?, site?, enterprise?, user?}.",
-              "ledger", {}, "application/json", {{"type", "object"}}, true, "application/json"},
+              "case_no?, penalty_yuan?, source?, received?, note?, site?, enterprise?}. County users: tasks of their areas.",
+              "ledger", {}, "application/json", {{"type", "object"}}, roles::alarm_desk, "application/json"},
              [&ctx](const Request& req) {
                auto& lg = ledger_of(ctx);
                json b = parse_body(req);
-               const std::string who = who_of(b);
-               b.erase("user");
+               const std::string who = acting(req);
                std::string note;
                if (b.contains("note")) {
                  if (!b["note"].is_string()) throw bad_parameter("note", "must be text");
@@ -131,6 +151,7 @@ void add_ledger_routes(Router& router, Context& ctx) {
                  throw bad_parameter("body", e.why());
                }
                if (!note.empty()) t.notes.push_back({0, "", note});
+               require_task_scope(req, ctx, t, nullptr);
                try {
                  return json_response(ledger::to_json(lg.create(t, who), ledger::today_beijing()));
                } catch (const core::Error& e) {
@@ -143,15 +164,14 @@ void add_ledger_routes(Router& router, Context& ctx) {
               "Chinese column names, see docs/sources.md. Bad rows are reported as file:row and skipped; good rows "
               "are stored.",
               "ledger",
-              {{"name", "query", "string", "the file's name (used in row errors)", false, {}, "ledger.csv"},
-               {"user", "query", "string", "who imports", false, {}, "张三"}},
-              "application/json", {{"type", "object"}, {"required", {"rows", "created", "errors"}}}, true, "text/csv"},
+              {{"name", "query", "string", "the file's name (used in row errors)", false, {}, "ledger.csv"}},
+              "application/json", {{"type", "object"}, {"required", {"rows", "created", "errors"}}}, roles::city_desk, "text/csv"},
                              16 << 20),  // a sheet, not JSON: up to 16 MiB (token needed)
              [&ctx](const Request& req) {
                auto& lg = ledger_of(ctx);
                if (req.body.empty()) throw bad_parameter("body", "is empty: send the sheet (XLSX or CSV)");
                const std::string name = req.has("name") ? req.get("name") : "upload.csv";
-               auto rep = lg.import_sheet(name, req.body, req.has("user") ? req.get("user") : "api");
+               auto rep = lg.import_sheet(name, req.body, acting(req));
                json errs = json::array();
                for (const auto& e : rep.errors) errs.push_back({{"where", e.where}, {"why", e.why}});
                return json_response({{"rows", rep.rows}, {"created", rep.created}, {"errors", errs}});
@@ -159,15 +179,18 @@ void add_ledger_routes(Router& router, Context& ctx) {
 
   router.add("POST", "/api/tasks/{id}",
              {"Change a ledger entry: a state step, a progress note, an evidence file, a deadline, ... "
-              "Body: JSON {state?, note?, evidence?, deadline?, penalty_yuan?, feedback?, ..., user?}.",
+              "Body: JSON {state?, note?, evidence?, deadline?, penalty_yuan?, feedback?, ...}. County users: tasks of their "
+              "areas; enterprise users: a reply {note?, evidence?} to their own tasks.",
               "ledger", {{"id", "path", "string", "task id", true, {}, "T000001"}}, "application/json",
-              {{"type", "object"}}, true, "application/json"},
+              {{"type", "object"}}, roles::task_reply, "application/json"},
              [&ctx](const Request& req) {
                auto& lg = ledger_of(ctx);
                const json b = parse_body(req);
-               if (!lg.find(req.get("id"))) throw ApiError(404, "not_found", "parameter 'id': no task '" + req.get("id") + "'", "id");
+               const auto found = lg.find(req.get("id"));
+               if (!found) throw ApiError(404, "not_found", "parameter 'id': no task '" + req.get("id") + "'", "id");
+               require_task_scope(req, ctx, *found, &b);
                try {
-                 return json_response(ledger::to_json(lg.update(req.get("id"), b, who_of(b)), ledger::today_beijing()));
+                 return json_response(ledger::to_json(lg.update(req.get("id"), b, acting(req)), ledger::today_beijing()));
                } catch (const core::Error& e) {
                  throw ApiError(409, "conflict", e.what());
                }

@@ -44,11 +44,7 @@ json body_of(const Request& req) {
   return b;
 }
 
-std::string user_of(const json& b) {
-  if (!b.contains("user")) return "api";
-  if (!b["user"].is_string() || b["user"].get<std::string>().empty()) throw bad_parameter("user", "must be a name");
-  return b["user"].get<std::string>();
-}
+
 
 json enterprise_json(const model::Enterprise& ent, const model::CityConfig& city) {
   const auto* a = city.area(ent.area);
@@ -176,7 +172,9 @@ void add_source_routes(Router& router, Context& ctx) {
                if (auto t = time_param(req, "to")) f.to = *t;
                f.limit = req.has("limit") ? std::stoul(req.get("limit")) : 500;
                json a = json::array();
-               for (const auto& x : svc.alarms(f)) a.push_back(alert::to_json(x));
+               for (const auto& x : svc.alarms(f))  // county / enterprise users: their sites only
+                 if (!req.principal || !ctx.city || accounts::covers_site(*req.principal, x.site, *ctx.city))
+                   a.push_back(alert::to_json(x));
                Response r;
                r.body = json{{"count", a.size()}, {"alarms", a}}.dump(-1, ' ', false, json::error_handler_t::replace);
                return r;
@@ -190,6 +188,7 @@ void add_source_routes(Router& router, Context& ctx) {
                auto& svc = alarms_of(ctx);
                auto a = svc.find(req.get("id"));
                if (!a) throw ApiError(404, "not_found", "parameter 'id': no alarm '" + req.get("id") + "'", "id");
+               require_site_scope(req, ctx.city, a->site);
                json h = json::array();
                for (const auto& rec : svc.history(a->id))
                  h.push_back({{"record", rec.id}, {"at", core::format_iso(rec.at)}, {"who", rec.who}, {"alarm", json::parse(rec.body)}});
@@ -202,9 +201,11 @@ void add_source_routes(Router& router, Context& ctx) {
     return [&ctx, what](const Request& req) {
       auto& svc = alarms_of(ctx);
       const json b = body_of(req);
-      const std::string who = user_of(b);
+      const std::string who = acting(req);
       const std::string id = req.get("id");
-      if (!svc.find(id)) throw ApiError(404, "not_found", "parameter 'id': no alarm '" + id + "'", "id");
+      const auto found = svc.find(id);
+      if (!found) throw ApiError(404, "not_found", "parameter 'id': no alarm '" + id + "'", "id");
+      require_site_scope(req, ctx.city, found->site);
       alert::Alarm a;
       try {
         if (what == "ack") {
@@ -224,25 +225,26 @@ void add_source_routes(Router& router, Context& ctx) {
   };
   const ParamDoc id{"id", "path", "string", "alarm id", true, {}, "offline.1723A.-.no_data.2019123100"};
   router.add("POST", "/api/alarms/{id}/ack",
-             {"Acknowledge an open alarm. Body: JSON {user?}.", "alarms", {id}, "application/json",
-              {{"type", "object"}}, true, "application/json"},
+             {"Acknowledge an open alarm. Body: JSON {} (who: the login).", "alarms", {id}, "application/json",
+              {{"type", "object"}}, roles::alarm_desk, "application/json"},
              step("ack"));
   router.add("POST", "/api/alarms/{id}/close",
-             {"Close an alarm with a reason. Body: JSON {reason, user?}.", "alarms", {id}, "application/json",
-              {{"type", "object"}}, true, "application/json"},
+             {"Close an alarm with a reason. Body: JSON {reason}.", "alarms", {id}, "application/json",
+              {{"type", "object"}}, roles::alarm_desk, "application/json"},
              step("close"));
   router.add("POST", "/api/alarms/{id}/task",
              {"Open a rectification task from an alarm in one call; the task links the alarm and the alarm the task. "
-              "Body: JSON {title?, department?, deadline?, batch?, user?}.",
-              "alarms", {id}, "application/json", {{"type", "object"}, {"required", {"task", "alarm"}}}, true,
+              "Body: JSON {title?, department?, deadline?, batch?}.",
+              "alarms", {id}, "application/json", {{"type", "object"}, {"required", {"task", "alarm"}}}, roles::alarm_desk,
               "application/json"},
              [&ctx](const Request& req) {
                auto& svc = alarms_of(ctx);
                if (!ctx.ledger) throw ApiError(503, "no_ledger", "this server keeps no ledger");
                const json b = body_of(req);
-               const std::string who = user_of(b);
+               const std::string who = acting(req);
                auto a = svc.find(req.get("id"));
                if (!a) throw ApiError(404, "not_found", "parameter 'id': no alarm '" + req.get("id") + "'", "id");
+               require_site_scope(req, ctx.city, a->site);
                if (!a->task.empty()) throw ApiError(409, "conflict", "alarm " + a->id + " already has task " + a->task);
                ledger::Task t;
                t.type = "rectification";

@@ -178,9 +178,9 @@ void add_target_routes(Router& router, Context& ctx) {
 
   router.add("POST", "/api/plan/entries",
              {"Enter a value (or the target assigned for the year) of a plan indicator: body JSON {indicator, year, value?, "
-              "target?, note?, who?}. Kept in the store's journal with who and when; a correction is a new entry, nothing "
+              "target?, note?}. Kept in the store's journal with who and when; a correction is a new entry, nothing "
               "is overwritten.",
-              "write", {}, "application/json", {{"type", "object"}, {"required", {"id", "indicator", "year", "who", "at"}}}, true,
+              "write", {}, "application/json", {{"type", "object"}, {"required", {"id", "indicator", "year", "who", "at"}}}, roles::city_desk,
               "application/json"},
              [&ctx](const Request& req) {
                const auto& in = inputs_of(ctx);
@@ -194,7 +194,7 @@ void add_target_routes(Router& router, Context& ctx) {
                } catch (const core::Error& err) {
                  throw bad_parameter(err.where(), err.why());
                }
-               if (body.contains("who") && body["who"].is_string()) e.who = body["who"].get<std::string>();
+               e.who = acting(req);
                ctx.with_store([&](store::Store& db) { e = assess::add_plan_entry(db, e); });
                json j = assess::plan_entry_body(e);
                j["id"] = e.id;

@@ -23,6 +23,13 @@ json body_of(const Request& req) {
   return body;
 }
 
+// The body with the person who acts: the login (the desk records it as `user`).
+json acted(const Request& req) {
+  json body = body_of(req);
+  body["user"] = acting(req);
+  return body;
+}
+
 // The desk names the field it refuses: answer 400 with that parameter.
 template <class F>
 Response write_step(F&& f) {
@@ -57,12 +64,13 @@ void add_warning_routes(Router& router, Context& ctx) {
                return r;
              });
 
-  router.add("GET", "/api/warnings/proposal",
-             {"Open proposals: for each area, the step the latest forecast calls for (issue, raise, lower, lift) "
+  RouteDoc proposal_doc{"Open proposals: for each area, the step the latest forecast calls for (issue, raise, lower, lift) "
               "against the level in force, with its basis (the forecast snapshot, the observed days before it, the "
               "condition met). A duty officer turns one into a warning with POST /api/warnings/issue or /adjust or /lift.",
               "warnings", {}, "application/json",
-              {{"type", "object"}, {"required", {"rules", "proposals"}}}},
+              {{"type", "object"}, {"required", {"rules", "proposals"}}}};
+  proposal_doc.group = "warning_desk";  // the duty desk's working view: not public by default
+  router.add("GET", "/api/warnings/proposal", proposal_doc,
              [&ctx](const Request&) {
                Response r;
                r.body = desk(ctx).proposals().dump();
@@ -97,27 +105,27 @@ void add_warning_routes(Router& router, Context& ctx) {
              });
 
   const auto step_doc = [](const std::string& what, const std::string& body) {
-    return RouteDoc{what + " Body: JSON " + body + ". `user` names the person; every step is kept with who and "
+    return RouteDoc{what + " Body: JSON " + body + ". The person is the login; every step is kept with who and "
                     "when, nothing is deleted. Bad input: 400 naming the field, nothing stored.",
-                    "warnings", {}, "application/json", kWarningSchema, true, "application/json"};
+                    "warnings", {}, "application/json", kWarningSchema, roles::city_desk, "application/json"};
   };
   router.add("POST", "/api/warnings/issue",
              step_doc("Issue a warning.",
-                      "{level, start, areas:[code...], user, kind?: pm|o3|dust|cross_regional, number?, note?, basis?} "
+                      "{level, start, areas:[code...], kind?: pm|o3|dust|cross_regional, number?, note?, basis?} "
                       "(basis defaults to the open proposal of the area: its forecast snapshot)"),
-             [&ctx](const Request& req) { return write_step([&] { return desk(ctx).issue(body_of(req)); }); });
+             [&ctx](const Request& req) { return write_step([&] { return desk(ctx).issue(acted(req)); }); });
   router.add("POST", "/api/warnings/adjust",
              step_doc("Raise or lower a warning's level, or change its areas.",
-                      "{number, user, level?, areas?, note?, basis?}"),
-             [&ctx](const Request& req) { return write_step([&] { return desk(ctx).adjust(body_of(req)); }); });
+                      "{number, level?, areas?, note?, basis?}"),
+             [&ctx](const Request& req) { return write_step([&] { return desk(ctx).adjust(acted(req)); }); });
   router.add("POST", "/api/warnings/lift",
-             step_doc("Lift a warning.", "{number, user, end? (default now), note?}"),
-             [&ctx](const Request& req) { return write_step([&] { return desk(ctx).lift(body_of(req)); }); });
+             step_doc("Lift a warning.", "{number, end? (default now), note?}"),
+             [&ctx](const Request& req) { return write_step([&] { return desk(ctx).lift(acted(req)); }); });
   router.add("POST", "/api/warnings/forecast",
              {"A consultation forecast (会商预报) entered by the duty forecaster: the daily AQI of an area for the next "
               "days, judged like a model forecast (it may raise or withdraw a proposal). Body: JSON {area, issued?, "
               "days:[{day, aqi, aqi_low?, aqi_high?, primary?}]}. Answers the proposals raised or withdrawn.",
-              "warnings", {}, "application/json", {{"type", "object"}, {"required", {"proposals"}}}, true,
+              "warnings", {}, "application/json", {{"type", "object"}, {"required", {"proposals"}}}, roles::city_desk,
               "application/json"},
              [&ctx](const Request& req) {
                return write_step([&] { return json{{"proposals", desk(ctx).consultation(body_of(req))}}; });

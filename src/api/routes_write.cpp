@@ -12,15 +12,15 @@ void add_write_routes(Router& router, Context& ctx) {
   router.add("POST", "/api/marks",
              {"Record an audit mark over the hours [from, to) of one site's parameter (or all its parameters): "
               "invalid, dust (sand/dust affected) or valid (lifts earlier marks). Raw data is never changed. "
-              "Body: JSON {site, parameter?, from, to, mark, reason, user?}",
+              "Body: JSON {site, parameter?, from, to, mark, reason}",
               "write", {}, "application/json",
-              {{"type", "object"}, {"required", {"hours", "mark"}}}, true, "application/json"},
+              {{"type", "object"}, {"required", {"hours", "mark"}}}, roles::city_desk, "application/json"},
              [&ctx](const Request& req) {
                json body = json::parse(req.body, nullptr, false);
                if (body.is_discarded() || !body.is_object()) throw bad_parameter("body", "is not a JSON object");
                for (const auto& [k, v] : body.items())
-                 if (k != "site" && k != "parameter" && k != "from" && k != "to" && k != "mark" && k != "reason" && k != "user")
-                   throw bad_parameter(k, "is not a field of a mark (site, parameter, from, to, mark, reason, user)");
+                 if (k != "site" && k != "parameter" && k != "from" && k != "to" && k != "mark" && k != "reason")
+                   throw bad_parameter(k, "is not a field of a mark (site, parameter, from, to, mark, reason)");
                auto text = [&](const char* k, bool required) -> std::string {
                  if (!body.contains(k)) {
                    if (required) throw bad_parameter(k, "is required");
@@ -34,7 +34,7 @@ void add_write_routes(Router& router, Context& ctx) {
                a.parameter = text("parameter", false);
                a.mark = text("mark", true);
                a.reason = text("reason", true);
-               a.user = text("user", false);
+               a.user = acting(req);
                if (a.mark != "invalid" && a.mark != "dust" && a.mark != "valid")
                  throw bad_parameter("mark", in_quotes(a.mark) + " is not one of: invalid, dust, valid");
                Request times;
@@ -70,7 +70,7 @@ void add_write_routes(Router& router, Context& ctx) {
               "write",
               {{"format", "query", "string", "file format", true, {"cnemc"}, "cnemc"},
                {"name", "query", "string", "the file's name (kept as the source of each value)", false, {}, "china_sites_20191231.csv"}},
-              "application/json", {{"type", "object"}}, true, "application/octet-stream"}),
+              "application/json", {{"type", "object"}}, roles::city_desk, "application/octet-stream"}),
              [&ctx](const Request& req) {
                if (!ctx.import_file) throw ApiError(503, "no_importer", "this server cannot import files");
                std::error_code ec;

@@ -60,6 +60,7 @@ bool request_of(const http::request_header<>& in, Request& r) {
   for (const auto& f : in) {
     std::string name(f.name_string());
     for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (r.headers.count(name)) r.repeated_headers.insert(name);
     r.headers[name] = std::string(f.value());
   }
   return true;
@@ -218,6 +219,9 @@ class Connection {
       const Route* route = nullptr;
       std::optional<Response> refusal;
       const bool target_ok = request_of(h, req);
+      boost::system::error_code peer_ec;
+      const auto peer = stream.socket().remote_endpoint(peer_ec);
+      if (!peer_ec) req.client = peer.address().to_string();  // for the audit log and the login throttle
       const bool events = target_ok && req.method == "GET" && req.path == "/api/stream";  // the live stream, not a route
       if (!target_ok) refusal = json_error(400, "bad_request", "malformed percent-encoding in the request target");
       else if (!events) refusal = refusal_of(server.router_, req, route);

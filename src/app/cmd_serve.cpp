@@ -8,14 +8,16 @@
 // through the store's change notices (app/change_follower.h).
 // Uploads and foreign imports are read back incrementally (observations received since the
 // import began), never by re-reading the whole store.
-// The API token for write routes: SKYRIVER_API_TOKEN, else `token` in <config>/server.toml
-// [api] (also `read_token` to close reads). Operational messages go to the log (core/log.h).
+// Who may do what: accounts in the store (src/accounts/, `skyriver user`), checked by api/auth.h;
+// [api] in <config>/server.toml sets the public route groups, the session idle time and the
+// trusted proxies. Operational messages go to the log (core/log.h).
 #include "alert/warning_service.h"
 #include "alert/alarm_service.h"
 #include "alert/webhook.h"
 #include "assess/compensation.h"
 #include "assess/compensation_report.h"
 #include "assess/compensation_store.h"
+#include "api/auth.h"
 #include "api/routes.h"
 #include "api/server.h"
 #include "app/change_follower.h"
@@ -32,6 +34,7 @@
 #include "ledger/ledger.h"
 #include "model/city.h"
 #include "report/inputs.h"
+#include "store/accounts_store.h"
 #include "store/store.h"
 
 #include <boost/asio/signal_set.hpp>
@@ -98,22 +101,45 @@ fs::path find_web(const std::string& option) {
   throw core::Error("--web", "no web/ folder with index.html found; pass --web DIR");
 }
 
-std::pair<std::string, std::string> tokens(const std::string& config) {
-  std::string write, read;
+// [api] of <config>/server.toml: who may see what without a login, sessions, trusted proxies.
+// The retired shared token (SKYRIVER_API_TOKEN, [api] token / read_token) stops the start with
+// what to do instead (docs/api.md, "Migrating from the shared token").
+api::AuthOptions auth_options(const std::string& config) {
+  constexpr const char* kInstead =
+      "the shared API token is retired: create a user and a token instead, e.g. 'skyriver user add robot --role duty "
+      "--password-stdin' then 'skyriver user token robot' (docs/api.md, \"Migrating from the shared token\")";
+  if (const char* env = std::getenv("SKYRIVER_API_TOKEN"); env && *env) throw core::Error("SKYRIVER_API_TOKEN", kInstead);
+  api::AuthOptions o;
   const fs::path file = fs::path(config) / "server.toml";
-  if (fs::exists(file)) {
-    try {
-      const auto t = toml::parse(file.string());
-      if (t.contains("api")) {
-        write = toml::find_or<std::string>(t, "api", "token", "");
-        read = toml::find_or<std::string>(t, "api", "read_token", "");
-      }
-    } catch (const std::exception& e) {
-      throw core::Error(file.string(), e.what());
-    }
+  if (!fs::exists(file)) return o;
+  toml::value t;
+  try {
+    t = toml::parse(file.string());
+  } catch (const std::exception& e) {
+    throw core::Error(file.string(), e.what());
   }
-  if (const char* env = std::getenv("SKYRIVER_API_TOKEN"); env && *env) write = env;
-  return {write, read};
+  if (!t.contains("api")) return o;
+  const auto& section = toml::find(t, "api");
+  for (const char* retired : {"token", "read_token"})
+    if (section.contains(retired)) throw core::Error(file.string() + " [api] " + retired, kInstead);
+  try {
+    if (section.contains("public")) {
+      o.public_tags.clear();
+      for (const auto& g : toml::find<std::vector<std::string>>(section, "public")) o.public_tags.insert(g);
+    }
+    if (section.contains("trusted_proxies"))
+      o.trusted_proxies = toml::find<std::vector<std::string>>(section, "trusted_proxies");
+    if (section.contains("session_idle_minutes")) {
+      const auto m = toml::find<std::int64_t>(section, "session_idle_minutes");
+      if (m < 1 || m > 12 * 60) throw core::Error(file.string() + " [api] session_idle_minutes", "must be 1..720");
+      o.sessions.idle = m * 60;
+    }
+  } catch (const core::Error&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw core::Error(file.string() + " [api]", e.what());
+  }
+  return o;
 }
 
 // Watches the store's import log; when an import finished since the last look, pulls the new
@@ -228,8 +254,7 @@ static skyriver::app::Command serve_command{
                      report.marks, report.seconds);
 
         api::Router router;
-        auto [write_token, read_token] = tokens(o->config);
-        router.set_tokens(write_token, read_token);
+        const api::AuthOptions auth_opts = auth_options(o->config);  // refuses the retired token first
         router.set_version([&eng] { return eng.version(); });
         api::SseHub hub;
         api::Context ctx{eng, {}, {}, {}};
@@ -343,6 +368,17 @@ static skyriver::app::Command serve_command{
         const auto rec = alarms.recover(eng.latest_hour());
         spdlog::info("alarms: {} restored, {} hourly values replayed, {} new", rec.restored, rec.replayed, rec.changes);
         alarms.start(o->poll);
+        // Accounts on a connection of their own: a login never waits behind an import.
+        auto account_store = store::AccountStore::open(o->db);
+        std::mutex account_mutex;
+        api::Auth auth(
+            [&](const std::function<void(store::AccountStore&)>& f) {
+              std::lock_guard lock(account_mutex);
+              f(*account_store);
+            },
+            auth_opts);
+        auth.add_routes(router);
+        router.set_auth(&auth);
         api::add_routes(router, ctx);
         api::StaticFiles files(find_web(o->web));
         eng.subscribe([&hub](const std::vector<engine::Update>& batch) { hub.publish("data", batch_json(batch).dump()); });
@@ -385,7 +421,8 @@ static skyriver::app::Command serve_command{
         signals.async_wait([&io](auto, int) { io.stop(); });
 
         spdlog::info("serving http://{}:{}/", o->address, server->port());
-        if (write_token.empty()) spdlog::warn("no API token configured: write routes are disabled");
+        if (account_store->users().empty())
+          spdlog::warn("no accounts in the store: nothing can be changed until one is made (skyriver user add)");
         const int n = o->threads > 0 ? o->threads : std::max(2u, std::thread::hardware_concurrency());
         std::vector<std::thread> pool;
         for (int i = 1; i < n; ++i) pool.emplace_back([&io] { io.run(); });

@@ -14,6 +14,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <fstream>
 #include <thread>
 
@@ -24,6 +25,12 @@ namespace {
 
 Server* current = nullptr;
 Server& srv() { return *current; }
+
+nlohmann::json get_json_as(const std::string& target, const std::string& token) {
+  auto r = srv().request("GET", target, "", {{"Authorization", "Bearer " + token}});
+  EXPECT_EQ(r.status, 200) << target << ": " << r.body;
+  return nlohmann::json::parse(r.body, nullptr, false);
+}
 
 // Value of one cell of the shared CNEMC file: (date, hour label, type, station) → text.
 std::string cnemc_cell(const std::string& date, int hour, const std::string& type, const std::string& station) {
@@ -41,7 +48,8 @@ std::string cnemc_cell(const std::string& date, int hour, const std::string& typ
 }
 
 json get_json(const std::string& target, int expect_status = 200) {
-  auto r = srv().get(target);
+  // As a viewer: the internal views need a login (issue 26); public ones answer it the same.
+  auto r = srv().request("GET", target, "", {{"Authorization", "Bearer " + srv().token("viewer")}});
   EXPECT_EQ(r.status, expect_status) << target << " -> " << r.body;
   EXPECT_NE(r.content_type.find("application/json"), std::string::npos) << target;
   return json::parse(r.body);
@@ -213,7 +221,7 @@ TEST_P(Api, NoRequestReadsOutsideTheDataOrStopsTheServer) {
   // Garbage, a header too large, a body over the limit announced, a half request.
   EXPECT_NE(s.raw("GARBAGE\r\n\r\n").find("400"), std::string::npos);
   EXPECT_NE(s.raw("GET / HTTP/1.1\r\nX: " + std::string(40000, 'a') + "\r\n\r\n").find("400"), std::string::npos);
-  // Over the limit announced: 413 with the token; without it the token is judged first (401).
+  // Over the limit announced: 413 with a login; without one the login is judged first (401).
   EXPECT_NE(s.raw("POST /api/import?format=cnemc HTTP/1.1\r\nAuthorization: Bearer " + s.token() +
                   "\r\nContent-Length: 999999999999\r\n\r\n")
                 .find("413"),
@@ -238,8 +246,10 @@ TEST_P(Api, EveryDocumentedRouteAnswersAsDocumented) {
   auto made = s.request("POST", "/api/tasks", R"({"type":"complaint","title":"例","county":"140213","source":"12369"})",
                         {{"Authorization", "Bearer " + s.token()}});
   ASSERT_EQ(made.status, 200) << made.body;
+  EXPECT_EQ(made.headers.count("set-cookie"), 0u);
   live["/api/tasks/{id}"] = json::parse(made.body)["id"];
   int routes = 0;
+  std::vector<std::string> wrote;  // the writes that succeeded, as "METHOD /pattern"
   for (auto& [path, ops] : doc["paths"].items()) {
     for (auto& [method, op] : ops.items()) {
       std::string target = path, query;
@@ -257,8 +267,12 @@ TEST_P(Api, EveryDocumentedRouteAnswersAsDocumented) {
       for (auto& p : op["parameters"])
         if (p["name"] == "area" && !p["required"].get<bool>()) query += (query.empty() ? "?" : "&") + std::string("area=140200");
       ++routes;
+      const bool login = op.contains("security");
+      const std::map<std::string, std::string> as_admin{{"Authorization", "Bearer " + s.token()}};
       if (method == "get") {
-        auto r = s.get(target + query);
+        // A route documented with `security` needs a login: 401 without, 200 with one.
+        if (login) EXPECT_EQ(s.get(target + query).status, 401) << path;
+        auto r = login ? s.request("GET", target + query, "", as_admin) : s.get(target + query);
         ASSERT_EQ(r.status, 200) << method << " " << target + query << ": " << r.body;
         const std::string ct = op["responses"]["200"]["content"].begin().key();
         EXPECT_NE(r.content_type.find(ct), std::string::npos) << path;
@@ -280,20 +294,40 @@ TEST_P(Api, EveryDocumentedRouteAnswersAsDocumented) {
         // Every documented enum rejects a value outside it, naming the parameter.
         for (auto& p : op["parameters"])
           if (p["schema"].contains("enum") && p["in"] == "query") {
-            auto bad = s.get(target + query + (query.empty() ? "?" : "&") + p["name"].get<std::string>() + "=zzz");
+            auto bad = s.request("GET", target + query + (query.empty() ? "?" : "&") + p["name"].get<std::string>() + "=zzz",
+                                 "", as_admin);
             EXPECT_EQ(bad.status, 400) << path;
             EXPECT_EQ(json::parse(bad.body)["error"]["parameter"], p["name"]) << path;
           }
-      } else {
-        // Write routes are documented with a token: without it, 401 as documented.
-        ASSERT_TRUE(op.contains("security")) << path;
-        auto r = s.request("POST", target + query, "{}");
+      } else if (path != "/api/session") {
+        // Every write route (issue 26): without a login 401, as a viewer 403, with a role of
+        // its x-roles neither (the empty body may still be refused as 400/404/409).
+        ASSERT_TRUE(login) << path;
+        const std::string m = method == "post" ? "POST" : "DELETE";
+        auto r = s.request(m, target + query, "{}");
         EXPECT_EQ(r.status, 401) << path << " " << r.body;
         EXPECT_TRUE(op["responses"].contains("401"));
+        EXPECT_TRUE(op["responses"].contains("403"));
+        EXPECT_EQ(s.request(m, target + query, "{}", {{"Authorization", "Bearer " + s.token("viewer")}}).status, 403) << path;
+        const auto roles = op["x-roles"].get<std::vector<std::string>>();
+        ASSERT_FALSE(roles.empty()) << path;
+        EXPECT_EQ(std::count(roles.begin(), roles.end(), "viewer"), 0) << path;
+        const std::string role = std::count(roles.begin(), roles.end(), "duty") ? "duty" : roles.front();
+        r = s.request(m, target + query, "{}", {{"Authorization", "Bearer " + s.token(role)}});
+        EXPECT_NE(r.status, 401) << path << " " << r.body;
+        EXPECT_NE(r.status, 403) << path << " " << r.body;
+        if (r.status == 200) wrote.push_back(m + " " + path);
       }
     }
   }
   EXPECT_GE(routes, 12);
+  // Each successful write left an audit row naming the user who made it.
+  const json audit = get_json_as("/api/audit?user=" + Server::user_of("duty") + "&limit=100000", s.token());
+  for (const auto& w : wrote) {
+    bool found = false;
+    for (const auto& row : audit["rows"]) found = found || row["route"] == w;
+    EXPECT_TRUE(found) << w << " left no audit row of " << Server::user_of("duty");
+  }
 }
 
 TEST_P(Api, AuditMarkInvalidatesAtOnce) {

@@ -90,6 +90,7 @@ TEST(Province, TwoServeProcessesOnOnePostgresShowEachOthersStationsWithinASecond
   auto spec = [&](const std::string& name) {
     ServerSpec s;
     s.backend = "postgresql", s.db = url, s.sample = false;
+    s.accounts = name == "a";  // one store: its test users are made once
     s.args = {"--hj212-port", "0", "--hj212-archive", dir + "/" + name + "-raw"};
     return s;
   };

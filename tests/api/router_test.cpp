@@ -2,8 +2,12 @@
 // cache key made of the documented parameters only, the cache's byte bound, and the private
 // upload files. Behaviour expected from the contracts in router.h, response_cache.h and
 // upload_file.h.
+#include "accounts/accounts.h"
+#include "api/auth.h"
 #include "api/router.h"
 #include "api/upload_file.h"
+#include "model/city.h"
+#include "store/accounts_store.h"
 
 #include <gtest/gtest.h>
 
@@ -17,9 +21,31 @@ using namespace skyriver::api;
 
 namespace {
 
+// Accounts in a private in-memory store, with a clock the test sets.
+struct Accounts {
+  std::unique_ptr<skyriver::store::AccountStore> db = skyriver::store::AccountStore::open("sqlite::memory:");
+  skyriver::core::Instant now = 1'765'000'000;
+  std::string duty_token, viewer_token;
+  Auth auth{[this](const std::function<void(skyriver::store::AccountStore&)>& f) { f(*db); }, AuthOptions{},
+            [this] { return now; }};
+  Accounts() {
+    const auto city = skyriver::model::load_city(std::string(SKYRIVER_SOURCE_DIR) + "/config/datong");
+    using skyriver::accounts::Role;
+    skyriver::accounts::add_user(*db, {"duty", "", Role::duty, {}, ""}, "a good long password", "test", now, city);
+    skyriver::accounts::add_user(*db, {"viewer", "", Role::viewer, {}, ""}, "a good long password", "test", now, city);
+    duty_token = skyriver::accounts::issue_token(*db, "duty", "", "test", now);
+    viewer_token = skyriver::accounts::issue_token(*db, "viewer", "", "test", now);
+  }
+};
+
+Accounts& accounts() {
+  static Accounts a;
+  return a;
+}
+
 void with_counter(Router& r, int& calls, std::uint64_t& version) {
   r.add("GET", "/api/thing",
-        cached({"a cached read", "test",
+        cached({"a cached read", "meta",  // a public group (AuthOptions::default_public_tags)
                 {{"n", "query", "string", "a known parameter", false, {}, "1"},
                  {"k", "query", "integer", "a known integer", false, {}, "1"}}}),
         [&calls](const Request& req) {
@@ -28,9 +54,10 @@ void with_counter(Router& r, int& calls, std::uint64_t& version) {
           res.body = std::string(1000, 'x') + req.get("n");
           return res;
         });
-  r.add("POST", "/api/write", {"a write", "test", {}, "application/json", {}, true}, [](const Request&) { return Response{}; });
+  r.add("POST", "/api/write", {"a write", "test", {}, "application/json", {}, skyriver::accounts::RoleSet{skyriver::accounts::Role::duty}},
+        [](const Request&) { return Response{}; });
   r.set_version([&version] { return version; });
-  r.set_tokens("secret");
+  r.set_auth(&accounts().auth);
 }
 
 Request get(const std::string& path, std::map<std::string, std::string> query = {}) {
@@ -99,10 +126,14 @@ TEST(Router, HeadersAloneDecideRefusals) {
   auto a = r.admit(w);
   ASSERT_TRUE(a.refusal);
   EXPECT_EQ(a.refusal->status, 401);
-  w.headers["authorization"] = "Bearer secre";  // a prefix of the token
+  const std::string& token = accounts().duty_token;
+  w.headers["authorization"] = "Bearer " + token.substr(0, token.size() - 1);  // a prefix of the token
   EXPECT_EQ(r.admit(w).refusal->status, 401);
-  w.headers["authorization"] = "Bearer secret";
+  w.headers["authorization"] = "Bearer " + token;
   EXPECT_FALSE(r.admit(w).refusal);
+  EXPECT_EQ(w.principal->name, "duty");
+  w.headers["authorization"] = "Bearer " + accounts().viewer_token;  // a role not allowed
+  EXPECT_EQ(r.admit(w).refusal->status, 403);
   Request m = get("/api/write");
   EXPECT_EQ(r.admit(m).refusal->status, 405);
   Request none = get("/api/none");
@@ -148,4 +179,38 @@ TEST(UploadFile, PrivateUniqueAndRemoved) {
   EXPECT_FALSE(std::filesystem::exists(folder));
   EXPECT_THROW(UploadFile("/nonexistent/folder"), std::runtime_error);
   std::filesystem::remove_all(parent);
+}
+
+// Sessions through the router with the test's clock: 30 minutes idle, 12 hours at most, ended
+// by a password change (issue 26).
+TEST(Router, SessionsExpireAndEndWithAPasswordChange) {
+  int calls = 0;
+  std::uint64_t version = 1;
+  Router r;
+  with_counter(r, calls, version);
+  auto& a = accounts();
+  const std::string cookie = skyriver::accounts::open_session(*a.db, "duty", "127.0.0.1", a.now);
+  auto write = [&](skyriver::core::Instant at) {
+    a.now = at;
+    Request w;
+    w.method = "POST";
+    w.path = "/api/write";
+    w.headers["cookie"] = "other=1; skyriver_session=" + cookie;
+    w.headers["sec-fetch-site"] = "same-origin";
+    auto ad = r.admit(w);
+    return ad.refusal ? ad.refusal->status : 200;
+  };
+  const auto t0 = a.now;
+  EXPECT_EQ(write(t0 + 60), 200);
+  EXPECT_EQ(write(t0 + 60 + 29 * 60), 200);
+  EXPECT_EQ(write(t0 + 60 + 29 * 60 + 30 * 60), 401);  // idle 30 minutes
+  const std::string again = skyriver::accounts::open_session(*a.db, "duty", "127.0.0.1", a.now);
+  skyriver::accounts::change_password(*a.db, "duty", "another good password", "duty", a.now + 1);
+  Request w;
+  w.method = "GET";
+  w.path = "/api/thing";
+  w.headers["cookie"] = "skyriver_session=" + again;
+  a.now += 2;
+  EXPECT_FALSE(r.admit(w).refusal);  // a public read still answers...
+  EXPECT_FALSE(w.principal);         // ...but no longer as duty
 }

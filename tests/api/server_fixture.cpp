@@ -57,6 +57,25 @@ std::string Server::pg_url() {
   return url + "schema=api_" + std::to_string(::getpid()) + "_" + std::to_string(n++);
 }
 
+std::string make_user(const std::string& db, const std::string& name, const std::string& role, const std::string& extra) {
+  const std::string bin = SKYRIVER_BINARY, cfg = std::string(SKYRIVER_SOURCE_DIR) + "/config/datong";
+  const std::string add = "echo '" + std::string(kTestPassword) + "' | " + bin + " user add " + name + " --role " + role +
+                          " " + extra + " --password-stdin --config " + cfg + " --db '" + db + "' 2>&1";
+  auto run = [](const std::string& cmd) {
+    std::string out;
+    FILE* p = popen(cmd.c_str(), "r");
+    if (!p) throw std::runtime_error("popen " + cmd);
+    char buf[512];
+    while (std::fgets(buf, sizeof buf, p)) out += buf;
+    if (pclose(p) != 0) throw std::runtime_error(cmd + ": " + out);
+    return out;
+  };
+  run(add);
+  std::string token = run(bin + " user token " + name + " --db '" + db + "' 2>/dev/null");
+  while (!token.empty() && (token.back() == '\n' || token.back() == '\r')) token.pop_back();
+  return token;
+}
+
 Server::Server(const ServerSpec& spec) {
   char tmpl[] = "/tmp/skyriver-api-test.XXXXXX";
   dir_ = mkdtemp(tmpl);
@@ -76,6 +95,16 @@ Server::Server(const ServerSpec& spec) {
     if (std::system(import.c_str()) != 0) throw std::runtime_error("import failed, see " + dir_ + "/import.log");
   }
 
+  if (spec.accounts) {
+    const std::pair<const char*, const char*> users[] = {{"admin", ""},
+                                                         {"duty", ""},
+                                                         {"county", "--area 140214"},
+                                                         {"enterprise", "--enterprise EX-POWER"},
+                                                         {"viewer", ""}};
+    for (const auto& [role, extra] : users) tokens_[role] = make_user(db_, user_of(role), role, extra);
+    token_ = tokens_["admin"];
+  }
+
   int out[2];
   if (pipe(out) != 0) throw std::runtime_error("pipe");
   std::vector<std::string> args{bin, "serve", "--config", src + "/config/datong", "--db", db_, "--port", "0",
@@ -87,7 +116,7 @@ Server::Server(const ServerSpec& spec) {
     dup2(out[1], 2);
     close(out[0]);
     close(out[1]);
-    setenv("SKYRIVER_API_TOKEN", token_.c_str(), 1);
+    unsetenv("SKYRIVER_API_TOKEN");
     if (spec.max_files) {
       rlimit r{spec.max_files, spec.max_files};
       setrlimit(RLIMIT_NOFILE, &r);

@@ -9,6 +9,9 @@
 // Server::pg_url() first: skipped locally without it, failed under CI=true). One server per
 // backend and test program; ctest runs each test in its own program.
 // Other servers (caps, timeouts, few file descriptors) are made with a ServerSpec.
+// Accounts: before the server starts, `skyriver user add` makes one user per role (names
+// t-admin, t-duty, t-county (area 140214), t-enterprise (EX-POWER), t-viewer; password
+// kTestPassword) and `skyriver user token` a token of each; token() is the admin's.
 #pragma once
 
 #include <sys/resource.h>
@@ -33,7 +36,15 @@ struct ServerSpec {
   bool sample = true;                   // import the bundled Datong sample first
   std::vector<std::string> args;        // more `serve` options
   rlim_t max_files = 0;                 // RLIMIT_NOFILE of the server (0: inherited)
+  bool accounts = true;                 // make the users and tokens of every role first
 };
+
+inline constexpr const char* kTestPassword = "test password 7f3a";
+
+// Makes user `name` of `role` (extra options: --area/--enterprise) in store `db` and returns a
+// new token of it (throws std::runtime_error with the command's output on failure).
+std::string make_user(const std::string& db, const std::string& name, const std::string& role,
+                      const std::string& extra = "");
 
 class Server {
  public:
@@ -49,7 +60,10 @@ class Server {
 
   int port() const { return port_; }
   int pid() const { return pid_; }
-  const std::string& token() const { return token_; }
+  const std::string& token() const { return token_; }  // the admin's
+  // The token of the test user of `role` (admin, duty, county, enterprise, viewer).
+  const std::string& token(const std::string& role) const { return tokens_.at(role); }
+  static std::string user_of(const std::string& role) { return "t-" + role; }
   const std::string& dir() const { return dir_; }
   const std::string& db() const { return db_; }  // the store URL
   bool alive() const;
@@ -63,7 +77,8 @@ class Server {
 
  private:
   int pid_ = -1, port_ = 0;
-  std::string dir_, db_, token_ = "test-token-7f3a";
+  std::string dir_, db_, token_;
+  std::map<std::string, std::string> tokens_;
   struct Log {
     std::mutex mutex;
     std::string text;

@@ -1,5 +1,5 @@
 // The warning routes of a real `skyriver serve` (tests/api/server_fixture.h): a consultation
-// forecast raises a proposal, the token holder issues, adjusts and lifts, the notice comes as
+// forecast raises a proposal, the duty officer issues, adjusts and lifts, the notice comes as
 // HTML and XLSX, bad input is refused naming the field and changes nothing, and steps are
 // announced on the live stream.
 #include "on_each_backend.h"
@@ -16,15 +16,16 @@ using json = nlohmann::json;
 namespace {
 
 json get_json(const std::string& target) {
-  auto r = Server::get().get(target);
+  auto& s = Server::get();
+  auto r = s.request("GET", target, "", {{"Authorization", "Bearer " + s.token("duty")}});
   EXPECT_EQ(r.status, 200) << target << " -> " << r.body;
   return json::parse(r.body);
 }
 
-HttpResult post(const std::string& path, const json& body, bool token = true) {
+HttpResult post(const std::string& path, const json& body, bool token = true, const std::string& role = "duty") {
   auto& s = Server::get();
   std::map<std::string, std::string> h{{"Content-Type", "application/json"}};
-  if (token) h["Authorization"] = "Bearer " + s.token();
+  if (token) h["Authorization"] = "Bearer " + s.token(role);
   return s.request("POST", path, body.dump(), h);
 }
 
@@ -62,9 +63,20 @@ TEST_P(WarningApi, ProposalIssueAdjustLiftAndTheNotice) {
   EXPECT_EQ(p[0]["to"], "orange");
   EXPECT_EQ(p[0]["effective"], "2019-12-31T00:00:00+08:00");
 
-  // Without the token: 401, nothing stored. Bad input: 400 naming the field, nothing stored.
-  const json issue = {{"level", "orange"}, {"start", "2019-12-31"}, {"areas", {"140200"}}, {"user", "值班员"}};
+  // Without a login: 401; a viewer or a county user: 403 (only duty and admin issue city
+  // warnings, issue 26); a body naming who acts: 400 naming the field. Nothing stored.
+  const json issue = {{"level", "orange"}, {"start", "2019-12-31"}, {"areas", {"140200"}}};
   EXPECT_EQ(post("/api/warnings/issue", issue, false).status, 401);
+  EXPECT_EQ(post("/api/warnings/issue", issue, true, "viewer").status, 403);
+  EXPECT_EQ(post("/api/warnings/issue", issue, true, "county").status, 403);
+  EXPECT_EQ(post("/api/warnings/issue", issue, true, "enterprise").status, 403);
+  for (const char* field : {"user", "who"}) {
+    json named = issue;
+    named[field] = "局长";
+    r = post("/api/warnings/issue", named);
+    EXPECT_EQ(r.status, 400);
+    EXPECT_EQ(json::parse(r.body)["error"]["parameter"], field);
+  }
   json bad = issue;
   bad["level"] = "crimson";
   r = post("/api/warnings/issue", bad);
@@ -75,7 +87,7 @@ TEST_P(WarningApi, ProposalIssueAdjustLiftAndTheNotice) {
   r = post("/api/warnings/issue", bad);
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(json::parse(r.body)["error"]["parameter"], "areas");
-  r = s.request("POST", "/api/warnings/issue", "{not json", {{"Authorization", "Bearer " + s.token()}});
+  r = s.request("POST", "/api/warnings/issue", "{not json", {{"Authorization", "Bearer " + s.token("duty")}});
   EXPECT_EQ(r.status, 400);
   EXPECT_TRUE(get_json("/api/warnings")["in_force"].empty());
   EXPECT_EQ(get_json("/api/warnings/proposal")["proposals"].size(), 1u);
@@ -88,8 +100,19 @@ TEST_P(WarningApi, ProposalIssueAdjustLiftAndTheNotice) {
   EXPECT_EQ(w["basis"]["forecast"][1]["aqi"], 260);
   EXPECT_FALSE(w["measures"]["counties"].empty());
   EXPECT_TRUE(get_json("/api/warnings/proposal")["proposals"].empty());
+  // Who issued it is the login, and the audit log says so (read by an admin only).
+  EXPECT_EQ(w["steps"][0]["who"], Server::user_of("duty")) << w.dump();
+  auto audit = s.request("GET", "/api/audit?user=" + Server::user_of("duty"), "", {{"Authorization", "Bearer " + s.token()}});
+  ASSERT_EQ(audit.status, 200) << audit.body;
+  bool found = false;
+  const json audit_rows = json::parse(audit.body)["rows"];  // kept: the loop must not range over a temporary
+  for (const auto& row : audit_rows)
+    found = found || (row["route"] == "POST /api/warnings/issue" && row["role"] == "duty" && row["address"] == "127.0.0.1" &&
+                      row["object"] == number);  // the notice number, from the answer
+  EXPECT_TRUE(found) << audit.body;
+  EXPECT_EQ(s.request("GET", "/api/audit", "", {{"Authorization", "Bearer " + s.token("duty")}}).status, 403);
 
-  r = post("/api/warnings/adjust", {{"number", number}, {"level", "red"}, {"user", "带班领导"}});
+  r = post("/api/warnings/adjust", {{"number", number}, {"level", "red"}}, true, "admin");
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(json::parse(r.body)["steps"][1]["change"], "raise");
 
@@ -103,14 +126,14 @@ TEST_P(WarningApi, ProposalIssueAdjustLiftAndTheNotice) {
   EXPECT_EQ(xlsx.body.substr(0, 2), "PK");
   EXPECT_EQ(s.get("/api/warnings/notice?number=nope").status, 404);
 
-  r = post("/api/warnings/lift", {{"number", number}, {"end", "2020-01-02T00:00"}, {"user", "值班员"}});
+  r = post("/api/warnings/lift", {{"number", number}, {"end", "2020-01-02T00:00"}});
   ASSERT_EQ(r.status, 200) << r.body;
   const json after = get_json("/api/warnings");
   EXPECT_TRUE(after["in_force"].empty());
   ASSERT_EQ(after["history"].size(), history + 1);
   EXPECT_EQ(after["history"][0]["steps"].size(), 3u);
   EXPECT_EQ(after["history"][0]["steps"][2]["step"], "lift");
-  r = post("/api/warnings/lift", {{"number", number}, {"user", "值班员"}});
+  r = post("/api/warnings/lift", {{"number", number}});
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(json::parse(r.body)["error"]["parameter"], "number");
 }

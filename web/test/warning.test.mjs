@@ -1,5 +1,5 @@
 // The warning banner in real headless Chromium against the `skyriver serve` of
-// scripts/test-web.sh (SKYRIVER_URL, write token SKYRIVER_TOKEN): an episode replayed day by day
+// scripts/test-web.sh (SKYRIVER_URL, SKYRIVER_TOKEN: a token of a duty account): an episode replayed day by day
 // as consultation forecasts (POST /api/warnings/forecast) raises a proposal, the duty officer
 // issues it (the banner takes the level's colour with the areas and measures), the forecast turns
 // clean and the warning is lifted (the banner goes; the history keeps it).
@@ -55,7 +55,7 @@ test('a replayed episode raises the banner in the level colour and lifting clear
       if (p.action === 'issue') {
         await waitLevel('proposal');  // the page shows the proposal before anyone acts
         assert.match((await banner()).text, /预警建议/);
-        const w = await post('/api/warnings/issue', { level: p.to, start: p.effective, areas: [p.area], user: '浏览器测试值班员' });
+        const w = await post('/api/warnings/issue', { level: p.to, start: p.effective, areas: [p.area] });
         number = w.number;
         await waitLevel(p.to);
         const b = await banner();
@@ -69,7 +69,7 @@ test('a replayed episode raises the banner in the level colour and lifting clear
       } else if (p.action === 'lift') {
         assert.ok(number, 'a lift is proposed only for a warning in force');
         await page.waitForFunction(() => document.getElementById('warning-banner').textContent.includes('预警建议'), null, { timeout: 15000 });
-        await post('/api/warnings/lift', { number, end: p.effective, user: '浏览器测试值班员' });
+        await post('/api/warnings/lift', { number, end: p.effective });
         await waitLevel('none');
       }
     }
