@@ -240,7 +240,8 @@ static skyriver::app::Command serve_command{
           ->capture_default_str()->check(CLI::Range(0, 366 * 86400));
       return [o]() -> int {
         namespace asio = boost::asio;
-        // HJ 212 options are checked before anything starts.
+        // The retired shared token and the HJ 212 options are checked before anything starts.
+        const api::AuthOptions auth_opts = auth_options(o->config);
         const auto ho = app::hj212_server_options(o->hj212, o->db);
         const auto city = model::load_city(o->config);
         engine::Engine eng;
@@ -254,7 +255,6 @@ static skyriver::app::Command serve_command{
                      report.marks, report.seconds);
 
         api::Router router;
-        const api::AuthOptions auth_opts = auth_options(o->config);  // refuses the retired token first
         router.set_version([&eng] { return eng.version(); });
         api::SseHub hub;
         api::Context ctx{eng, {}, {}, {}};

@@ -4,8 +4,14 @@
 #include "on_each_backend.h"
 #include "server_fixture.h"
 
+#include "../support/run_cli.h"
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+
+#include <unistd.h>
+
+#include <fstream>
 
 using namespace skyriver::test;
 using json = nlohmann::json;
@@ -178,3 +184,18 @@ TEST(AuthThrottle, FiveFailuresThen429WithAGrowingRetryAfter) {
 }
 
 }  // namespace
+
+// The shared token of old (SKYRIVER_API_TOKEN, [api] token) stops `serve` with what to do
+// instead (issue 26), before anything is opened.
+TEST(RetiredToken, ServeRefusesToStartAndSaysWhatToDo) {
+  const std::string db = "/tmp/skyriver-retired-token-" + std::to_string(::getpid()) + "/never-opened.db";
+  setenv("SKYRIVER_API_TOKEN", "old-shared-token", 1);
+  const auto r = skyriver::test::run_cli("serve --config " + std::string(SKYRIVER_SOURCE_DIR) + "/config/datong --db " +
+                                         db + " --port 0 --hj212-port 0");
+  unsetenv("SKYRIVER_API_TOKEN");
+  EXPECT_FALSE(std::ifstream(db).good()) << "the store was opened before the refusal";
+  EXPECT_EQ(r.status, 2) << r.out;
+  EXPECT_NE(r.out.find("SKYRIVER_API_TOKEN"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("skyriver user token"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("old-shared-token"), std::string::npos);  // never echoed
+}
