@@ -26,7 +26,7 @@ std::string default_rejects_file() {
 }  // namespace
 
 static app::Command import_command{
-    "import", "import observation files (cnemc, uci, long) into the store", [](CLI::App& cmd) {
+    "import", "import observation files (cnemc, cnemc-water, uci, long) into the store", [](CLI::App& cmd) {
       struct Opts {
         std::vector<std::string> files;
         std::string db, config = "config/datong", interval = "hour", rejects;
@@ -34,7 +34,7 @@ static app::Command import_command{
         bool no_progress = false;
       };
       auto opts = std::make_shared<Opts>();
-      cmd.add_option("--format", opts->o.format, "cnemc | uci | long")->required();
+      cmd.add_option("--format", opts->o.format, "cnemc | cnemc-water | uci | long")->required();
       cmd.add_option("files", opts->files, "files to import (.csv or .csv.gz)")->required();
       cmd.add_option("--db", opts->db, "store URL (default var/skyriver.db)");
       cmd.add_option("--config", opts->config, "city configuration folder");

@@ -1,6 +1,7 @@
-// `skyriver water class|cwqi|tli|report`: GB 3838-2002 classes, the section evaluation (评价办法),
-// CWQI and TLI of values given on the command line; `report` evaluates a quarter of samples for
-// the city's water sections (sections, rivers, CWQI, plan indicators). Item options are the platform codes (--codmn, --nh3n,
+// `skyriver water class|cwqi|tli|report|realtime|assess`: GB 3838-2002 classes, the section
+// evaluation (评价办法), CWQI and TLI of values given on the command line; `report` evaluates a
+// quarter of samples for the city's water sections (sections, rivers, CWQI, plan indicators);
+// `assess` a month (or the year to date) of the store against each section's target. Item options are the platform codes (--codmn, --nh3n,
 // --cr6, ...); values in stored units (mg/L, fcoli 个/L, pH none).
 #include "app/command.h"
 #include "assess/compensation.h"
@@ -17,6 +18,7 @@
 #include "standards/water_eval.h"
 #include "assess/water_json.h"
 #include "assess/water_rules_file.h"
+#include "assess/water_period_store.h"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -37,7 +39,8 @@ using namespace skyriver::assess;
 
 struct Options {
   bool lake = false, json = false;
-  std::string target, period, samples, config = "config/datong", db, at;
+  std::string target, period, samples, config = "config/datong", db, at, month, site;
+  int year = 0;
   int min_samples = 1, hours = 2;
   std::map<std::string, std::string> values;  // option text per item code
 };
@@ -250,6 +253,94 @@ int realtime(const Options& o) {
   return 0;
 }
 
+
+// `water assess`: a month (--month YYYY-MM) or the year to date (--year YYYY) of the store, per
+// section, by 环办〔2011〕22号 as implemented in assess::water_period (period means of the valid
+// values, flag N and not marked invalid; class = worst item; main pollutants with their
+// multiple over class III), against the section's target class, beside the same period a year
+// earlier.
+int assess_period(const Options& o) {
+  if (o.month.empty() == (o.year == 0)) throw core::Error("water assess", "give either --month YYYY-MM or --year YYYY");
+  core::Date first{}, next{};
+  std::string label;
+  if (!o.month.empty()) {
+    const auto d = core::parse_date(o.month + "-01");
+    if (o.month.size() != 7 || !d) throw core::Error("--month", "'" + o.month + "' is not YYYY-MM");
+    first = *d;
+    next = d->month == 12 ? core::Date{d->year + 1, 1, 1} : core::Date{d->year, d->month + 1, 1};
+    label = o.month;
+  } else {
+    if (o.year < 1900 || o.year > 9999) throw core::Error("--year", "'" + std::to_string(o.year) + "' is not a year");
+    first = {o.year, 1, 1}, next = {o.year + 1, 1, 1};
+    label = std::to_string(o.year) + " (year to date)";
+  }
+  const auto city = model::load_city(o.config);
+  if (!o.site.empty() && (!city.site(o.site) || city.site(o.site)->kind != model::kWater))
+    throw core::Error("--site", "'" + o.site + "' is not a water section of " + o.config);
+  const auto rules = load_evaluation_rules(o.config + "/water.toml");
+  auto db = store::Store::open(o.db);
+  const auto now = assess::water_period(*db, city, core::beijing_midnight(first), core::beijing_midnight(next), rules);
+  const auto before = assess::water_period(*db, city, core::beijing_midnight({first.year - 1, first.month, first.day}),
+                                           core::beijing_midnight({next.year - 1, next.month, next.day}), rules);
+  std::map<std::string, const SectionPeriod*> last_year;
+  for (const auto& s : before.city.sections) last_year[s.id] = &s;
+
+  auto means_json = [](const Concentrations& m) {
+    nlohmann::json j = nlohmann::json::object();
+    for (const auto& [code, v] : m) j[code] = v;
+    return j;
+  };
+  nlohmann::json out{{"period", label}, {"from", core::format_date(first)}, {"to", core::format_date(next)},
+                     {"sections", nlohmann::json::array()}};
+  for (const auto& s : now.city.sections) {
+    if (!o.site.empty() && s.id != o.site) continue;
+    const model::Site* site = city.site(s.id);
+    const auto target = parse_class(site->attribute("target_class"));
+    nlohmann::json j{{"id", s.id}, {"name", s.name}, {"river", s.river},
+                     {"water_body", s.body == WaterBody::Lake ? "lake" : "river"},
+                     {"class", nullptr}, {"target_class", target ? nlohmann::json(class_name(*target)) : nlohmann::json(nullptr)},
+                     {"met", nullptr}, {"main_pollutants", nlohmann::json::array()}, {"exceed_iii", nlohmann::json::object()},
+                     {"means", means_json(s.means)}, {"samples", s.counts}};
+    if (s.eval) {
+      j["class"] = class_name(s.eval->cls);
+      j["status"] = s.eval->status.name;
+      j["main_pollutants"] = s.eval->main_pollutants;
+      for (const auto& it : s.eval->items)
+        if (it.exceed_iii && it.in_class) j["exceed_iii"][it.code] = std::round(*it.exceed_iii * 100) / 100;
+      if (target) j["met"] = rank(s.eval->cls) <= rank(*target);
+    } else {
+      j["excluded"] = s.excluded;
+    }
+    if (!target) j["target_note"] = site->attribute("target_class", "no target configured");
+    nlohmann::json ly = nullptr;
+    if (auto it = last_year.find(s.id); it != last_year.end() && it->second->eval)
+      ly = {{"class", class_name(it->second->eval->cls)}, {"means", means_json(it->second->means)}};
+    j["last_year"] = ly;
+    out["sections"].push_back(j);
+  }
+  if (o.json) {
+    std::cout << out.dump(2) << "\n";
+    return 0;
+  }
+  std::cout << "water assessment " << label << " (环办〔2011〕22号; means of valid values)\n";
+  for (const auto& j : out["sections"]) {
+    std::string mp;
+    for (const auto& p : j["main_pollutants"]) {
+      const std::string code = p.get<std::string>();
+      mp += (mp.empty() ? "" : ", ") + code;
+      if (j["exceed_iii"].contains(code)) mp += fmt::format(" ({:.2f}x)", j["exceed_iii"][code].get<double>());
+    }
+    std::cout << fmt::format("{:<28} {:>4}  target {:<4} {:<8} last year {:<4} {}\n",
+                             j["id"].get<std::string>() + " " + j["name"].get<std::string>(),
+                             j["class"].is_null() ? "-" : j["class"].get<std::string>(),
+                             j["target_class"].is_null() ? "?" : j["target_class"].get<std::string>(),
+                             j["met"].is_null() ? "" : (j["met"].get<bool>() ? "met" : "NOT met"),
+                             j["last_year"].is_null() ? "-" : j["last_year"]["class"].get<std::string>(),
+                             j["class"].is_null() ? j["excluded"].get<std::string>() : mp);
+  }
+  return 0;
+}
+
 }  // namespace
 
 static skyriver::app::Command water_command{
@@ -292,14 +383,24 @@ static skyriver::app::Command water_command{
       rt->add_option("--hours", o->hours, "look back this many hours for the latest values (default 2)");
       rt->add_flag("--json", o->json, "JSON output");
 
-      return [o, cls, cw, tl, rep, rt]() -> int {
+      auto* as = cmd.add_subcommand("assess", "a month or the year to date of the store per section: "
+                                              "means, class, main pollutants, target met, last year");
+      as->add_option("--month", o->month, "month YYYY-MM");
+      as->add_option("--year", o->year, "year YYYY: the year to date (cumulative)");
+      as->add_option("--site", o->site, "one section id");
+      as->add_option("--db", o->db, "store URL (default var/skyriver.db)");
+      as->add_option("--config", o->config, "city configuration folder (water sections)");
+      as->add_flag("--json", o->json, "JSON output");
+
+      return [o, cls, cw, tl, rep, rt, as]() -> int {
         // A folder named on the command line must exist: silently using the built-in rules
         // instead of a mistyped folder's would give a different class without a word.
-        for (CLI::App* sub : {cls, tl, rep, rt})
+        for (CLI::App* sub : {cls, tl, rep, rt, as})
           if (sub->parsed() && sub->count("--config") && !std::filesystem::is_directory(o->config))
             throw core::Error("--config " + o->config, "no such folder");
         if (rep->parsed()) return report(*o);
         if (rt->parsed()) return realtime(*o);
+        if (as->parsed()) return assess_period(*o);
         const WaterBody body = o->lake ? WaterBody::Lake : WaterBody::River;
         const Concentrations values = parse_values(*o);
         if (cls->parsed()) {

@@ -78,14 +78,25 @@ TEST(DatongConfig, AirStationsMatchTheNationalStationList) {
 TEST(DatongConfig, WaterSections) {
   auto c = model::load_city(kCity);
   auto w = c.sites_of_kind("water");
-  ASSERT_EQ(w.size(), 4u);
+  // The register (../shared/water/REGISTER.md): 12 sections, five of them the national
+  // automatic stations of the real-time release, each naming its release station.
+  ASSERT_EQ(w.size(), 12u);
   std::map<std::string, std::string> river;
-  for (auto* s : w) river[s->name] = s->attribute("river");
+  std::set<std::string> released;
+  for (auto* s : w) {
+    river[s->name] = s->attribute("river");
+    if (!s->attribute("cnemc_station").empty()) released.insert(s->attribute("cnemc_station"));
+    EXPECT_FALSE(s->attribute("sources").empty()) << s->id << ": every section cites its sources";
+    EXPECT_FALSE(s->attribute("target_class").empty()) << s->id;
+  }
   EXPECT_EQ(river["利仁皂"], "御河");
   EXPECT_EQ(river["固定桥"], "桑干河");
   EXPECT_EQ(river["册田水库出口"], "桑干河");
   EXPECT_EQ(river["小辛庄"], "浑河");
-  EXPECT_EQ(c.site("sangganhe_cetian_outlet")->attribute("water_body"), "reservoir");
+  EXPECT_EQ(river["下北泉村"], "唐河");
+  EXPECT_EQ(released, (std::set<std::string>{"册田水库出口", "古家坡", "利仁皂", "堡子湾", "下北泉村"}));
+  // The release classes 册田水库出口 with river TP limits (docs/water.md): a river section.
+  EXPECT_EQ(c.site("sangganhe_cetian_outlet")->attribute("water_body"), "river");
 }
 
 TEST(Parameters, LookupByEveryCode) {

@@ -17,11 +17,13 @@ namespace skyriver::ingest {
 void read_cnemc(const std::string& file, const ReadContext& ctx, Sink& sink);
 void read_uci(const std::string& file, const ReadContext& ctx, Sink& sink);
 void read_long(const std::string& file, const ReadContext& ctx, Sink& sink);
+void read_cnemc_water(const std::string& file, const ReadContext& ctx, Sink& sink);
 
 FormatReader format_reader(const std::string& format) {
   if (format == "cnemc") return read_cnemc;
   if (format == "uci") return read_uci;
   if (format == "long") return read_long;
+  if (format == "cnemc-water") return read_cnemc_water;
   return nullptr;
 }
 
@@ -202,7 +204,7 @@ ImportSummary run_import(const std::vector<std::string>& files, store::Store& db
   if (options.format == "weather_forecast") return import_weather_forecasts(files, db, city, options);
   const FormatReader reader = format_reader(options.format);
   if (!reader)
-    throw core::Error("--format", "unknown format '" + options.format + "' (cnemc, uci, long, weather_forecast)");
+    throw core::Error("--format", "unknown format '" + options.format + "' (cnemc, cnemc-water, uci, long, weather_forecast)");
   check_input_files(files);
 
   ImportSummary sum;

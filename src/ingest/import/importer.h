@@ -32,7 +32,7 @@
 namespace skyriver::ingest {
 
 struct ImportOptions {
-  std::string format;            // cnemc | uci | long
+  std::string format;            // cnemc | cnemc-water | uci | long
   bool strict = false;
   bool all_stations = false;     // cnemc: register stations outside the city (needs station list)
   std::string station_list;      // cnemc: the national station list CSV (NewSiteList format)
