@@ -89,7 +89,7 @@ TEST_P(WarningApi, ProposalIssueAdjustLiftAndTheNotice) {
   EXPECT_FALSE(w["measures"]["counties"].empty());
   EXPECT_TRUE(get_json("/api/warnings/proposal")["proposals"].empty());
 
-  r = post("/api/warnings/adjust", {{"number", number}, {"level", "red"}, {"user", "带班领导"}});
+  r = post("/api/warnings/adjust", {{"number", number}, {"level", "red"}, {"user", "带班领导"}, {"reason", "会商: 静稳加剧"}});
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(json::parse(r.body)["steps"][1]["change"], "raise");
 
