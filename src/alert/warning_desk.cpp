@@ -4,6 +4,7 @@
 #include "core/error.h"
 #include "core/text.h"
 
+#include <boost/algorithm/string/case_conv.hpp>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -31,14 +32,28 @@ core::Instant wall_clock() {
 
 core::Instant floor_hour(core::Instant t) { return t - ((t % core::kHour) + core::kHour) % core::kHour; }
 
-// "YYYY-MM-DD" (00:00) or "YYYY-MM-DD HH:MM[:SS]" / "YYYY-MM-DDTHH:MM[:SS][+08:00]", Beijing time.
+// "YYYY-MM-DD" (00:00) or "YYYY-MM-DD HH:MM[:SS]" / "YYYY-MM-DDTHH:MM[:SS][+08:00]", Beijing
+// time; "YYYY-MM-DDTHH:MM[:SS]Z" is UTC (what JavaScript's toISOString() sends).
 core::Instant parse_time(const std::string& field, const json& v) {
   if (!v.is_string()) throw core::Error(field, "must be a time text such as 2026-01-10T00:00 (Beijing time)");
   std::string s = v.get<std::string>();
+  core::Instant shift = 0;  // from Beijing civil time to the instant
   if (s.size() > 6 && s.ends_with("+08:00")) s.resize(s.size() - 6);
-  if (auto d = core::parse_date(s)) return core::beijing_midnight(*d);
-  if (auto c = core::parse_civil(s)) return core::from_beijing(*c);
-  throw core::Error(field, "'" + v.get<std::string>() + "' is not a time YYYY-MM-DD[THH:MM] (Beijing time)");
+  else if (s.size() > 11 && (s.ends_with("Z") || s.ends_with("z"))) s.pop_back(), shift = 8 * core::kHour;
+  if (auto c = core::parse_civil(s)) return core::from_beijing(*c) + shift;
+  if (auto d = core::parse_date(s); d && shift == 0) return core::beijing_midnight(*d);
+  throw core::Error(field, "'" + v.get<std::string>() +
+                               "' is not a time YYYY-MM-DD[THH:MM] (Beijing time) or YYYY-MM-DDTHH:MM[:SS]Z (UTC)");
+}
+
+std::string lower(std::string s) { return boost::algorithm::to_lower_copy(s); }
+
+// The trace kind of a forecast day: 'd' a dust day (沙尘, marked by the forecaster), 'o' O3 the
+// only primary pollutant ("o3", "O3", "o3_8h": codes compared case-insensitively), else 'p'.
+char day_kind(const forecast::DailyAqi& f) {
+  if (lower(f.kind) == "dust") return 'd';
+  const std::string p = lower(f.primary);
+  return p.rfind("o3", 0) == 0 && p.find_first_of(",;/ ") == std::string::npos ? 'o' : 'p';
 }
 
 std::string text_field(const json& body, const char* key, bool required) {
@@ -116,12 +131,18 @@ json WarningDesk::area_json(const std::string& code) const {
   return {{"code", code}, {"name", a ? a->name : code}};
 }
 
+bool WarningDesk::covers(const std::vector<std::string>& areas, const std::string& area) const {
+  return std::find(areas.begin(), areas.end(), area) != areas.end() ||
+         std::find(areas.begin(), areas.end(), city_.city.id) != areas.end();
+}
+
 Level WarningDesk::level_in_force(const std::string& area) {
+  // A county's warning is not the city's: only warnings covering the area itself or the whole
+  // city count (the city's level is that of a city warning).
   Level l = Level::none;
   for (const auto& r : journal(cfg_.notice_prefix + "-", true)) {
     const json b = json::parse(r.body);
-    if (b.value("step", "") != "lift" && overlaps(areas_of(b), {area}, city_.city.id))
-      l = std::max(l, level_of(b["level"]));
+    if (b.value("step", "") != "lift" && covers(areas_of(b), area)) l = std::max(l, level_of(b["level"]));
   }
   return l;
 }
@@ -143,7 +164,7 @@ std::vector<DayAqi> WarningDesk::trace_days(const std::string& area, const std::
     DayAqi d;
     d.date = f.day;
     d.aqi = f.aqi;
-    d.kind = f.primary.rfind("o3", 0) == 0 ? 'o' : 'p';
+    d.kind = day_kind(f);
     out.push_back(d);
   }
   return out;
@@ -191,7 +212,7 @@ std::vector<json> WarningDesk::on_forecast(const std::vector<forecast::DailyAqi>
       for (const auto& f : days)
         fc.push_back({{"day", core::format_date(f.day)}, {"lead_day", f.lead_day}, {"aqi", f.aqi},
                       {"aqi_low", f.aqi_low}, {"aqi_high", f.aqi_high}, {"primary", f.primary},
-                      {"issued", core::format_iso(f.issued)}, {"basis", f.basis}});
+                      {"issued", core::format_iso(f.issued)}, {"basis", f.basis}, {"kind", f.kind.empty() ? "pm" : f.kind}});
       for (const auto& d : tdays)
         if (d.date < days.front().day)
           obs.push_back(json{{"day", core::format_date(d.date)},
@@ -258,7 +279,14 @@ std::vector<json> WarningDesk::consultation(const json& body) {
     f.aqi = aqi("aqi", 0);
     f.aqi_low = aqi("aqi_low", f.aqi);
     f.aqi_high = aqi("aqi_high", f.aqi);
+    if (f.aqi_low > f.aqi_high) throw core::Error(where + ".aqi_low", "is above aqi_high: the range must run low to high");
+    if (f.aqi < f.aqi_low || f.aqi > f.aqi_high)
+      throw core::Error(where + ".aqi", "lies outside its range aqi_low..aqi_high");
     f.primary = text_field(d, "primary", false);
+    f.kind = lower(text_field(d, "kind", false));
+    if (f.kind == "pm") f.kind.clear();
+    if (!f.kind.empty() && f.kind != "dust")
+      throw core::Error(where + ".kind", "'" + f.kind + "' is not a day kind: give \"dust\" for a dust day, or leave it out");
     f.lead_day = static_cast<int>(i) + 1;
     f.basis = kConsultationBasis;
     if (i > 0 && core::days_from_civil(f.day) != core::days_from_civil(issue.back().day) + 1)
@@ -293,6 +321,37 @@ StepInput step_input(const json& body) {
 
 }  // namespace
 
+void WarningDesk::check_start(core::Instant start, const json* proposal) {
+  core::Instant lo, hi;
+  std::string against;
+  if (proposal) {
+    // Against the forecast: from the day it was issued to the end of its last day.
+    const json& fc = (*proposal)["forecast"];
+    lo = core::beijing_midnight(core::beijing_date(parse_time("forecast issued", fc.front()["issued"])));
+    hi = core::beijing_midnight(*core::parse_date(fc.back()["day"].get<std::string>())) + core::kDay;
+    against = "the forecast of the proposal";
+  } else {
+    // Against the clock: recorded up to lookback_days late, issued up to horizon_days ahead.
+    const core::Instant t = now();
+    lo = floor_hour(t) - static_cast<core::Instant>(cfg_.lookback_days) * core::kDay;
+    hi = t + static_cast<core::Instant>(cfg_.horizon_days) * core::kDay;
+    against = fmt::format("the clock (now - {} days .. now + {} days)", cfg_.lookback_days, cfg_.horizon_days);
+  }
+  if (start < lo || start >= hi)
+    throw core::Error("start", fmt::format("{} lies outside {}: {} .. {}", core::format_iso(start), against,
+                                           core::format_iso(lo), core::format_iso(hi)));
+}
+
+std::string WarningDesk::reason_above(Level level, Level called, const std::string& condition, const json& body) {
+  const std::string reason = std::string(core::trim(text_field(body, "reason", false)));
+  if (level <= called) return reason;
+  if (reason.empty())
+    throw core::Error("reason", fmt::format("{} is above what the rules call for ({}{}): state the reason",
+                                            level_name(level), level_name(called),
+                                            condition.empty() ? "" : ", " + condition));
+  return reason;
+}
+
 std::vector<std::string> WarningDesk::area_list(const json& body) const {
   if (!body.contains("areas") || !body["areas"].is_array() || body["areas"].empty())
     throw core::Error("areas", "give the area codes the warning covers, e.g. [\"" + city_.city.id + "\"]");
@@ -323,9 +382,8 @@ json WarningDesk::issue(const json& body) {
   if (!body.contains("start")) throw core::Error("start", "is required");
   const core::Instant start = parse_time("start", body["start"]);
   const std::vector<std::string> areas = area_list(body);
-  std::string kind = text_field(body, "kind", false);
-  if (kind.empty()) kind = "pm";
-  if (kind != "pm" && kind != "o3" && kind != "dust" && kind != "cross_regional")
+  std::string kind = lower(text_field(body, "kind", false));
+  if (!kind.empty() && kind != "pm" && kind != "o3" && kind != "dust" && kind != "cross_regional")
     throw core::Error("kind", "'" + kind + "' is not pm, o3, dust or cross_regional");
   const auto current = journal(cfg_.notice_prefix + "-", true);
   check_free(areas, "");
@@ -335,14 +393,20 @@ json WarningDesk::issue(const json& body) {
   for (const auto& a : areas)
     if (auto h = history(kProposalPrefix + a); !proposal && !h.empty() && json::parse(h.back().body).value("status", "") == "open")
       proposal = h.back();
+  const json pbody = proposal ? json::parse(proposal->body) : json(nullptr);
   if (basis.is_null()) {
     if (proposal) {
-      basis = json::parse(proposal->body);
+      basis = pbody;
       basis["id"] = proposal->id;
     } else {
       basis = {{"type", "manual"}, {"note", "issued without a proposal: the duty officer's own judgement"}};
     }
   }
+  // The kind of the episode the proposal was raised for (a dust or O3 episode keeps its kind).
+  if (kind.empty()) kind = proposal ? lower(pbody.value("kind", "pm")) : "pm";
+  check_start(start, proposal ? &pbody : nullptr);
+  const Level called = proposal && pbody.value("action", "") != "lift" ? level_of(pbody["to"]) : Level::none;
+  const std::string reason = reason_above(*level, called, proposal ? pbody.value("basis", "") : "", body);
   // The number: PREFIX-YEAR-NNN, counting this year's warnings.
   std::string number = text_field(body, "number", false);
   const int year = core::beijing_date(start).year;
@@ -361,6 +425,7 @@ json WarningDesk::issue(const json& body) {
   json b = {{"type", "step"},   {"step", "issue"}, {"number", number}, {"level", std::string(level_name(*level))},
             {"start", core::format_iso(start)}, {"end", nullptr}, {"areas", areas}, {"kind", kind},
             {"rules", rules_.name}, {"basis", basis}, {"note", in.note}};
+  if (!reason.empty()) b["reason"] = reason, b["called_for"] = std::string(level_name(called));
   append(number, in.who, b);
   take_proposals(areas, number, in.who);
   json w = warning_json(number, history(number));
@@ -372,7 +437,7 @@ void WarningDesk::take_proposals(const std::vector<std::string>& areas, const st
   std::set<std::string> keys;
   for (const auto& r : journal(kProposalPrefix, true)) {
     json p = json::parse(r.body);
-    if (p.value("status", "") != "open" || !overlaps({p.value("area", "")}, areas, city_.city.id)) continue;
+    if (p.value("status", "") != "open" || !covers(areas, p.value("area", ""))) continue;
     p["status"] = "taken";
     p["warning"] = number;
     append(r.key, who, p);
@@ -411,13 +476,21 @@ json WarningDesk::adjust(const json& body) {
   }
   if (level == before && areas == areas_of(b)) throw core::Error("level", "nothing changes: give a new level or new areas");
   json basis = body.contains("basis") ? body["basis"] : json(nullptr);
-  if (basis.is_null())
-    for (const auto& a : areas)
-      if (auto h = history(kProposalPrefix + a); basis.is_null() && !h.empty()) {
-        json p = json::parse(h.back().body);
-        if (p.value("status", "") == "open") basis = p, basis["id"] = h.back().id;
-      }
+  json open;  // the open proposal of its areas, if any
+  for (const auto& a : areas)
+    if (auto h = history(kProposalPrefix + a); open.is_null() && !h.empty()) {
+      json p = json::parse(h.back().body);
+      if (p.value("status", "") == "open") open = p, open["id"] = h.back().id;
+    }
+  if (basis.is_null()) basis = open;
   if (!basis.is_null()) b["basis"] = basis;
+  // What the rules call for: the open proposal's level, else the level in force (raising above
+  // it without a forecast that calls for it needs a stated reason).
+  const Level called = !open.is_null() ? (open.value("action", "") == "lift" ? Level::none : level_of(open["to"])) : before;
+  const std::string reason = level > before ? reason_above(level, called, open.is_null() ? "" : open.value("basis", ""), body) : "";
+  b.erase("reason");
+  b.erase("called_for");
+  if (!reason.empty()) b["reason"] = reason, b["called_for"] = std::string(level_name(called));
   b["step"] = "adjust";
   b["change"] = level > before ? "raise" : level < before ? "lower" : "areas";
   b["from_level"] = std::string(level_name(before));
@@ -439,6 +512,13 @@ json WarningDesk::lift(const json& body) {
   const core::Instant start = parse_time("start", b["start"]);
   const core::Instant end = body.contains("end") ? parse_time("end", body["end"]) : std::max(start, floor_hour(now()));
   if (end < start) throw core::Error("end", "is before the warning's start " + b["start"].get<std::string>());
+  // A lift at its own start would leave a warning that never was, and a lift cannot be undone.
+  if (end == start)
+    throw core::Error("end", "equals the warning's start " + b["start"].get<std::string>() +
+                                 ": a warning ends after it starts (give the end, e.g. the hour it is lifted)");
+  if (end > now() + static_cast<core::Instant>(cfg_.horizon_days) * core::kDay)
+    throw core::Error("end", "is more than " + std::to_string(cfg_.horizon_days) +
+                                 " days ahead, beyond the forecast: lift it when the forecast shows it");
   b["step"] = "lift";
   b["end"] = core::format_iso(end);
   b["note"] = in.note;
@@ -528,12 +608,20 @@ json WarningDesk::warning_json(const std::string& number, const std::vector<stor
   for (const auto& a : areas_of(b)) areas.push_back(area_json(a));
   w["areas"] = areas;
   w["basis"] = b["basis"];
+  // The latest step's stated reason for a level above what the rules called for.
+  for (auto r = steps.rbegin(); r != steps.rend(); ++r)
+    if (const json s = json::parse(r->body); s.contains("reason")) {
+      w["reason"] = s["reason"];
+      w["called_for"] = s.value("called_for", "none");
+      break;
+    }
   json st = json::array();
   for (const auto& r : steps) {
     const json s = json::parse(r.body);
     json one = {{"id", r.id}, {"step", s["step"]}, {"at", core::format_iso(r.at)}, {"who", r.who},
                 {"level", s["level"]}, {"areas", s["areas"]}, {"note", s.value("note", "")}};
     if (s.contains("change")) one["change"] = s["change"];
+    if (s.contains("reason")) one["reason"] = s["reason"];
     if (s["step"] == "lift") one["end"] = s["end"];
     st.push_back(one);
   }

@@ -90,6 +90,13 @@ class WarningDesk {
   nlohmann::json measures_json(Level level, const std::vector<std::string>& areas, const std::string& kind,
                                core::Instant start, std::optional<core::Instant> end);
   Level level_in_force(const std::string& area);
+  // core::Error("start", ..) unless `start` lies within the proposal's forecast (from its issue
+  // day to the end of its last day) or, without one, within the clock's window.
+  void check_start(core::Instant start, const nlohmann::json* proposal);
+  // The body's "reason", required (core::Error("reason", ..)) when `level` is above `called`.
+  std::string reason_above(Level level, Level called, const std::string& condition, const nlohmann::json& body);
+  // Whether a warning over `areas` covers `area` (it names it or the whole city).
+  bool covers(const std::vector<std::string>& areas, const std::string& area) const;
   std::vector<DayAqi> trace_days(const std::string& area, const std::vector<forecast::DailyAqi>& days);
   nlohmann::json area_json(const std::string& code) const;
   core::Instant now() const;

@@ -107,6 +107,14 @@ Analysis analyse(const RuleSet& rules, const Trace& trace) {
     }
     h = e;
   }
+  // The higher level holds through the whole (merged) episode, and a merged episode starts from
+  // its higher level (REFERENCE.md 5: "按一次过程从高级别启动"; Taiyuan 2019: the higher level
+  // holds while AQI swings): every hour of a span takes the span's highest level.
+  for (auto [a, b] : an.spans) {
+    const Level top = *std::max_element(an.level.begin() + static_cast<std::ptrdiff_t>(a),
+                                        an.level.begin() + static_cast<std::ptrdiff_t>(b));
+    std::fill(an.level.begin() + static_cast<std::ptrdiff_t>(a), an.level.begin() + static_cast<std::ptrdiff_t>(b), top);
+  }
   return an;
 }
 
@@ -147,6 +155,25 @@ std::vector<Episode> episodes(const RuleSet& rules, const Trace& trace) {
   return out;
 }
 
+std::vector<DayMet> days_met(const RuleSet& rules, const Trace& trace) {
+  const Analysis an = analyse(rules, trace);
+  const std::size_t n = trace.aqi.size();
+  std::vector<DayMet> out((n + 23) / 24);
+  for (std::size_t d = 0; d < out.size(); ++d) {
+    const std::size_t a = 24 * d, b = std::min(n, a + 24);
+    DayMet& m = out[d];
+    for (std::size_t h = a; h < b; ++h) m.level = std::max(m.level, an.level[h]);
+    for (int l = static_cast<int>(Level::red); l > 0; --l)  // highest level first, then config order
+      for (const auto& x : an.hits)
+        if (x.level == static_cast<Level>(l) &&
+            std::any_of(x.hit.begin() + static_cast<std::ptrdiff_t>(a), x.hit.begin() + static_cast<std::ptrdiff_t>(b),
+                        [](bool v) { return v; }))
+          m.met += (m.met.empty() ? "" : "; ") + std::string(level_name(x.level)) + ": " + x.cond->text();
+    if (m.met.empty() && m.level != Level::none) m.met = "inside a merged episode (gap under merge_gap_hours)";
+  }
+  return out;
+}
+
 Assessment assess(const RuleSet& rules, const Trace& trace) {
   Assessment a;
   for (auto& ep : episodes(rules, trace))
@@ -182,13 +209,17 @@ Decision decide(const RuleSet& rules, const Trace& trace, core::Instant now, Lev
     d.action = in_force == Level::none ? Action::issue : Action::raise;
     d.level = d.target;
     d.effective = trace.start + static_cast<core::Instant>(first) * core::kHour;
+  } else if (d.target < in_force && d.target != Level::none) {
+    // An episode is still in the window: the level in force holds (never lowered mid-episode;
+    // it ends by lifting once the forecast is below the start condition for lift_hours).
+    d.action = Action::hold;
   } else if (d.target < in_force) {
     // Lower or lift only when every hour of the window is known.
     bool known = w <= n;
     for (std::size_t h = h0; known && h < w; ++h) known = !std::isnan(trace.aqi[h]);
     if (known) {
-      d.action = d.target == Level::none ? Action::lift : Action::lower;
-      d.level = d.target;
+      d.action = Action::lift;
+      d.level = Level::none;
       d.effective = now;
     } else {
       d.action = Action::hold;

@@ -8,18 +8,19 @@
 // readings use one rule. Unknown hours are NaN: they break a run and are never clean.
 //
 // Episodes (过程): the hours that belong to a run meeting some level's start condition; runs
-// closer than the rule set's merge gap are one episode (their gap included). Each hour has a
-// level: the highest level whose run covers it; a merged gap takes the higher of the levels on
-// its two sides ("两次过程间隔未达到解除条件的, 按一次过程从高级别启动"). An episode's level is
-// the highest inside; its kind is "o3" or "dust" when every hour of its runs has that primary
-// kind, else "pm".
+// closer than the rule set's merge gap are one episode (their gap included). Every hour of an
+// episode has the episode's level, the highest level of a run inside it: the higher level holds
+// through the episode, and merged episodes start from the higher level ("两次过程间隔未达到解除
+// 条件的, 按一次过程从高级别启动", REFERENCE.md 5). Its kind is "o3" or "dust" when every hour of
+// its runs has that primary kind, else "pm".
 //
 // decide(): the level called for now (target) is the highest hourly level in the window
 // [now, now + lift_hours). Above the level in force: issue or raise, effective at the first hour
-// of the window that belongs to the episode (at the earliest now). Below it: lower or lift
-// (effective now) only when every hour of the window is known: the forecast stays below the
-// level's start condition for lift_hours (36 h: 35 h is not enough); otherwise hold. Inside one
-// run the level does not drop while the AQI swings, because the run's whole span keeps its level.
+// of the window that belongs to the episode (at the earliest now). Below it while an episode is
+// still in the window: hold (a level is never lowered mid-episode). No episode in the window:
+// lift (effective now) only when every hour of the window is known: the forecast stays below the
+// start condition for lift_hours (36 h: 35 h is not enough); otherwise hold. Action::lower is
+// kept for the desk's manual steps; decide() does not return it.
 // Pure functions; thread-safe.
 #pragma once
 
@@ -60,6 +61,16 @@ struct Assessment {
   std::optional<Episode> episode;
 };
 Assessment assess(const RuleSet& rules, const Trace& trace);
+
+// What each day of the trace met, judged on the whole trace (one analysis): for day d (hours
+// [24d, 24d + 24) from trace.start) the level its hours take and the alternatives whose runs
+// cover one of its hours, highest level first, as "orange: > 200 for 3 consecutive days ...";
+// joined by "; ". A day inside an episode that met none itself (a merged gap) says so.
+struct DayMet {
+  Level level = Level::none;
+  std::string met;
+};
+std::vector<DayMet> days_met(const RuleSet& rules, const Trace& trace);
 
 enum class Action { none, issue, raise, lower, lift, hold };
 std::string_view action_name(Action a);  // none issue raise lower lift hold

@@ -80,8 +80,19 @@ Notice build(const json& w, const std::string& city) {
   n.fields.push_back({"分级标准 rule set", rules});
   const json& basis = w["basis"];
   if (basis.is_object()) {
-    if (!s(basis, "basis").empty()) n.fields.push_back({"启动条件 condition met", s(basis, "basis")});
+    if (!s(basis, "basis").empty()) {
+      // A level above the proposal's: the condition met is the proposal's level's, said so.
+      const std::string to = s(basis, "to");
+      if (!to.empty() && to != s(w, "level") && w.contains("reason"))
+        n.fields.push_back({"启动条件 condition met", s(basis, "basis") + " (" + to + ", 规则所指级别 the level the rules call for)"});
+      else
+        n.fields.push_back({"启动条件 condition met", s(basis, "basis")});
+    }
     if (basis.value("type", "") == "manual") n.fields.push_back({"发布依据 basis", s(basis, "note")});
+    if (w.contains("reason"))
+      n.fields.push_back({"高于规则级别的理由 reason for a level above the rules (rules call for " +
+                              w.value("called_for", "none") + ")",
+                          s(w, "reason")});
     if (basis.contains("forecast") && basis["forecast"].is_array()) {
       Table t{"预报依据 forecast basis", {"日期 day", "AQI", "范围 range", "首要污染物 primary", "发布时间 issued"}, {}};
       for (const auto& f : basis["forecast"])

@@ -25,6 +25,7 @@ ReplayResult run(const RuleSet& rules, const Trace& full, std::span<const DayAqi
   Level level = Level::none;
   int open = -1;             // index of the warning issued and not lifted
   core::Instant starts = 0;  // when the open warning takes effect
+  const std::vector<DayMet> met = days_met(rules, full);
   for (std::size_t d = 0; d < n; ++d) {
     const std::size_t a = 24 * (d > std::size_t(o.lookback_days) ? d - o.lookback_days : 0);
     const std::size_t b = std::min(hours, 24 * (d + static_cast<std::size_t>(o.horizon_days)));
@@ -73,6 +74,8 @@ ReplayResult run(const RuleSet& rules, const Trace& full, std::span<const DayAqi
     } else if (heavy) {
       r.missed.push_back(days[d].date);
     }
+    r.daily.push_back({days[d].date, aqi, days[d].kind, in_force ? level : Level::none,
+                       d < met.size() ? met[d] : DayMet{}});
     if (lifted) {
       r.warnings[open].lifted = core::beijing_date(*lifted);
       open = -1;

@@ -48,12 +48,23 @@ struct ReplayWarning {
   std::vector<core::Date> heavy_covered;
 };
 
+// One day of the replay: what was observed, what the whole series says it met (days_met()),
+// and the level of the warning in force on it.
+struct ReplayDay {
+  core::Date date;
+  double aqi = 0;  // NaN = no daily AQI
+  char kind = 'p';
+  Level in_force = Level::none;
+  DayMet met;
+};
+
 struct ReplayResult {
   int days = 0, days_without_aqi = 0, warning_days = 0;
   std::vector<ReplayStep> steps;
   std::vector<ReplayWarning> warnings;
   std::vector<core::Date> heavy, missed;  // heavy days, and those no warning covered
   int days_at[5] = {};                    // days in force per level (index = Level)
+  std::vector<ReplayDay> daily;           // one per day given
 };
 
 struct ReplayOptions {

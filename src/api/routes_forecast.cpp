@@ -4,6 +4,7 @@
 // work is src/forecast (docs/forecast.md).
 #include "api/routes.h"
 #include "forecast/forecaster.h"
+#include "model/city.h"
 
 namespace skyriver::api {
 
@@ -22,8 +23,33 @@ std::shared_ptr<const forecast::Issue> latest(Context& ctx) {
   return issue;
 }
 
+// Why an area of the city has no forecast of its own: 404 `no_station` when no air station
+// (other than a 对照点 reference site) lies in it, `no_recent_data` when its stations have not
+// reported lately (an area forecast is made only from the area's own active stations), else
+// `not_found` for a code that is not an area. The page words these for the duty officer and
+// offers the city's forecast under the city's name (web/js/forecast.js).
+ApiError no_area_forecast(const Context& ctx, const std::string& id) {
+  const model::Area* a = ctx.city ? ctx.city->area(id) : nullptr;
+  if (!a) return ApiError(404, "not_found", "no forecast for area " + in_quotes(id) + ": not an area code of the city", "area");
+  std::vector<std::string> stations;
+  for (const auto& s : ctx.city->sites)
+    if (s.kind == "air" && !s.reference && s.area == a->id) stations.push_back(s.id);
+  const std::string city = ctx.city->city.id + " (" + ctx.city->city.name + ")";
+  if (stations.empty())
+    return ApiError(404, "no_station",
+                    "area " + id + " (" + a->name + ") has no air monitoring station, so it has no forecast of its own; "
+                    "the city's forecast is area=" + city,
+                    "area");
+  std::string list;
+  for (const auto& st : stations) list += (list.empty() ? "" : ", ") + st;
+  return ApiError(404, "no_recent_data",
+                  "the air stations of area " + id + " (" + a->name + ": " + list +
+                      ") have no recent data, so it has no forecast of its own; the city's forecast is area=" + city,
+                  "area");
+}
+
 // The place asked for: site= or area= (default: the city, the top area of the issue).
-const forecast::PlaceForecast& place(const Request& req, const forecast::Issue& issue) {
+const forecast::PlaceForecast& place(const Request& req, const forecast::Issue& issue, const Context& ctx) {
   if (req.has("site") && req.has("area")) throw bad_parameter("site", "give one of 'site' or 'area', not both");
   if (req.has("site")) {
     const std::string& id = req.get("site");
@@ -33,7 +59,7 @@ const forecast::PlaceForecast& place(const Request& req, const forecast::Issue& 
   if (req.has("area")) {
     const std::string& id = req.get("area");
     if (const auto* p = issue.find("area", id)) return *p;
-    throw ApiError(404, "not_found", "no forecast for area '" + id + "' (unknown, or no active air site in it)", "area");
+    throw no_area_forecast(ctx, id);
   }
   if (issue.areas.empty()) throw ApiError(404, "not_found", "the issue holds no area", "area");
   return issue.areas.front();
@@ -50,7 +76,9 @@ void add_forecast_routes(Router& router, Context& ctx) {
               "1..`hours` after the issue with a 10-90 % band from the model's own out-of-sample errors, the hourly "
               "AQI, level and primary pollutant, and day 1-3 daily AQI ranges. `basis` says per pollutant whether the "
               "model or the stated fallback (climatology blended with the latest value) gave it, and why; `weather` "
-              "whether a weather forecast fed the model. Example: /api/forecast?area=140200&hours=72",
+              "whether a weather forecast fed the model. An area without an air station answers 404 with error code "
+              "`no_station`, one whose stations have no recent data `no_recent_data` (the city's forecast is "
+              "area=<city>). Example: /api/forecast?area=140200&hours=72",
               "forecast",
               {kSite, kArea,
                ParamDoc{"hours", "query", "integer", "hours ahead to return, 1..72 (default 72)", false, {}, "72"}},
@@ -65,7 +93,7 @@ void add_forecast_routes(Router& router, Context& ctx) {
                  if (hours < 1 || hours > forecast::kHourlyHorizons) throw bad_parameter("hours", "must be 1..72");
                }
                Response r;
-               r.body = forecast::to_json(place(req, *issue), *issue, hours)
+               r.body = forecast::to_json(place(req, *issue, ctx), *issue, hours)
                             .dump(-1, ' ', false, json::error_handler_t::replace);
                return r;
              });
@@ -79,7 +107,7 @@ void add_forecast_routes(Router& router, Context& ctx) {
              [&ctx](const Request& req) {
                const auto issue = latest(ctx);
                Response r;
-               r.body = forecast::daily_json(place(req, *issue), *issue).dump(-1, ' ', false, json::error_handler_t::replace);
+               r.body = forecast::daily_json(place(req, *issue, ctx), *issue).dump(-1, ' ', false, json::error_handler_t::replace);
                return r;
              });
 

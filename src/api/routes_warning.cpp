@@ -111,20 +111,26 @@ void add_warning_routes(Router& router, Context& ctx) {
   };
   router.add("POST", "/api/warnings/issue",
              step_doc("Issue a warning.",
-                      "{level, start, areas:[code...], kind?: pm|o3|dust|cross_regional, number?, note?, basis?} "
-                      "(basis defaults to the open proposal of the area: its forecast snapshot)"),
+                      "{level, start, areas:[code...], kind?: pm|o3|dust|cross_regional, number?, note?, basis?, "
+                      "reason?} (basis defaults to the open proposal of the area: its forecast snapshot; kind to its "
+                      "episode's; start must lie in its forecast, or without one from lookback_days ago to horizon_days "
+                      "ahead; times YYYY-MM-DDTHH:MM Beijing or ...Z UTC; a level above the proposal's, or any level "
+                      "without one, needs `reason`, printed on the notice)"),
              [&ctx](const Request& req) { return write_step([&] { return desk(ctx).issue(acted(req)); }); });
   router.add("POST", "/api/warnings/adjust",
              step_doc("Raise or lower a warning's level, or change its areas.",
-                      "{number, level?, areas?, note?, basis?}"),
+                      "{number, level?, areas?, note?, basis?, reason? (required to raise above the open "
+                      "proposal's level, or above the level in force without one)}"),
              [&ctx](const Request& req) { return write_step([&] { return desk(ctx).adjust(acted(req)); }); });
   router.add("POST", "/api/warnings/lift",
-             step_doc("Lift a warning.", "{number, end? (default now), note?}"),
+             step_doc("Lift a warning.", "{number, end? (default now; after the start, at most horizon_days "
+                      "ahead), note?}"),
              [&ctx](const Request& req) { return write_step([&] { return desk(ctx).lift(acted(req)); }); });
   router.add("POST", "/api/warnings/forecast",
              {"A consultation forecast (会商预报) entered by the duty forecaster: the daily AQI of an area for the next "
               "days, judged like a model forecast (it may raise or withdraw a proposal). Body: JSON {area, issued?, "
-              "days:[{day, aqi, aqi_low?, aqi_high?, primary?}]}. Answers the proposals raised or withdrawn.",
+              "days:[{day, aqi, aqi_low?, aqi_high?, primary?, kind?: dust}]} (aqi_low <= aqi <= aqi_high; "
+              "primary compared case-insensitively). Answers the proposals raised or withdrawn.",
               "warnings", {}, "application/json", {{"type", "object"}, {"required", {"proposals"}}}, roles::city_desk,
               "application/json"},
              [&ctx](const Request& req) {

@@ -59,6 +59,16 @@ std::vector<double> parse_daily(const std::string& text) {
 
 std::string num(double v) { return v == std::floor(v) ? fmt::format("{}", (long long)v) : fmt::format("{}", v); }
 
+// How the files' hour labels map to days (the importers' reading; docs/warning.md).
+std::string hour_labels(const std::string& format) {
+  if (format == "long") return "Beijing natural days of the files' hour-start times";
+  return "Beijing natural days; " + format +
+         " hour labels are hour-ending (label H = the hour (H-1, H]), so label 0 belongs to the day before and a "
+         "day is labels 1..23 plus label 0 of the next date";
+}
+
+std::string kind_name(char k) { return k == 'o' ? "o3" : k == 'd' ? "dust" : "pm"; }
+
 std::string rules_line(const alert::WarningConfig& cfg, const alert::RuleSet& r) {
   std::string s = r.name + " (" + r.title + ")";
   if (const auto note = cfg.note_for(r.name); !note.empty()) s += " - the city's default, " + note;
@@ -208,6 +218,7 @@ int run_replay(const Options& o) {
     j["days"] = r.days;
     j["days_without_aqi"] = r.days_without_aqi;
     j["days_cross_midnight"] = o.rolling;
+    j["hour_labels"] = hour_labels(o.format);
     j["horizon_days"] = ro.horizon_days;
     j["lookback_days"] = ro.lookback_days;
     j["lift_hours"] = rules.lift_hours;
@@ -230,6 +241,12 @@ int run_replay(const Options& o) {
                     {"advice_only", rules.advice_only_kind(w.kind)}, {"days", w.days}, {"heavy_covered", hc}});
     }
     j["warnings"] = ws;
+    json daily = json::array();
+    for (const auto& d : r.daily)
+      daily.push_back({{"date", core::format_date(d.date)}, {"aqi", std::isnan(d.aqi) ? json(nullptr) : json(d.aqi)},
+                       {"kind", kind_name(d.kind)}, {"level", std::string(alert::level_name(d.met.level))},
+                       {"met", d.met.met}, {"in_force", std::string(alert::level_name(d.in_force))}});
+    j["daily"] = daily;
     json heavy = json::array(), missed = json::array();
     for (const auto& d : r.heavy) heavy.push_back(core::format_date(d));
     for (const auto& d : r.missed) missed.push_back(core::format_date(d));
@@ -247,9 +264,10 @@ int run_replay(const Options& o) {
                            r.days_without_aqi)
             << fmt::format("replay: observed {} as a perfect forecast of {} days, decided the evening before; "
                            "{} observed days kept; lift after {} h below the start condition; episodes closer than {} h "
-                           "merged\n\n",
+                           "merged\n",
                            o.rolling ? "24-h AQI ending at each hour (days crossing midnight)" : "daily AQI",
-                           ro.horizon_days, ro.lookback_days, rules.lift_hours, rules.merge_gap_hours);
+                           ro.horizon_days, ro.lookback_days, rules.lift_hours, rules.merge_gap_hours)
+            << "days:   " << hour_labels(o.format) << "\n\n";
   std::size_t si = 0;
   for (const auto& w : r.warnings) {
     std::cout << fmt::format("warning {:>3}  {}{}\n", w.number, w.kind,
@@ -265,6 +283,13 @@ int run_replay(const Options& o) {
     std::cout << fmt::format("  in force {} d; heavy days covered {}: {}\n", w.days, w.heavy_covered.size(),
                              dates(w.heavy_covered));
   }
+  // Each day's working: its AQI, what it met on the whole series, the warning in force.
+  std::cout << fmt::format("\n{:<10}  {:>4}  {:<4}  {:<6}  {}\n", "day", "AQI", "kind", "force", "conditions met");
+  for (const auto& d : r.daily)
+    std::cout << fmt::format("{}  {:>4}  {:<4}  {:<6}  {}\n", core::format_date(d.date),
+                             std::isnan(d.aqi) ? std::string("-") : num(d.aqi), kind_name(d.kind),
+                             d.in_force == alert::Level::none ? std::string("-") : std::string(alert::level_name(d.in_force)),
+                             d.met.met.empty() ? std::string("-") : d.met.met);
   std::cout << fmt::format("\nsummary: {} warnings, {} warning days (blue {}, yellow {}, orange {}, red {}); "
                            "{} heavy days (AQI > 200): {} covered, {} missed\nmissed: {}\n",
                            r.warnings.size(), r.warning_days, r.days_at[1], r.days_at[2], r.days_at[3], r.days_at[4],

@@ -8,6 +8,7 @@
 // threads at once (it takes the booster's own lock: XGBoost keeps prediction caches).
 #pragma once
 
+#include "forecast/cancel.h"
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -44,10 +45,6 @@ struct BoosterParams {
   std::function<bool()> cancelled;
 };
 
-// Thrown when BoosterParams::cancelled (or TrainOptions::cancelled) said stop.
-struct TrainingCancelled : std::runtime_error {
-  TrainingCancelled() : std::runtime_error("training cancelled") {}
-};
 
 class Booster {
  public:

@@ -10,7 +10,7 @@
 
 namespace skyriver::forecast {
 
-Climatology Climatology::fit(const Panel& panel, int end, bool smooth, int min_count) {
+Climatology Climatology::fit(const Panel& panel, int end, bool smooth, int min_count, const Cancelled& cancelled) {
   end = std::clamp(end, 0, panel.hours());
   Climatology c;
   c.smooth_ = smooth;
@@ -30,6 +30,7 @@ Climatology Climatology::fit(const Panel& panel, int end, bool smooth, int min_c
   }
   for (int s = 0; s < n; ++s)
     for (int v = 0; v < kVarCount; ++v) {
+      if (v == 0) stop_if(cancelled);  // a site's years of hours: a few ms each
       const float* x = panel.series(s, v);
       for (int k = 0; k < end; ++k)
         if (!std::isnan(x[k])) {
@@ -48,6 +49,7 @@ Climatology Climatology::fit(const Panel& panel, int end, bool smooth, int min_c
       for (int v = 0; v < kVarCount; ++v)
         for (int m = 1; m <= 12; ++m)
           for (int h = 0; h < 24; ++h) {
+            if (v == 0 && m == 1 && h == 0) stop_if(cancelled);
             double sw = 0, cw = 0;
             for (int dm = -rm; dm <= rm; ++dm)
               for (int dh = -rh; dh <= rh; ++dh) {

@@ -8,6 +8,7 @@
 // no value of that variable at all. Read-only after fit(): safe to share between threads.
 #pragma once
 
+#include "forecast/cancel.h"
 #include "forecast/panel.h"
 
 #include <nlohmann/json_fwd.hpp>
@@ -24,7 +25,10 @@ class Climatology {
   // also takes in its neighbours (triangular kernels over five months and three hours) and at_time() interpolates between the two nearest month centres: a steadier
   // seasonal curve where a few years make each cell noisy. The plain table (no smoothing) is the
   // month x hour climatology baseline.
-  static Climatology fit(const Panel& panel, int end, bool smooth = false, int min_count = 5);
+  // `cancelled` is asked per site (cancel.h: throws TrainingCancelled).
+  static constexpr int kMinCount = 5;
+  static Climatology fit(const Panel& panel, int end, bool smooth = false, int min_count = kMinCount,
+                         const Cancelled& cancelled = {});
 
   // Site index in the fitted table of a site id (nullopt = unknown site).
   std::optional<int> site_index(const std::string& id) const;

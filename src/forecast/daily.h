@@ -26,6 +26,7 @@ struct DailyAqi {
   int aqi_low = 0, aqi_high = 0;  // the published range (from the model's own errors)
   std::string primary;       // primary pollutant code ("pm25", "o3_8h", ...; "" when AQI <= 50)
   std::string basis;         // "model <version>" or the fallback's reason
+  std::string kind;          // "dust" when the forecaster marks a dust day (沙尘), else ""
 };
 
 class DailyAqiBoard {

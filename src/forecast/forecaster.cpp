@@ -29,6 +29,7 @@ ModelSet train_from_engine(const engine::Engine& e, const ForecasterOptions& o,
     }
     return panel_from_engine(en, std::max(first, earliest), *latest, 0);
   });
+  stop_if(cancelled);  // reading years of hours may take a while
   if (ep.panel.site_count() == 0) throw core::Error("forecast train", "no air sites");
   TrainOptions t;
   t.end = ep.latest + 1;

@@ -155,7 +155,11 @@ std::vector<RowRef> select_rows(const Panel& panel, int var, int h_first, int h_
 
 // The anchor's parameters per horizon of the block (see HorizonModel::anchor_weight): for
 // each alpha of a grid, the least-squares w; the pair with the smallest squared error.
-void fit_anchor(const Panel& panel, FeatureBuilder& fb, HorizonModel& m, const std::vector<RowRef>& rows) {
+// Rows between two cancellation checks while features are built (a few ms of work).
+constexpr std::size_t kRowsPerCheck = 1 << 14;
+
+void fit_anchor(const Panel& panel, FeatureBuilder& fb, HorizonModel& m, const std::vector<RowRef>& rows,
+                const Cancelled& cancelled) {
   constexpr int kGrid = 9;  // alpha = 0, 1/8, ..., 1
   const std::size_t nh = std::size_t(m.h_last - m.h_first + 1);
   struct Acc {
@@ -163,7 +167,9 @@ void fit_anchor(const Panel& panel, FeatureBuilder& fb, HorizonModel& m, const s
   };
   std::vector<Acc> acc(nh * kGrid);
   int site = -1;
+  std::size_t done = 0;
   for (const auto& r : rows) {
+    if (++done % kRowsPerCheck == 0) stop_if(cancelled);
     if (r.site != site) fb.select_site(site = r.site);
     const float last = fb.latest(r.t, m.var), c = fb.clim_at(r.t + r.h, m.var);
     if (std::isnan(last) || std::isnan(c)) continue;
@@ -188,7 +194,8 @@ void fit_anchor(const Panel& panel, FeatureBuilder& fb, HorizonModel& m, const s
   }
 }
 
-Matrix fill(const Panel& panel, FeatureBuilder& fb, const HorizonModel& m, const std::vector<RowRef>& rows) {
+Matrix fill(const Panel& panel, FeatureBuilder& fb, const HorizonModel& m, const std::vector<RowRef>& rows,
+            const Cancelled& cancelled) {
   Matrix x;
   x.cols = fb.cols();
   x.x.resize(rows.size() * std::size_t(x.cols));
@@ -196,6 +203,7 @@ Matrix fill(const Panel& panel, FeatureBuilder& fb, const HorizonModel& m, const
   x.offset.resize(rows.size());
   int site = -1;
   for (std::size_t i = 0; i < rows.size(); ++i) {
+    if (i % kRowsPerCheck == kRowsPerCheck - 1) stop_if(cancelled);
     const auto& r = rows[i];
     if (r.site != site) fb.select_site(site = r.site);
     fb.row(r.t, r.h, m.var, &x.x[i * std::size_t(x.cols)]);
@@ -223,8 +231,8 @@ HorizonModel fit_horizon_model(const Panel& panel, const Climatology& clim, Weat
 
   if (span.valid_hours > 0) {
     // Held-out stage: climatology and anchors from the earlier part only.
-    const Climatology clim_early = Climatology::fit(panel, valid_start, true);
-    const Climatology baseline = Climatology::fit(panel, valid_start, false);
+    const Climatology clim_early = Climatology::fit(panel, valid_start, true, Climatology::kMinCount, params.cancelled);
+    const Climatology baseline = Climatology::fit(panel, valid_start, false, Climatology::kMinCount, params.cancelled);
     FeatureBuilder fb(panel, clim_early, weather);
     const auto fit_rows = select_rows(panel, var, h_first, h_last, span, 0, valid_start);
     const auto held_rows = select_rows(panel, var, h_first, h_last, span, valid_start, span.target_end);
@@ -233,9 +241,9 @@ HorizonModel fit_horizon_model(const Panel& panel, const Climatology& clim, Weat
                                               " to fit and hold out (span too short)");
     HorizonModel early = HorizonModel{};
     early.var = var, early.h_first = h_first, early.h_last = h_last, early.weather = weather;
-    fit_anchor(panel, fb, early, fit_rows);
-    const Matrix train = fill(panel, fb, early, fit_rows);
-    const Matrix held = fill(panel, fb, early, held_rows);
+    fit_anchor(panel, fb, early, fit_rows, params.cancelled);
+    const Matrix train = fill(panel, fb, early, fit_rows, params.cancelled);
+    const Matrix held = fill(panel, fb, early, held_rows, params.cancelled);
     early.booster = Booster::train(train, &held, params);
     m.rounds = std::max(20, int(std::lround(early.booster.rounds() * 1.1)));
     const std::vector<float> p = early.predict(held);
@@ -273,8 +281,8 @@ HorizonModel fit_horizon_model(const Panel& panel, const Climatology& clim, Weat
   const auto rows = select_rows(panel, var, h_first, h_last, span, 0, span.target_end);
   if (rows.empty())
     throw core::Error("forecast train", "no values of " + std::string(var_code(var)) + " to train on");
-  fit_anchor(panel, fb, m, rows);
-  const Matrix train = fill(panel, fb, m, rows);
+  fit_anchor(panel, fb, m, rows, params.cancelled);
+  const Matrix train = fill(panel, fb, m, rows, params.cancelled);
   m.booster = Booster::train(train, nullptr, params, m.rounds > 0 ? m.rounds : params.max_rounds);
   m.rounds = m.booster.rounds();
   return m;

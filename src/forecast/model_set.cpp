@@ -203,7 +203,7 @@ ModelSet train_models(const Panel& panel, const TrainOptions& o) {
   std::snprintf(stamp, sizeof stamp, "%lld", static_cast<long long>(s.trained_at));
   s.version = hour_stamp(s.to) + "-" + stamp;
   for (int i = 0; i < panel.site_count(); ++i) s.sites.push_back(panel.site(i));
-  s.clim = Climatology::fit(panel, end, true);
+  s.clim = Climatology::fit(panel, end, true, Climatology::kMinCount, o.cancelled);
 
   // Weather models only where the history holds weather (wind and temperature at least).
   bool weather = false;
@@ -232,7 +232,7 @@ ModelSet train_models(const Panel& panel, const TrainOptions& o) {
         if (o.log)
           o.log("training " + std::string(var_code(var)) + " +" + std::to_string(b[0]) + ".." + std::to_string(b[1]) +
                 " h, weather " + std::string(to_string(w)));
-        if (o.cancelled && o.cancelled()) throw TrainingCancelled();
+        stop_if(o.cancelled);
         BoosterParams p = params_for(w, b[0]);
         p.threads = o.threads;
         p.cancelled = o.cancelled;

@@ -195,7 +195,8 @@ TEST_P(Desk, IssueAdjustLiftKeepEveryStep) {
           "areas", "is in force");
 
   now_ += core::kDay;
-  w = desk_->adjust({{"number", "大同重污染预警-2026-001"}, {"level", "red"}, {"user", "李四"}});
+  // Red without a forecast calling for it: a reason is needed (issue 29, defect 5).
+  w = desk_->adjust({{"number", "大同重污染预警-2026-001"}, {"level", "red"}, {"user", "李四"}, {"reason", "会商: 静稳加剧"}});
   EXPECT_EQ(w["level"], "red");
   ASSERT_EQ(w["steps"].size(), 2u);
   EXPECT_EQ(w["steps"][1]["change"], "raise");
@@ -217,13 +218,13 @@ TEST_P(Desk, IssueAdjustLiftKeepEveryStep) {
   EXPECT_EQ(all["history"][0]["steps"][2]["who"], "王五");
   EXPECT_EQ(all["history"][0]["level"], "red");
   // The next warning of the year gets the next number.
-  w = desk_->issue({{"level", "yellow"}, {"start", "2026-02-01T08:00"}, {"areas", {"140226"}}, {"user", "张三"}});
+  w = desk_->issue({{"level", "yellow"}, {"start", "2026-01-13T08:00"}, {"areas", {"140226"}}, {"user", "张三"}, {"reason", "本地排放异常"}});
   EXPECT_EQ(w["number"], "大同重污染预警-2026-002");
   EXPECT_EQ(w["basis"]["type"], "manual");
 }
 
 TEST_P(Desk, BadInputIsRefusedAndNothingIsStored) {
-  const json ok = {{"level", "orange"}, {"start", "2026-01-12"}, {"areas", {"140200"}}, {"user", "张三"}};
+  const json ok = {{"level", "orange"}, {"start", "2026-01-12"}, {"areas", {"140200"}}, {"user", "张三"}, {"reason", "会商研判"}};
   auto without = [&](const char* k) {
     json b = ok;
     b.erase(k);
@@ -266,7 +267,7 @@ TEST_P(Desk, ComplianceFromTheMonitoredSite) {
                {"EX-POWER-DA001", "flow", start + 2 * core::kHour, 90, 'N'}},
               false);
   now_ = start + 2 * core::kHour + 30 * 60;
-  json w = desk_->issue({{"level", "orange"}, {"start", "2026-01-12"}, {"areas", {"140214"}}, {"user", "张三"}});
+  json w = desk_->issue({{"level", "orange"}, {"start", "2026-01-12"}, {"areas", {"140214"}}, {"user", "张三"}, {"reason", "会商研判"}});
   json c = w["measures"]["counties"][0]["enterprises"][0]["compliance"];
   EXPECT_EQ(c["hours"], 3);
   EXPECT_DOUBLE_EQ(c["mean"].get<double>(), 80.0);
@@ -308,7 +309,7 @@ TEST_P(Desk, ObservedDaysBeforeTheForecastCount) {
 }
 
 TEST_P(Desk, NoticeListsMeasuresByCounty) {
-  desk_->issue({{"level", "orange"}, {"start", "2026-01-12"}, {"areas", {"140200"}}, {"user", "张三"}});
+  desk_->issue({{"level", "orange"}, {"start", "2026-01-12"}, {"areas", {"140200"}}, {"user", "张三"}, {"reason", "会商研判"}});
   const auto w = desk_->warning("");
   ASSERT_TRUE(w);
   const std::string html = notice_html(*w, "大同市");
@@ -322,6 +323,95 @@ TEST_P(Desk, NoticeListsMeasuresByCounty) {
   ASSERT_GT(xlsx.size(), 1000u);
   EXPECT_EQ(xlsx.substr(0, 2), "PK");  // a zip container
   EXPECT_NE(notice_html(nullptr, "大同市").find("no warning in force"), std::string::npos);
+}
+
+// Issue 29 defect 3: a consultation day can be marked dust, and pollutant codes are compared
+// case-insensitively. 环大气〔2024〕6号 (REFERENCE.md 5): O3 and dust episodes get health advice
+// only, no curtailment (national-2024 advice_only).
+TEST_P(Desk, DustAndO3AreReadAsTheForecasterWritesThem) {
+  // "O3" is o3: an O3 episode from the model's forecast of a county.
+  auto o3 = [](int lead, int aqi) {
+    auto d = day(lead, aqi, "140214");
+    d.primary = "O3";
+    return d;
+  };
+  auto out = desk_->on_forecast({o3(1, 100), o3(2, 210), o3(3, 230)});
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0]["kind"], "o3");
+  out = desk_->consultation({{"area", "140200"},
+                                  {"days", {{{"day", "2026-01-11"}, {"aqi", 230}, {"primary", "PM10"}, {"kind", "Dust"}},
+                                            {{"day", "2026-01-12"}, {"aqi", 260}, {"primary", "PM10"}, {"kind", "dust"}},
+                                            {{"day", "2026-01-13"}, {"aqi", 90}}}}});
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0]["kind"], "dust");
+  EXPECT_EQ(out[0]["forecast"][0]["kind"], "dust");
+  // Issued on the proposal without naming the kind: the episode's kind holds, no curtailment.
+  const json w = desk_->issue({{"level", "orange"}, {"start", "2026-01-11"}, {"areas", {"140200"}}, {"user", "张三"}});
+  EXPECT_EQ(w["kind"], "dust");
+  EXPECT_TRUE(w["measures"]["advice_only"].get<bool>());
+  EXPECT_TRUE(w["measures"]["counties"].empty());
+  EXPECT_NE(notice_html(w, "大同市").find("不启动减排措施"), std::string::npos);
+  refused([&] { desk_->consultation({{"area", "140214"}, {"days", {{{"day", "2026-01-11"}, {"aqi", 230}, {"kind", "smoke"}}}}}); },
+          "days[0].kind", "not a day kind");
+}
+
+// Issue 29 defect 4: a county-only warning is not the city's.
+TEST_P(Desk, CountyWarningDoesNotCountAsTheCitys) {
+  desk_->issue({{"level", "orange"}, {"start", "2026-01-11"}, {"areas", {"140214"}}, {"user", "张三"}, {"reason", "会商研判"}});
+  // A clean city forecast, issued at D1 00:00 so that its 36-h window is all known: no city
+  // warning exists, so nothing to lift (a lift was proposed).
+  auto midnight = [](forecast::DailyAqi d) {
+    d.issued = core::beijing_midnight(core::add_days(kD0, 1));
+    return d;
+  };
+  EXPECT_TRUE(desk_->on_forecast({midnight(day(1, 100)), midnight(day(2, 120)), midnight(day(3, 90))}).empty());
+  // The city's forecast calls for orange: a city warning is proposed.
+  const auto out = desk_->on_forecast({day(1, 100), day(2, 210), day(3, 230)});
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0]["area"], "140200");
+  EXPECT_EQ(out[0]["action"], "issue");
+  EXPECT_EQ(out[0]["from"], "none");
+  EXPECT_EQ(out[0]["to"], "orange");
+  // A county forecast still sees the county's own warning (and a city warning would count too).
+  EXPECT_TRUE(desk_->on_forecast({day(1, 210, "140214"), day(2, 230, "140214"), day(3, 230, "140214")}).empty());
+}
+
+// Issue 29 defect 5: dates checked against the forecast and the clock, Z times, ranges low to
+// high, and a level above the rules' call needs a reason that the notice prints.
+TEST_P(Desk, ImplausibleStepsAreRefused) {
+  const json manual = {{"level", "yellow"}, {"areas", {"140226"}}, {"user", "张三"}, {"reason", "会商研判"}};
+  auto at = [&](const char* start) {
+    json b = manual;
+    b["start"] = start;
+    return b;
+  };
+  refused([&] { desk_->issue(at("1900-01-01")); }, "start", "outside the clock");
+  refused([&] { desk_->issue(at("2099-01-01")); }, "start", "outside the clock");
+  // 2026-01-11T16:00Z is 2026-01-12 00:00 Beijing time.
+  json w = desk_->issue(at("2026-01-11T16:00:00Z"));
+  EXPECT_EQ(w["start"], "2026-01-12T00:00:00+08:00");
+  refused([&] { desk_->lift({{"number", w["number"]}, {"end", "2026-01-12T00:00"}, {"user", "x"}}); }, "end", "equals the warning's start");
+  refused([&] { desk_->lift({{"number", w["number"]}, {"end", "2099-01-12T00:00"}, {"user", "x"}}); }, "end", "beyond the forecast");
+  desk_->lift({{"number", w["number"]}, {"end", "2026-01-12T08:00"}, {"user", "x"}});
+  refused([&] { desk_->consultation({{"area", "140200"}, {"days", {{{"day", "2026-01-11"}, {"aqi", 220}, {"aqi_low", 250}, {"aqi_high", 200}}}}}); },
+          "days[0].aqi_low", "above aqi_high");
+  // national-2024 yellow: > 150 for 2 consecutive days (days 1-2 at 160, 170).
+  const auto p = desk_->on_forecast({day(1, 160), day(2, 170), day(3, 100)});
+  ASSERT_EQ(p.size(), 1u);
+  ASSERT_EQ(p[0]["to"], "yellow");
+  json red = {{"level", "red"}, {"start", "2026-01-11"}, {"areas", {"140200"}}, {"user", "张三"}};
+  refused([&] { desk_->issue(red); }, "reason", "above what the rules call for (yellow, > 150 for 2 consecutive days)");
+  red["start"] = "2026-01-20";  // after the proposal's forecast
+  red["reason"] = "上级通知: 区域联防联控";
+  refused([&] { desk_->issue(red); }, "start", "outside the forecast");
+  red["start"] = "2026-01-11";
+  w = desk_->issue(red);
+  EXPECT_EQ(w["reason"], "上级通知: 区域联防联控");
+  EXPECT_EQ(w["called_for"], "yellow");
+  const std::string html = notice_html(w, "大同市");
+  EXPECT_NE(html.find("上级通知: 区域联防联控"), std::string::npos);
+  EXPECT_NE(html.find("rules call for yellow"), std::string::npos);
+  EXPECT_NE(html.find("the level the rules call for"), std::string::npos);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, Desk, ::testing::Values("sqlite", "postgresql"), testkit::backend_name);

@@ -112,7 +112,7 @@ TEST_P(WarningApi, ProposalIssueAdjustLiftAndTheNotice) {
   EXPECT_TRUE(found) << audit.body;
   EXPECT_EQ(s.request("GET", "/api/audit", "", {{"Authorization", "Bearer " + s.token("duty")}}).status, 403);
 
-  r = post("/api/warnings/adjust", {{"number", number}, {"level", "red"}}, true, "admin");
+  r = post("/api/warnings/adjust", {{"number", number}, {"level", "red"}, {"reason", "会商: 静稳加剧"}}, true, "admin");
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(json::parse(r.body)["steps"][1]["change"], "raise");
 

@@ -19,14 +19,55 @@ function levelColour(level) {
 function textOn(hex) { return ['#ffff00', '#00e400'].includes((hex || '').toLowerCase()) ? '#1d2a35' : '#fff'; }
 const primaryText = (p) => (p ? p.split(',').map((x) => paramNames[x] ?? x).join(', ') : '—');
 
-function query() {
-  const [kind, id] = fc.place.split(':');
+function query(place) {
+  const [kind, id] = place.split(':');
   return `${kind}=${encodeURIComponent(id)}`;
 }
 
-async function load() {
-  const q = query();
-  [fc.data, fc.daily] = await Promise.all([fc.ctx.api(`/api/forecast?${q}&hours=72`), fc.ctx.api(`/api/forecast/daily?${q}`)]);
+// One route's answer: {ok, body} (the body's error.code names why a place has no forecast).
+async function fetchJson(path) {
+  const r = await fetch(path);
+  let body = null;
+  try { body = await r.json(); } catch { /* not JSON: no code */ }
+  return { ok: r.ok, body };
+}
+
+// Both answers of a place, or the reason it has none: 'no_station', 'no_recent_data', or
+// 'unavailable' (anything else: a server or network failure, never shown raw).
+async function load(place) {
+  const q = query(place);
+  try {
+    const [a, b] = await Promise.all([fetchJson(`/api/forecast?${q}&hours=72`), fetchJson(`/api/forecast/daily?${q}`)]);
+    if (a.ok && b.ok) return { data: a.body, daily: b.body };
+    const code = (a.ok ? b : a).body?.error?.code;
+    return { failed: ['no_station', 'no_recent_data'].includes(code) ? code : 'unavailable' };
+  } catch {
+    return { failed: 'unavailable' };
+  }
+}
+
+const placeName = (place) => {
+  const opt = [...document.getElementById('fc-place').options].find((o) => o.value === place);
+  return opt?.textContent ?? place.split(':')[1];
+};
+
+// A place without a forecast: nothing of the previous place stays on screen; the reason in the
+// page's language, and for an area the city's forecast offered under the city's own name.
+function showNoForecast(place, why) {
+  fc.data = null;
+  fc.daily = null;
+  const box = document.getElementById('forecast-card');
+  document.getElementById('fc-days').innerHTML = '';
+  fc.chart.clear();
+  const key = { no_station: 'fcNoStation', no_recent_data: 'fcNoRecentData' }[why] ?? 'fcUnavailable';
+  const city = fc.ctx.state.areas.find((a) => a.code === CITY)?.name ?? t('city');
+  const cityButton = place !== `area:${CITY}`
+    ? ` <button type="button" id="fc-show-city">${esc(t('fcShowCity').replace('{city}', city))}</button>` : '';
+  document.getElementById('fc-meta').innerHTML = `<span class="fc-none">${esc(t(key).replace('{place}', placeName(place)))}</span>${cityButton}`;
+  document.getElementById('fc-show-city')?.addEventListener('click', () => choose(`area:${CITY}`));
+  box.dataset.place = place;
+  box.dataset.none = why;
+  delete box.dataset.issued;
 }
 
 function chartOption() {
@@ -75,7 +116,11 @@ function dayCards() {
 
 export function renderForecast() {
   const box = document.getElementById('forecast-card');
-  if (!box || !fc.data) return;
+  if (!box) return;
+  if (!fc.data) {  // e.g. the language changed while a place has no forecast
+    if (box.dataset.none) showNoForecast(box.dataset.place, box.dataset.none);
+    return;
+  }
   const d = fc.data;
   const basis = d.model_version ? `${t('fcModel')} ${d.model_version}` : t('fcFallbackOnly');
   document.getElementById('fc-days').innerHTML = dayCards();
@@ -84,18 +129,26 @@ export function renderForecast() {
     + (d.notes.length ? `<br><span class="fc-notes">${esc(d.notes.slice(0, 3).join('; '))}${d.notes.length > 3 ? ' …' : ''}</span>` : '');
   fc.chart.setOption(chartOption(), true);
   box.dataset.place = fc.place;
+  delete box.dataset.none;
   box.dataset.issued = d.issued;
   fc.renders += 1;
   box.dataset.renders = String(fc.renders);
 }
 
 async function refresh() {
-  try {
-    await load();
-    renderForecast();
-  } catch (e) {
-    document.getElementById('fc-meta').textContent = `${t('fcNone')} (${e.message})`;
-  }
+  const place = fc.place;
+  const got = await load(place);
+  if (place !== fc.place) return;  // another place was chosen meanwhile: its answer will show
+  if (got.failed) return showNoForecast(place, got.failed);
+  fc.data = got.data;
+  fc.daily = got.daily;
+  renderForecast();
+}
+
+async function choose(place) {
+  fc.place = place;
+  document.getElementById('fc-place').value = place;
+  await refresh();
 }
 
 // ctx: { api, state } of the page (app.js); live: its EventSource.
@@ -111,7 +164,7 @@ export async function initForecast(ctx, live) {
   place.innerHTML = [`<option value="area:${CITY}">${esc(t('city'))}</option>`,
     ...areas.map((a) => `<option value="area:${esc(a.code)}">${esc(a.name)}</option>`),
     ...stations.map((s) => `<option value="site:${esc(s.id)}">${esc(s.name)}</option>`)].join('');
-  place.onchange = async () => { fc.place = place.value; await refresh(); };
+  place.onchange = () => choose(place.value);
   const series = document.getElementById('fc-series');
   series.innerHTML = ['pm25', 'pm10', 'o3', 'no2', 'so2', 'co', 'aqi'].map((p) => `<option value="${p}">${esc(p === 'aqi' ? 'AQI' : paramNames[p] ?? p)}</option>`).join('');
   series.onchange = () => { fc.series = series.value; renderForecast(); };
