@@ -36,6 +36,19 @@ Response json_response(const json& j) {
   return r;
 }
 
+// A ledger change answered: a bad field is 400 naming it; anything else the ledger refuses
+// (a step the type does not allow from the current state, an id in use) is 409.
+template <class F>
+Response ledger_answer(F&& change) {
+  try {
+    return json_response(ledger::to_json(change(), ledger::today_beijing()));
+  } catch (const ledger::FieldError& e) {
+    throw bad_parameter(e.field(), e.reason());
+  } catch (const core::Error& e) {
+    throw ApiError(409, "conflict", e.what());
+  }
+}
+
 }  // namespace
 
 void add_ledger_routes(Router& router, Context& ctx) {
@@ -127,15 +140,13 @@ void add_ledger_routes(Router& router, Context& ctx) {
                ledger::Task t;
                try {
                  t = ledger::task_from_json(b);
+               } catch (const ledger::FieldError& e) {
+                 throw bad_parameter(e.field(), e.reason());
                } catch (const core::Error& e) {
                  throw bad_parameter("body", e.why());
                }
                if (!note.empty()) t.notes.push_back({0, "", note});
-               try {
-                 return json_response(ledger::to_json(lg.create(t, who), ledger::today_beijing()));
-               } catch (const core::Error& e) {
-                 throw ApiError(400, "bad_request", e.what());
-               }
+               return ledger_answer([&] { return lg.create(t, who); });
              });
 
   router.add("POST", "/api/tasks/import",
@@ -166,11 +177,8 @@ void add_ledger_routes(Router& router, Context& ctx) {
                auto& lg = ledger_of(ctx);
                const json b = parse_body(req);
                if (!lg.find(req.get("id"))) throw ApiError(404, "not_found", "parameter 'id': no task '" + req.get("id") + "'", "id");
-               try {
-                 return json_response(ledger::to_json(lg.update(req.get("id"), b, who_of(b)), ledger::today_beijing()));
-               } catch (const core::Error& e) {
-                 throw ApiError(409, "conflict", e.what());
-               }
+               const std::string who = who_of(b);
+               return ledger_answer([&] { return lg.update(req.get("id"), b, who); });
              });
 
 }
