@@ -63,7 +63,7 @@ TEST(Ledger, ImportReportsBadRowsByLineAndKeepsTheGoodOnes) {
   EXPECT_EQ(rep.errors[1].where, "台账.csv:6");
   EXPECT_THAT(rep.errors[1].why, ::testing::HasSubstr("2024-02-30"));
   EXPECT_EQ(rep.errors[2].where, "台账.csv:7");
-  EXPECT_THAT(rep.errors[2].why, ::testing::HasSubstr("state 'handling' is not one of the case states"));
+  EXPECT_THAT(rep.errors[2].why, ::testing::HasSubstr("state: 'handling' is not one of the case states"));
   EXPECT_EQ(rep.errors[3].where, "台账.csv:10");
   EXPECT_THAT(rep.errors[3].why, ::testing::HasSubstr("complaint source '110'"));
   const auto t = lg.find("DC-02");
@@ -340,6 +340,7 @@ std::string workbook_zip(const fs::path& file, const std::string& sheet_xml, std
   const std::string rels = R"(<Relationships><Relationship Id="rId1" Target="worksheets/sheet1.xml"/></Relationships>)";
   add("xl/workbook.xml", wb);
   add("xl/_rels/workbook.xml.rels", rels);
+  add("xl/sharedStrings.xml", "<sst/>");
   add("xl/worksheets/sheet1.xml", sheet_xml);
   EXPECT_EQ(zip_close(z), 0);
   std::ifstream in(file, std::ios::binary);
