@@ -5,9 +5,11 @@
 // Kinds (docs/sources.md): exceedance, load, offline, data_quality, water_anomaly, air_dropout.
 // `rule` names the precise rule inside the kind (limit, daily_cap, annual_cap, no_data, constant,
 // zero, negative, range, jump, class_drop, item_jump, dropout). The fingerprint (kind, site,
-// parameter, rule, period) identifies "the same problem": while an alarm with that fingerprint
-// is open or acknowledged, a repeated firing updates it (last time, severity, evidence) instead
-// of opening another. Severity: 1 一般 (notice), 2 较重 (serious), 3 严重 (grave).
+// parameter, rule, period) identifies "the same problem"; episodes of it are defined by time: a
+// firing that touches an open or acknowledged alarm's [first, last] (consecutive hours; a class
+// drop's own window; a load alarm's whole period) updates it (first/last, severity, evidence)
+// instead of opening another, and a firing apart in time (a later episode, or backfilled data)
+// opens its own alarm. Severity: 1 一般 (notice), 2 较重 (serious), 3 严重 (grave).
 // The id is derived from the fingerprint and the first hour, so recomputing the same data
 // yields the same id (a replay after a restart cannot duplicate an alarm).
 #pragma once

@@ -1,6 +1,7 @@
 #include "alert/alarm_engine.h"
 
 #include "core/error.h"
+#include "core/text.h"
 #include "standards/emission.h"
 #include "standards/water_class.h"
 
@@ -91,9 +92,24 @@ struct AlarmEngine::State {
   std::unordered_map<std::string, std::map<core::Instant, bool>> dropped;  // air site -> hour
   std::vector<std::string> air_sites;
   std::map<std::string, Alarm> by_id;
-  std::unordered_map<std::string, std::string> active;        // fingerprint -> id
-  std::unordered_map<std::string, core::Instant> closed_cover;  // fingerprint -> latest `last` closed
+  // Episodes are defined by time: one fingerprint may have several alarms, each of its own
+  // stretch [first, last]. A firing continues the episode it touches (within reach()).
+  std::unordered_map<std::string, std::vector<std::string>> active;  // fingerprint -> open ids
+  std::unordered_map<std::string, std::vector<std::pair<core::Instant, core::Instant>>> closed;  // closed [first, last]
   int retention_hours = 48;
+  core::Instant class_window = 4 * core::kHour;
+
+  // How far apart two firings of one fingerprint may be and still be one episode: a load
+  // alarm's period is in its fingerprint (the whole day or year is one episode); a class drop
+  // looks back over its own window; every other rule is of consecutive hours.
+  core::Instant reach(const Alarm& a) const {
+    if (a.kind == "load") return std::numeric_limits<core::Instant>::max() / 4;
+    if (a.kind == "water_anomaly" && a.rule == "class_drop") return class_window;
+    return core::kHour;
+  }
+  static bool touches(const Alarm& a, core::Instant first, core::Instant last, core::Instant reach) {
+    return first <= a.last + reach && last >= a.first - reach;
+  }
 };
 
 AlarmEngine::AlarmEngine(const model::CityConfig& city, AlarmRules rules)
@@ -117,6 +133,7 @@ AlarmEngine::AlarmEngine(const model::CityConfig& city, AlarmRules rules)
     if (i.air) st_->air_sites.push_back(s.id);
     st_->info[s.id] = std::move(i);
   }
+  st_->class_window = core::Instant(rules_.class_window_hours) * H;
   st_->retention_hours = std::max({48, rules_.item_window + 2, rules_.severity_hours.back() + 2, rules_.dropout_hours + 2,
                                    rules_.class_window_hours + 2});
 }
@@ -127,12 +144,10 @@ void AlarmEngine::restore(const std::vector<Alarm>& alarms) {
   for (const auto& a : alarms) {
     st_->by_id[a.id] = a;
     const std::string fp = a.fingerprint();
-    if (a.active()) {
-      st_->active[fp] = a.id;
-    } else {
-      auto& c = st_->closed_cover[fp];
-      c = std::max(c, a.last);
-    }
+    if (a.active())
+      st_->active[fp].push_back(a.id);
+    else
+      st_->closed[fp].emplace_back(a.first, a.last);
   }
 }
 
@@ -151,21 +166,37 @@ struct Firing {
     a.updated_at = now;
     a.updated_by = "system";
     const std::string fp = a.fingerprint();
-    st.active.erase(fp);
-    auto& c = st.closed_cover[fp];
-    c = std::max(c, a.last);
+    auto& ids = st.active[fp];
+    ids.erase(std::remove(ids.begin(), ids.end(), a.id), ids.end());
+    if (ids.empty()) st.active.erase(fp);
+    st.closed[fp].emplace_back(a.first, a.last);
     out.push_back({a, "closed"});
+  }
+
+  // The open alarm of fp whose episode [first, last] continues (the earliest if several).
+  Alarm* episode_of(const std::string& fp, core::Instant first, core::Instant last, core::Instant reach) {
+    auto it = st.active.find(fp);
+    if (it == st.active.end()) return nullptr;
+    Alarm* best = nullptr;
+    for (const auto& id : it->second) {
+      Alarm& a = st.by_id.at(id);
+      if (AlarmEngine::State::touches(a, first, last, reach) && (!best || a.first < best->first)) best = &a;
+    }
+    return best;
   }
 
   void fire(Alarm proto, const std::string& close_reason = "") {
     const std::string fp = proto.fingerprint();
-    if (auto it = st.active.find(fp); it != st.active.end()) {
-      Alarm& a = st.by_id.at(it->second);
-      const bool later = proto.last > a.last, worse = proto.severity > a.severity;
-      if (later || worse) {
+    const core::Instant reach = st.reach(proto);
+    if (Alarm* found = episode_of(fp, proto.first, proto.last, reach)) {
+      Alarm& a = *found;
+      // Later, earlier (a backfilled hour next to it) or worse: the same episode grows.
+      const bool later = proto.last > a.last, earlier = proto.first < a.first, worse = proto.severity > a.severity;
+      if (later || earlier || worse) {
         if (later) a.last = proto.last;
+        if (earlier) a.first = proto.first;
         if (worse) a.severity = proto.severity;
-        a.evidence = proto.evidence;
+        if (later || worse) a.evidence = proto.evidence;
         a.updated_at = now;
         a.updated_by = "system";
         out.push_back({a, worse ? "escalated" : "updated"});
@@ -173,10 +204,18 @@ struct Firing {
       if (!close_reason.empty()) close(a, close_reason);
       return;
     }
-    if (auto c = st.closed_cover.find(fp); c != st.closed_cover.end()) {
-      if (proto.last <= c->second) return;  // already judged and closed
-      // Only what the closed alarm did not cover: from the hour after it (or the firing's own time).
-      if (proto.first <= c->second) proto.first = std::min(c->second + H, proto.last);
+    // A closed alarm of the same episode: what it covered stays judged and closed; only the
+    // hours after it open a new alarm.
+    if (auto c = st.closed.find(fp); c != st.closed.end()) {
+      for (const auto& [cf, cl] : c->second) {
+        if (proto.first > cl + reach || proto.last < cf - reach) continue;
+        if (proto.first >= cf && proto.last <= cl) return;  // already judged and closed
+        if (proto.first <= cl && proto.last > cl)
+          proto.first = cl + H;
+        else if (proto.first < cf && proto.last >= cf)
+          proto.last = cf - H;
+      }
+      if (proto.first > proto.last) return;
     }
     proto.id = alarm_id(proto);
     if (st.by_id.count(proto.id)) return;
@@ -189,14 +228,20 @@ struct Firing {
     proto.opened_at = proto.updated_at = now;
     proto.updated_by = "system";
     Alarm& a = st.by_id[proto.id] = std::move(proto);
-    st.active[fp] = a.id;
+    st.active[fp].push_back(a.id);
     out.push_back({a, "opened"});
     if (!close_reason.empty()) close(a, close_reason);
   }
 
-  Alarm* active_of(const std::string& kind, const std::string& site, const std::string& param, const std::string& rule) {
+  // The open alarms of (kind, site, param, rule) (no period) whose episode began by `t`.
+  std::vector<Alarm*> active_of(const std::string& kind, const std::string& site, const std::string& param,
+                                const std::string& rule, core::Instant t = std::numeric_limits<core::Instant>::max()) {
+    std::vector<Alarm*> out;
     auto it = st.active.find(fingerprint(kind, site, param, rule, ""));
-    return it == st.active.end() ? nullptr : &st.by_id.at(it->second);
+    if (it == st.active.end()) return out;
+    for (const auto& id : it->second)
+      if (Alarm& a = st.by_id.at(id); a.first <= t) out.push_back(&a);
+    return out;
   }
 };
 
@@ -294,8 +339,8 @@ struct Eval {
                     {"missing_from", iso(ss.covered_until)}, {"missing_to", iso(o.time)},
                     {"missing_minutes", (o.time - ss.covered_until) / 60}}),
              "recovered: data again from " + iso(o.time));
-    } else if (Alarm* a = f.active_of("offline", o.site, "", "no_data"); a && o.time >= a->first) {
-      f.close(*a, "recovered: data again from " + iso(o.time));
+    } else {
+      for (Alarm* a : f.active_of("offline", o.site, "", "no_data", o.time)) f.close(*a, "recovered: data again from " + iso(o.time));
     }
     ss.covered_until = std::max(ss.covered_until, o.time + period);
   }
@@ -477,7 +522,7 @@ struct Eval {
     d[t] = !missing.empty();
     while (!d.empty() && d.begin()->first < t - core::Instant(st.retention_hours) * H) d.erase(d.begin());
     if (missing.empty()) {
-      if (Alarm* a = f.active_of("air_dropout", site, "", "dropout"); a && t >= a->first)
+      for (Alarm* a : f.active_of("air_dropout", site, "", "dropout", t))
         f.close(*a, "recovered: counted in the city mean again from " + iso(t));
       return;
     }
@@ -566,7 +611,7 @@ std::vector<AlarmChange> AlarmEngine::tick(core::Instant now) {
     if (!info.offline) continue;
     const core::Instant silent = now - ss.last_received;
     if (silent < core::Instant(rules_.offline_minutes) * 60) continue;
-    if (f.active_of("offline", site, "", "no_data")) continue;
+    if (!f.active_of("offline", site, "", "no_data").empty()) continue;
     f.fire(proto("offline", "no_data", site, "", ss.covered_until, ss.covered_until, 2,
                  {{"rule", "no frame for " + std::to_string(rules_.offline_minutes) + " min or more"},
                   {"last_frame_received", iso(ss.last_received)}, {"silent_minutes", silent / 60},
@@ -589,7 +634,7 @@ AlarmChange AlarmEngine::acknowledge(const std::string& id, const std::string& w
 AlarmChange AlarmEngine::close(const std::string& id, const std::string& reason, const std::string& who, core::Instant now) {
   auto it = st_->by_id.find(id);
   if (it == st_->by_id.end()) throw core::Error("alarm " + id, "no such alarm");
-  if (reason.empty()) throw core::Error("alarm " + id, "closing needs a reason");
+  if (core::trim(reason).empty()) throw core::Error("alarm " + id, "closing needs a reason (not blank)");
   Alarm& a = it->second;
   if (a.state == "closed") throw core::Error("alarm " + id, "already closed");
   std::vector<AlarmChange> out;

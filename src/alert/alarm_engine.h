@@ -7,8 +7,8 @@
 // acknowledge/close/link_task are the human steps.
 //
 // Idempotent: feeding the same observations again changes nothing (windows are keyed by time;
-// an alarm whose fingerprint is already open is only updated when its last time or severity
-// grows; a firing already covered by a closed alarm of the same fingerprint is ignored). So a
+// an open alarm is only updated by a firing of its own episode that reaches further in time or
+// is worse; hours already covered by a closed alarm of the same fingerprint are ignored). So a
 // restart can restore() the journal's alarms and replay recent data without repeating any.
 //
 // REQUIRES: one thread at a time (AlarmService holds the lock). The city must outlive it.

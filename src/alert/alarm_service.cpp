@@ -37,8 +37,11 @@ void AlarmService::commit(std::vector<AlarmChange> changes, std::unique_lock<std
   if (changes.empty()) return;
   std::vector<store::Record> recs;
   recs.reserve(changes.size());
-  for (const auto& c : changes)
-    recs.push_back({0, kAlarmRecord, c.alarm.id, c.alarm.updated_at, c.alarm.updated_by, to_json(c.alarm).dump()});
+  for (const auto& c : changes) {
+    auto body = to_json(c.alarm);
+    body["change"] = c.change;  // opened, updated, escalated, acknowledged, closed, linked (for the history)
+    recs.push_back({0, kAlarmRecord, c.alarm.id, c.alarm.updated_at, c.alarm.updated_by, body.dump()});
+  }
   store_->append(std::span<store::Record>(recs));
   auto listeners = listeners_;
   lock.unlock();

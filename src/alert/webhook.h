@@ -1,12 +1,15 @@
 // Webhook: delivers events as JSON by HTTP POST to the URLs a city configures (warnings,
 // alarms), so that other systems (duty phones, the bureau's OA) hear of them at once.
 //
-// post() never blocks the caller: the event is queued and a background thread sends it to
-// every URL in order, with a timeout per attempt and retries with backoff (1, 2, 4 ... 60 s,
-// up to `attempts`). The body sent is {"event": EVENT, "data": DATA, "sent_at": ISO time};
-// the header X-Skyriver-Event carries EVENT. Only plain http://host[:port][/path] URLs
-// (checked at construction: core::Error naming the URL). A full queue drops the oldest event
-// and logs it. The destructor delivers what is queued for up to `drain` then stops.
+// post() never blocks the caller: the event is queued for each URL. Each URL has its own
+// queue and worker thread, so a dead or slow URL delays only its own events (issue 28 #7).
+// One attempt (DNS resolution, connect, send, answer) has one deadline, `timeout`: the name is
+// resolved asynchronously, so a resolver that hangs is cut off too. Retries with backoff (1, 2,
+// 4 ... 60 s, up to `attempts`). The body sent is {"event": EVENT, "data": DATA, "sent_at": ISO
+// time}; the header X-Skyriver-Event carries EVENT. Only plain http://host[:port][/path] URLs
+// (checked at construction: core::Error naming the URL). A full queue (max_queue per URL) drops
+// its oldest event and logs it. The destructor delivers what is queued for up to `drain`
+// (plus an attempt under way, at most `timeout`) then stops.
 // Thread-safe: post() may be called from any thread.
 #pragma once
 
@@ -17,6 +20,7 @@
 #include <cstddef>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -50,18 +54,16 @@ class Webhook {
   struct Item {
     std::string event, body;
   };
-  void run();
-  bool send(const Target& t, const Item& item, std::string& detail);
+  struct Lane;  // one URL: its queue, worker thread and I/O context
+  void run(Lane& lane);
+  bool send(Lane& lane, const Item& item, std::string& detail);
 
-  std::vector<Target> targets_;
   WebhookOptions options_;
-  mutable std::mutex mutex_;
-  std::condition_variable wake_;
-  std::deque<Item> queue_;
+  mutable std::mutex mutex_;  // guards every lane's queue, stopping_, delivered_, on_result_
   bool stopping_ = false;
   std::size_t delivered_ = 0;
   std::function<void(const std::string&, const std::string&, bool, const std::string&)> on_result_;
-  std::thread worker_;
+  std::vector<std::unique_ptr<Lane>> lanes_;
 };
 
 }  // namespace skyriver::alert

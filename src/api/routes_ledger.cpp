@@ -55,6 +55,19 @@ Response json_response(const json& j) {
   return r;
 }
 
+// A ledger change answered: a bad field is 400 naming it; anything else the ledger refuses
+// (a step the type does not allow from the current state, an id in use) is 409.
+template <class F>
+Response ledger_answer(F&& change) {
+  try {
+    return json_response(ledger::to_json(change(), ledger::today_beijing()));
+  } catch (const ledger::FieldError& e) {
+    throw bad_parameter(e.field(), e.reason());
+  } catch (const core::Error& e) {
+    throw ApiError(409, "conflict", e.what());
+  }
+}
+
 }  // namespace
 
 void add_ledger_routes(Router& router, Context& ctx) {
@@ -147,16 +160,14 @@ void add_ledger_routes(Router& router, Context& ctx) {
                ledger::Task t;
                try {
                  t = ledger::task_from_json(b);
+               } catch (const ledger::FieldError& e) {
+                 throw bad_parameter(e.field(), e.reason());
                } catch (const core::Error& e) {
                  throw bad_parameter("body", e.why());
                }
                if (!note.empty()) t.notes.push_back({0, "", note});
                require_task_scope(req, ctx, t, nullptr);
-               try {
-                 return json_response(ledger::to_json(lg.create(t, who), ledger::today_beijing()));
-               } catch (const core::Error& e) {
-                 throw ApiError(400, "bad_request", e.what());
-               }
+               return ledger_answer([&] { return lg.create(t, who); });
              });
 
   router.add("POST", "/api/tasks/import",
@@ -189,11 +200,7 @@ void add_ledger_routes(Router& router, Context& ctx) {
                const auto found = lg.find(req.get("id"));
                if (!found) throw ApiError(404, "not_found", "parameter 'id': no task '" + req.get("id") + "'", "id");
                require_task_scope(req, ctx, *found, &b);
-               try {
-                 return json_response(ledger::to_json(lg.update(req.get("id"), b, acting(req)), ledger::today_beijing()));
-               } catch (const core::Error& e) {
-                 throw ApiError(409, "conflict", e.what());
-               }
+               return ledger_answer([&] { return lg.update(req.get("id"), b, acting(req)); });
              });
 
 }

@@ -5,6 +5,7 @@
 #include "api/routes.h"
 #include "assess/source_month.h"
 #include "core/error.h"
+#include "core/text.h"
 #include "ledger/ledger.h"
 #include "model/city.h"
 
@@ -190,8 +191,15 @@ void add_source_routes(Router& router, Context& ctx) {
                if (!a) throw ApiError(404, "not_found", "parameter 'id': no alarm '" + req.get("id") + "'", "id");
                require_site_scope(req, ctx.city, a->site);
                json h = json::array();
-               for (const auto& rec : svc.history(a->id))
-                 h.push_back({{"record", rec.id}, {"at", core::format_iso(rec.at)}, {"who", rec.who}, {"alarm", json::parse(rec.body)}});
+               for (const auto& rec : svc.history(a->id)) {
+                 json body = json::parse(rec.body);
+                 // The change's name is kept beside the alarm in each record (alarm_service.cpp);
+                 // records from before it have none.
+                 json change = body.contains("change") ? body["change"] : json(nullptr);
+                 body.erase("change");
+                 h.push_back({{"record", rec.id}, {"at", core::format_iso(rec.at)}, {"who", rec.who}, {"change", change},
+                              {"alarm", body}});
+               }
                Response r;
                r.body = json{{"alarm", alert::to_json(*a)}, {"history", h}}.dump(-1, ' ', false, json::error_handler_t::replace);
                return r;
@@ -211,9 +219,11 @@ void add_source_routes(Router& router, Context& ctx) {
         if (what == "ack") {
           a = svc.acknowledge(id, who);
         } else {
-          if (!b.contains("reason") || !b["reason"].is_string() || b["reason"].get<std::string>().empty())
-            throw bad_parameter("reason", "closing an alarm needs a reason");
-          a = svc.close(id, b["reason"].get<std::string>(), who);
+          if (!b.contains("reason") || !b["reason"].is_string() || core::trim(b["reason"].get<std::string>()).empty())
+            throw bad_parameter("reason", "closing an alarm needs a reason (not blank)");
+          const std::string reason = b["reason"].get<std::string>();
+          if (auto why = core::stored_text_problem(reason); !why.empty()) throw bad_parameter("reason", why);
+          a = svc.close(id, reason, who);
         }
       } catch (const core::Error& e) {
         throw ApiError(409, "conflict", e.what());

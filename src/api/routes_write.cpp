@@ -1,6 +1,7 @@
 // Write routes: audit marks and file upload for import. They need the API token
 // (Router::set_tokens); the store work is done by Context hooks set in `skyriver serve`.
 #include "api/routes.h"
+#include "core/text.h"
 
 #include <filesystem>
 
@@ -35,6 +36,7 @@ void add_write_routes(Router& router, Context& ctx) {
                a.mark = text("mark", true);
                a.reason = text("reason", true);
                a.user = acting(req);
+               if (auto why = core::stored_text_problem(a.reason); !why.empty()) throw bad_parameter("reason", why);
                if (a.mark != "invalid" && a.mark != "dust" && a.mark != "valid")
                  throw bad_parameter("mark", in_quotes(a.mark) + " is not one of: invalid, dust, valid");
                Request times;

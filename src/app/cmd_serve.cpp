@@ -264,9 +264,12 @@ static skyriver::app::Command serve_command{
           std::lock_guard lock(store_mutex);
           const core::Instant now = std::chrono::duration_cast<std::chrono::seconds>(
                                         std::chrono::system_clock::now().time_since_epoch()).count();
+          // One transaction for the whole request: a failure part-way stores nothing (issue 28 #3).
+          std::vector<store::AuditMark> marks;
           for (const auto& p : params)
             for (core::Instant t = a.from; t < a.to; t += core::kHour)
-              store->add_mark({0, a.site, p, t, store::Interval::hour, a.mark, a.reason, a.user.empty() ? "api" : a.user, now});
+              marks.push_back({0, a.site, p, t, store::Interval::hour, a.mark, a.reason, a.user.empty() ? "api" : a.user, now});
+          store->add_marks(marks);
         };
         // The compensation statement is computed on request from the store's samples, so it
         // always reflects audit marks and late data; no rules file, no route.

@@ -127,6 +127,17 @@ nlohmann::json plan_entry_body(const PlanEntry& e) {
   return j;
 }
 
+std::string plan_value_problem(const PlanIndicator& ind, double v) {
+  const std::string of = " for indicator " + std::to_string(ind.id) + " (" + ind.unit + ")";
+  if (!std::isfinite(v)) return "must be a finite number" + of;
+  if (ind.unit == "%") return v >= 0 && v <= 100 ? "" : "a percentage must lie in [0, 100]" + of;
+  if (v < 0) return "must not be negative" + of;
+  if (ind.unit == "个" && v != std::floor(v)) return "a count must be a whole number" + of;
+  // Every other unit of the plan (µg/m³, 万m², 亿m³, 千公顷, ...) is a physical amount far below 1e9.
+  if (v >= 1e9) return "is beyond any amount in " + ind.unit + of;
+  return "";
+}
+
 PlanEntry validate_plan_entry(const PlanConfig& plan, const nlohmann::json& body) {
   if (!body.is_object()) throw core::Error("body", "is not a JSON object");
   PlanEntry e;
@@ -138,15 +149,19 @@ PlanEntry validate_plan_entry(const PlanConfig& plan, const nlohmann::json& body
   if (!plan.find(e.indicator)) throw core::Error("indicator", "no plan indicator " + std::to_string(e.indicator));
   e.year = integer("year");
   if (e.year < 2000 || e.year > 2100) throw core::Error("year", std::to_string(e.year) + " is outside 2000..2100");
+  const PlanIndicator& ind = *plan.find(e.indicator);
   for (const char* k : {"value", "target"})
     if (body.contains(k) && !body[k].is_null()) {
       if (!body[k].is_number() || !std::isfinite(body[k].get<double>())) throw core::Error(k, "must be a number");
-      (std::string(k) == "value" ? e.value : e.target) = body[k].get<double>();
+      const double v = body[k].get<double>();
+      if (auto why = plan_value_problem(ind, v); !why.empty()) throw core::Error(k, why);
+      (std::string(k) == "value" ? e.value : e.target) = v;
     }
   if (!e.value && !e.target) throw core::Error("value", "give a value (or a target) to enter");
   if (body.contains("note")) {
     if (!body["note"].is_string()) throw core::Error("note", "must be a string");
     e.note = body["note"].get<std::string>();
+    if (auto why = core::stored_text_problem(e.note); !why.empty()) throw core::Error("note", why);
   }
   for (auto& [k, v] : body.items())
     if (k != "indicator" && k != "year" && k != "value" && k != "target" && k != "note" && k != "who")

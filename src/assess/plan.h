@@ -65,8 +65,13 @@ struct PlanEntry {
   core::Instant at = 0;
 };
 
-// Key and body of the journal record for an entry; throws core::Error("body", why) when the
-// entry names no configured indicator, a year outside 2000..2100, or neither value nor target.
+// Key and body of the journal record for an entry; validate_plan_entry() throws
+// core::Error(field, why) when the entry names no configured indicator, a year outside
+// 2000..2100, neither value nor target, a value or target outside the indicator's range
+// (plan_value_problem), or a note the stored-text rule refuses (core/text.h).
+// "" when v may be entered for the indicator, else why: a "%" lies in [0, 100], a count ("个")
+// is a whole number >= 0, any other unit a finite amount in [0, 1e9).
+std::string plan_value_problem(const PlanIndicator& ind, double v);
 std::string plan_entry_key(int indicator, int year);
 nlohmann::json plan_entry_body(const PlanEntry& e);
 PlanEntry validate_plan_entry(const PlanConfig& plan, const nlohmann::json& body);

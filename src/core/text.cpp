@@ -1,5 +1,6 @@
 #include "core/text.h"
 
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -132,6 +133,32 @@ std::optional<long long> parse_integer(std::string_view s) {
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
   return v;
+}
+
+std::string stored_text_problem(std::string_view s) {
+  if (s.find('\0') != std::string_view::npos) return "contains a NUL character";
+  // UTF-16 units, as Excel counts: one per code point, two above U+FFFF (4-byte UTF-8).
+  std::size_t units = 0;
+  for (unsigned char c : s) {
+    if ((c & 0xC0) != 0x80) ++units;  // a lead byte (or ASCII) starts a code point
+    if (c >= 0xF0) ++units;
+  }
+  if (units > kMaxStoredText)
+    return "is " + std::to_string(units) + " characters long; at most " + std::to_string(kMaxStoredText) +
+           " (Excel's cell limit)";
+  return "";
+}
+
+std::string entry_id_problem(std::string_view id) {
+  if (id.empty() || id.size() > 64) return "must be 1 to 64 characters of A-Z, a-z, 0-9, '_' and '-'";
+  for (char c : id)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-'))
+      return "must be 1 to 64 characters of A-Z, a-z, 0-9, '_' and '-'";
+  std::string lower(id);
+  for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (const char* w : {"stats", "import", "export", "new", "all"})
+    if (lower == w) return "'" + lower + "' is reserved for a route";
+  return "";
 }
 
 }  // namespace skyriver::core

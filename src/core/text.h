@@ -22,4 +22,15 @@ std::string html_escape(std::string_view s);
 std::optional<double> parse_number(std::string_view s);
 std::optional<long long> parse_integer(std::string_view s);
 
+// The one rule for text the platform stores (ledger fields, notes, reasons, plan notes): what
+// every export keeps whole. Excel holds at most 32,767 characters (UTF-16 units) in a cell and
+// silently writes an empty one beyond; a NUL cuts the text short in every C writer.
+inline constexpr std::size_t kMaxStoredText = 32767;
+// "" when `s` may be stored, else why not ("contains a NUL character", "is 60000 characters
+// long; at most 32767 (Excel's cell limit)").
+std::string stored_text_problem(std::string_view s);
+// Ids of stored entries that appear in URLs (/api/tasks/{id}): [A-Za-z0-9_-]{1,64} and not a
+// word a route uses beside ids (stats, import, export, new, all). "" when fine, else why.
+std::string entry_id_problem(std::string_view id);
+
 }  // namespace skyriver::core

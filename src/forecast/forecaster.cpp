@@ -113,6 +113,35 @@ nlohmann::json record_body(const PlaceForecast& p, const Issue& issue) {
   return j;
 }
 
+bool replaces(const std::string& newer_version, const std::string& older_version) {
+  return !newer_version.empty() || older_version.empty();
+}
+
+namespace {
+
+std::string version_of(const store::Record& r) {
+  const auto j = nlohmann::json::parse(r.body, nullptr, false);
+  return j.is_object() && j.contains("model_version") && j["model_version"].is_string() ? j["model_version"].get<std::string>()
+                                                                                        : "";
+}
+
+}  // namespace
+
+std::vector<store::Record> one_per_issue(std::vector<store::Record> records) {
+  std::map<std::pair<std::string, core::Instant>, std::pair<std::size_t, std::string>> best;  // -> index, version
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    std::string v = version_of(records[i]);
+    auto [it, fresh] = best.try_emplace({records[i].key, records[i].at}, i, v);
+    if (!fresh && replaces(v, it->second.second)) it->second = {i, std::move(v)};
+  }
+  std::vector<bool> keep(records.size());
+  for (const auto& [k, iv] : best) keep[iv.first] = true;
+  std::vector<store::Record> out;
+  for (std::size_t i = 0; i < records.size(); ++i)
+    if (keep[i]) out.push_back(std::move(records[i]));
+  return out;
+}
+
 Forecaster::Forecaster(engine::Engine& e, std::string store_url, DailyAqiBoard* board, ForecasterOptions o)
     : engine_(e), url_(std::move(store_url)), board_(board), o_(std::move(o)) {}
 
@@ -286,9 +315,20 @@ void Forecaster::issue(core::Instant latest_hour) {
   io.threads = o_.threads;
   auto issue = std::make_shared<Issue>(issue_forecasts(ep.panel, models.get(), io));
   if (o_.store_issues) {
+    // What the journal holds for this hour already (an issue before a restart, or another
+    // process's): a place is written only if its record would replace what is there.
+    store::RecordQuery q;
+    q.kind = kForecastKind;
+    q.from = issue->issued;
+    q.to = issue->issued + 1;
+    std::map<std::string, std::string> held;  // key -> the version that counts
+    for (const auto& r : one_per_issue(store_->records(q))) held[r.key] = version_of(r);
+    const std::string version = issue->model_version;
     std::vector<store::Record> recs;
     for (const auto* list : {&issue->sites, &issue->areas})
       for (const auto& p : *list) {
+        if (auto h = held.find(record_key(p)); h != held.end() && (h->second == version || !replaces(version, h->second)))
+          continue;
         store::Record r;
         r.kind = kForecastKind;
         r.key = record_key(p);

@@ -21,6 +21,7 @@
 #include "forecast/daily.h"
 #include "forecast/issue.h"
 #include "forecast/model_set.h"
+#include "store/store.h"
 
 #include <nlohmann/json.hpp>
 
@@ -68,6 +69,15 @@ int apply_weather_forecasts(store::Store& s, const engine::Engine& e, Panel& pan
 // The body of a forecast record and the record key of a place.
 nlohmann::json record_body(const PlaceForecast& p, const Issue& issue);
 std::string record_key(const PlaceForecast& p);
+
+// One stored issue per (place, issue hour), the rule `forecast score` counts by and issue()
+// journals by: a record with a model replaces a fallback one (model_version "") of the same key
+// and hour, never the other way round; of two alike, the later counts. A record whose key and
+// hour the journal already holds with the same model version is not written again (a restart
+// issues the latest hour once more).
+bool replaces(const std::string& newer_version, const std::string& older_version);
+// The records that count, in journal order (`records` in journal order, any kinds of body).
+std::vector<store::Record> one_per_issue(std::vector<store::Record> records);
 
 // The models folder beside a store: <folder of the SQLite file>/models, or var/models for a
 // server URL.

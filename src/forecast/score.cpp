@@ -32,7 +32,7 @@ StoredScores score_stored(store::Store& st, const engine::Engine& e, core::Insta
   q.to = to;
   std::vector<DayPair> days[3];
   std::set<core::Instant> issues;
-  const auto records = st.records(q);
+  const auto records = one_per_issue(st.records(q));  // the model issue replaces the fallback of its hour
   e.read([&](const engine::Engine& en) {
     for (const auto& r : records) {
       const auto j = nlohmann::json::parse(r.body, nullptr, false);

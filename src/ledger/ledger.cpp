@@ -1,6 +1,7 @@
 #include "ledger/ledger.h"
 
 #include "core/error.h"
+#include "core/text.h"
 
 #include <algorithm>
 #include <chrono>
@@ -48,14 +49,27 @@ std::string Ledger::next_id() {
 }
 
 void Ledger::validate(Task& t, const std::string& where) const {
-  if (!known_type(t.type)) throw core::Error(where, "unknown type '" + t.type + "' (rectification, case, complaint)");
-  if (t.title.empty()) throw core::Error(where, "title (the item's text) is empty");
-  if (t.county.empty()) throw core::Error(where, "county is missing");
+  if (!t.id.empty())
+    if (auto why = core::entry_id_problem(t.id); !why.empty()) throw FieldError(where, "id", why);
+  // Every text field under the one stored-text rule (core/text.h), so the export keeps it whole.
+  auto text = [&](const char* field, const std::string& v) {
+    if (auto why = core::stored_text_problem(v); !why.empty()) throw FieldError(where, field, why);
+  };
+  const std::pair<const char*, const std::string*> texts[] = {
+      {"type", &t.type},   {"batch", &t.batch}, {"title", &t.title}, {"county", &t.county},
+      {"department", &t.department}, {"state", &t.state}, {"alarm", &t.alarm}, {"site", &t.site},
+      {"enterprise", &t.enterprise}, {"case_no", &t.case_no}, {"source", &t.source}};
+  for (const auto& [field, v] : texts) text(field, *v);
+  for (const auto& n : t.notes) text("note", n.text);
+  for (const auto& e : t.evidence) text("evidence", e);
+  if (!known_type(t.type)) throw FieldError(where, "type", "unknown type '" + t.type + "' (rectification, case, complaint)");
+  if (core::trim(t.title).empty()) throw FieldError(where, "title", "is empty (the item's text)");
+  if (t.county.empty()) throw FieldError(where, "county", "is missing");
   if (!city_.area(t.county)) {
     const model::Area* byname = nullptr;
     for (const auto& a : city_.areas)
       if (a.name == t.county) byname = &a;
-    if (!byname) throw core::Error(where, "unknown county '" + t.county + "'");
+    if (!byname) throw FieldError(where, "county", "unknown county '" + t.county + "'");
     t.county = byname->id;
   }
   const auto& st = states_of(t.type);
@@ -63,17 +77,36 @@ void Ledger::validate(Task& t, const std::string& where) const {
   if (std::find(st.begin(), st.end(), t.state) == st.end()) {
     std::string list;
     for (const auto& s : st) list += (list.empty() ? "" : ", ") + s;
-    throw core::Error(where, "state '" + t.state + "' is not one of the " + t.type + " states: " + list);
+    throw FieldError(where, "state", "'" + t.state + "' is not one of the " + t.type + " states: " + list);
   }
   if (t.type == "complaint" && !t.source.empty() && t.source != "12345" && t.source != "12369" && t.source != "other")
-    throw core::Error(where, "complaint source '" + t.source + "' is not 12345, 12369 or other");
+    throw FieldError(where, "source", "complaint source '" + t.source + "' is not 12345, 12369 or other");
   if (t.penalty_yuan && !(std::isfinite(*t.penalty_yuan) && *t.penalty_yuan >= 0))
-    throw core::Error(where, "penalty_yuan must be a number >= 0");
-  if (t.received && t.concluded && *t.concluded < *t.received) throw core::Error(where, "concluded before received");
-  if (t.filed && t.closed_on && *t.closed_on < *t.filed) throw core::Error(where, "closed before filed");
-  if (!t.site.empty() && !city_.site(t.site)) throw core::Error(where, "unknown site '" + t.site + "'");
+    throw FieldError(where, "penalty_yuan", "must be a number >= 0");
+  if (t.received && t.concluded && *t.concluded < *t.received) throw FieldError(where, "concluded", "is before received");
+  if (t.filed && t.closed_on && *t.closed_on < *t.filed) throw FieldError(where, "closed_on", "is before filed");
+  if (!t.site.empty() && !city_.site(t.site)) throw FieldError(where, "site", "unknown site '" + t.site + "'");
   if (!t.enterprise.empty() && !city_.sources.enterprise(t.enterprise))
-    throw core::Error(where, "unknown enterprise '" + t.enterprise + "'");
+    throw FieldError(where, "enterprise", "unknown enterprise '" + t.enterprise + "'");
+}
+
+void Ledger::check_alarm(const Task& t, const std::set<std::string>& claimed, const std::string& where) const {
+  if (t.alarm.empty()) return;
+  for (const auto& [id, other] : tasks_)
+    if (other.alarm == t.alarm) throw FieldError(where, "alarm", "alarm '" + t.alarm + "' already has task " + id);
+  if (claimed.count(t.alarm)) throw FieldError(where, "alarm", "alarm '" + t.alarm + "' is named by an earlier row");
+  // The alarm's latest record in the journal (kind "alarm", alert/alarm.h): it must exist and
+  // must not be linked to a task yet.
+  store::RecordQuery q;
+  q.kind = "alarm";
+  q.key = t.alarm;
+  q.newest_first = true;
+  q.limit = 1;
+  const auto recs = store_->records(q);
+  if (recs.empty()) throw FieldError(where, "alarm", "no alarm '" + t.alarm + "'");
+  const auto body = nlohmann::json::parse(recs.front().body, nullptr, false);
+  if (body.is_object() && body.value("task", "") != "")
+    throw FieldError(where, "alarm", "alarm '" + t.alarm + "' already has task " + body.value("task", ""));
 }
 
 void Ledger::commit(std::vector<Task> tasks, const std::string& change, std::unique_lock<std::mutex>& lock) {
@@ -91,7 +124,9 @@ void Ledger::commit(std::vector<Task> tasks, const std::string& change, std::uni
 Task Ledger::create(Task t, const std::string& who) {
   std::unique_lock lock(mutex_);
   if (!t.id.empty() && tasks_.count(t.id)) throw core::Error("task " + t.id, "id already used");
-  validate(t, "task" + (t.id.empty() ? std::string() : " " + t.id));
+  const std::string where = "task" + (t.id.empty() ? std::string() : " " + t.id);
+  validate(t, where);
+  check_alarm(t, {}, where);
   if (t.id.empty()) t.id = next_id();
   const core::Instant now = wall_now();
   t.created_at = t.updated_at = now;
@@ -108,14 +143,14 @@ namespace {
 
 std::optional<core::Date> patch_date(const nlohmann::json& v, const std::string& key, const std::string& where) {
   if (v.is_null()) return std::nullopt;
-  if (!v.is_string()) throw core::Error(where, key + " must be a date YYYY-MM-DD");
+  if (!v.is_string()) throw FieldError(where, key, "must be a date YYYY-MM-DD");
   auto d = core::parse_date(v.get<std::string>());
-  if (!d) throw core::Error(where, key + " is not a date YYYY-MM-DD: " + v.get<std::string>());
+  if (!d) throw FieldError(where, key, "is not a date YYYY-MM-DD: " + v.get<std::string>().substr(0, 64));
   return d;
 }
 
 std::string patch_text(const nlohmann::json& v, const std::string& key, const std::string& where) {
-  if (!v.is_string()) throw core::Error(where, key + " must be text");
+  if (!v.is_string()) throw FieldError(where, key, "must be text");
   return v.get<std::string>();
 }
 
@@ -126,7 +161,7 @@ Task Ledger::update(const std::string& id, const nlohmann::json& patch, const st
   const std::string where = "task " + id;
   auto it = tasks_.find(id);
   if (it == tasks_.end()) throw core::Error(where, "no such task");
-  if (!patch.is_object() || patch.empty()) throw core::Error(where, "the change must be a JSON object with at least one field");
+  if (!patch.is_object() || patch.empty()) throw FieldError(where, "body", "the change must be a JSON object with at least one field");
   Task t = it->second;
   const core::Instant now = wall_now();
   const core::Date today = core::beijing_date(now);
@@ -134,10 +169,15 @@ Task Ledger::update(const std::string& id, const nlohmann::json& patch, const st
     if (k == "user") continue;
     if (k == "state") {
       const std::string to = patch_text(v, k, where);
+      const auto& states = states_of(t.type);
+      if (std::find(states.begin(), states.end(), to) == states.end())
+        throw FieldError(where, "state", "'" + to.substr(0, 64) + "' is not a state of a " + t.type);
       if (!step_allowed(t.type, t.state, to))
         throw core::Error(where, "a " + t.type + " cannot go from '" + t.state + "' to '" + to + "'");
       t.state = to;
-      if (t.type == "case" && to == "closed" && !t.closed_on) t.closed_on = today;
+      // Closing (销号 / 结案) is dated, unless the change brings its own date.
+      if ((t.type == "case" || t.type == "rectification") && to == "closed" && !t.closed_on && !patch.contains("closed_on"))
+        t.closed_on = today;
       if (t.type == "case" && to == "decided" && !t.decided) t.decided = today;
       if (t.type == "complaint" && to == "concluded" && !t.concluded) t.concluded = today;
     } else if (k == "note") {
@@ -160,10 +200,10 @@ Task Ledger::update(const std::string& id, const nlohmann::json& patch, const st
       if (!v.is_number()) throw core::Error(where, "penalty_yuan must be a number");
       t.penalty_yuan = v.get<double>();
     } else if (k == "feedback") {
-      if (!v.is_boolean()) throw core::Error(where, "feedback must be true or false");
+      if (!v.is_boolean()) throw FieldError(where, "feedback", "must be true or false");
       t.feedback = v.get<bool>();
     } else {
-      throw core::Error(where, "'" + k + "' cannot be changed (state, note, evidence, deadline, title, batch, county, "
+      throw FieldError(where, k.substr(0, 64), "cannot be changed (state, note, evidence, deadline, title, batch, county, "
                                          "department, case_no, penalty_yuan, filed, decided, closed_on, source, received, "
                                          "concluded, feedback)");
     }

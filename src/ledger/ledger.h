@@ -2,8 +2,10 @@
 // kept in the store's records journal (kind "task", key = task id): create and update each add
 // a new record with who and when, so the full history of every entry stays; nothing is deleted.
 //
-// - create() validates (type, title, county as area id or name, state of the type, dates) and
-//   gives an id (T000001, ...) unless the entry brings its own.
+// - create() validates (type, title, county as area id or name, state of the type, dates, the
+//   stored-text rule of core/text.h for every text, a safe id, an existing alarm without a task)
+//   and gives an id (T000001, ...) unless the entry brings its own. Bad values throw FieldError.
+// - closing a rectification or a case dates it (closed_on = today unless given).
 // - update() applies a patch {state, note, evidence, deadline, ...}: a state change must be a step
 //   the type allows; `note` and `evidence` append.
 // - import_sheet() reads a ledger sheet, XLSX (the first worksheet) or CSV (UTF-8), first row =
@@ -26,6 +28,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -70,7 +73,11 @@ class Ledger {
 
  private:
   ImportReport import_rows(const std::string& name, const std::vector<SheetRow>& rows, const std::string& who);
+  // Throw FieldError naming the field (an id, text, county, state, date or alarm that is wrong).
   void validate(Task& t, const std::string& where) const;
+  // The task's alarm must exist in the journal and have no task yet (none in the ledger, none in
+  // `claimed`: alarms of earlier rows of the same import). Needs the lock.
+  void check_alarm(const Task& t, const std::set<std::string>& claimed, const std::string& where) const;
   std::string next_id();
   void commit(std::vector<Task> tasks, const std::string& change, std::unique_lock<std::mutex>& lock);
 

@@ -137,7 +137,7 @@ ImportReport Ledger::import_rows(const std::string& name, const std::vector<Shee
   ImportReport rep;
   std::vector<std::string> header;
   std::vector<Task> good;
-  std::set<std::string> ids;
+  std::set<std::string> ids, alarms;
   for (const SheetRow& row : rows) {
     const auto& cells = row.cells;
     if (std::all_of(cells.begin(), cells.end(), [](const std::string& c) { return core::trim(c).empty(); })) continue;
@@ -171,8 +171,10 @@ ImportReport Ledger::import_rows(const std::string& name, const std::vector<Shee
         validate(t, where);
         if (!t.id.empty() && (tasks_.count(t.id) || ids.count(t.id)))
           throw std::runtime_error("id '" + t.id + "' already used");
+        check_alarm(t, alarms, where);
       }
       if (!t.id.empty()) ids.insert(t.id);
+      if (!t.alarm.empty()) alarms.insert(t.alarm);
       good.push_back(std::move(t));
     } catch (const core::Error& e) {
       rep.errors.push_back({where, e.why()});

@@ -41,7 +41,7 @@ std::optional<core::Date> date_of(const nlohmann::json& j, const char* key) {
   if (!j.contains(key) || j.at(key).is_null()) return std::nullopt;
   const std::string s = j.at(key).get<std::string>();
   auto d = core::parse_date(s);
-  if (!d) throw core::Error("task", std::string("'") + key + "' is not a date YYYY-MM-DD: " + s);
+  if (!d) throw FieldError("task", key, "is not a date YYYY-MM-DD: " + s.substr(0, 64));
   return d;
 }
 

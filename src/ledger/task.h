@@ -11,6 +11,7 @@
 // who and when; nothing is ever deleted.
 #pragma once
 
+#include "core/error.h"
 #include "core/time.h"
 
 #include <nlohmann/json.hpp>
@@ -53,6 +54,19 @@ struct Task {
 };
 
 inline constexpr const char* kTaskRecord = "task";
+
+// A bad value of one field (the API answers 400 naming it). Other core::Errors of the ledger are
+// conflicts with the entry's current state (a step its type does not allow, an id in use).
+class FieldError : public core::Error {
+ public:
+  FieldError(std::string where, std::string field, std::string reason)
+      : core::Error(std::move(where), field + ": " + reason), field_(std::move(field)), reason_(std::move(reason)) {}
+  const std::string& field() const { return field_; }
+  const std::string& reason() const { return reason_; }  // why() without the field's name
+
+ private:
+  std::string field_, reason_;
+};
 
 // The states of a type in order; the first is the initial one, the last the final one.
 const std::vector<std::string>& states_of(const std::string& type);

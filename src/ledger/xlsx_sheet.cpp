@@ -5,6 +5,7 @@
 #include <expat.h>
 #include <zip.h>
 
+#include <cstdint>
 #include <cstdlib>
 #include <functional>
 #include <type_traits>
@@ -14,15 +15,32 @@
 namespace skyriver::ledger {
 namespace {
 
-// One part of the workbook; "" when absent.
-std::string read_part(zip_t* z, const std::string& name, const std::string& where) {
+// One part of the workbook; "" when absent. Neither the size the archive declares nor what it
+// inflates to may pass max_part: a few KiB of zip can declare or hold gigabytes (zip bomb), so
+// the part is read in chunks and refused as soon as it grows past the cap.
+std::string read_part(zip_t* z, const std::string& name, const std::string& where, std::size_t max_part) {
   zip_stat_t st;
+  zip_stat_init(&st);
   if (zip_stat(z, name.c_str(), 0, &st) != 0) return "";
+  auto too_big = [&](std::uint64_t n, const char* how) {
+    return core::Error(where, "part " + name + " of the workbook " + how + " " + std::to_string(n) +
+                                  " bytes uncompressed; at most " + std::to_string(max_part) + " are read");
+  };
+  if ((st.valid & ZIP_STAT_SIZE) && st.size > max_part) throw too_big(st.size, "declares");
   std::unique_ptr<zip_file_t, decltype(&zip_fclose)> f(zip_fopen(z, name.c_str(), 0), zip_fclose);
   if (!f) throw core::Error(where, "cannot open part " + name + " of the workbook");
-  std::string out(st.size, '\0');
-  if (zip_fread(f.get(), out.data(), st.size) != static_cast<zip_int64_t>(st.size))
-    throw core::Error(where, "cannot read part " + name + " of the workbook");
+  std::string out;
+  char buf[64 * 1024];
+  for (;;) {
+    const zip_int64_t n = zip_fread(f.get(), buf, sizeof buf);
+    if (n < 0) throw core::Error(where, "cannot read part " + name + " of the workbook");
+    if (n == 0) break;
+    if (out.size() + static_cast<std::size_t>(n) > max_part) throw too_big(out.size() + n, "inflates to more than");
+    out.append(buf, static_cast<std::size_t>(n));
+  }
+  if ((st.valid & ZIP_STAT_SIZE) && out.size() != st.size)
+    throw core::Error(where, "part " + name + " of the workbook is " + std::to_string(out.size()) +
+                                 " bytes, not the " + std::to_string(st.size) + " it declares");
   return out;
 }
 
@@ -76,14 +94,14 @@ int column_of(const char* ref) {
 }
 
 // The path of the first sheet: workbook.xml names it, its relationship gives the part.
-std::string first_sheet_part(zip_t* z, const std::string& where) {
+std::string first_sheet_part(zip_t* z, const std::string& where, std::size_t max_part) {
   std::string rid;
   Walk wb;
   wb.start = [&](const std::string& n, const char** a) {
     if (n == "sheet" && rid.empty())
       if (const char* id = attr(a, "id")) rid = id;
   };
-  parse_xml(read_part(z, "xl/workbook.xml", where), wb, where + " (xl/workbook.xml)");
+  parse_xml(read_part(z, "xl/workbook.xml", where, max_part), wb, where + " (xl/workbook.xml)");
   std::string target;
   Walk rels;
   rels.start = [&](const std::string& n, const char** a) {
@@ -91,7 +109,7 @@ std::string first_sheet_part(zip_t* z, const std::string& where) {
     if (n == "Relationship" && id && rid == id)
       if (const char* t = attr(a, "Target")) target = t;
   };
-  parse_xml(read_part(z, "xl/_rels/workbook.xml.rels", where), rels, where + " (workbook relationships)");
+  parse_xml(read_part(z, "xl/_rels/workbook.xml.rels", where, max_part), rels, where + " (workbook relationships)");
   if (target.empty()) return "xl/worksheets/sheet1.xml";
   if (target[0] == '/') return target.substr(1);
   return "xl/" + target;
@@ -101,7 +119,7 @@ std::string first_sheet_part(zip_t* z, const std::string& where) {
 
 bool looks_like_xlsx(const std::string& bytes) { return bytes.rfind("PK\x03\x04", 0) == 0; }
 
-std::vector<SheetRow> read_first_sheet(const std::string& bytes, const std::string& where) {
+std::vector<SheetRow> read_first_sheet(const std::string& bytes, const std::string& where, std::size_t max_part) {
   zip_error_t err;
   zip_error_init(&err);
   zip_source_t* src = zip_source_buffer_create(bytes.data(), bytes.size(), 0, &err);
@@ -131,11 +149,11 @@ std::vector<SheetRow> read_first_sheet(const std::string& bytes, const std::stri
     w.text = [&](const char* s, int n) {
       if (in_t) cur.append(s, n);
     };
-    parse_xml(read_part(z.get(), "xl/sharedStrings.xml", where), w, where + " (shared strings)");
+    parse_xml(read_part(z.get(), "xl/sharedStrings.xml", where, max_part), w, where + " (shared strings)");
   }
 
-  const std::string part = first_sheet_part(z.get(), where);
-  const std::string xml = read_part(z.get(), part, where);
+  const std::string part = first_sheet_part(z.get(), where, max_part);
+  const std::string xml = read_part(z.get(), part, where, max_part);
   if (xml.empty()) throw core::Error(where, "the workbook has no worksheet " + part);
   std::vector<SheetRow> rows;
   int col = -1, next_col = 0;
@@ -151,6 +169,8 @@ std::vector<SheetRow> read_first_sheet(const std::string& bytes, const std::stri
       const char* r = attr(a, "r");
       col = r ? column_of(r) : next_col;
       if (col < 0) col = next_col;
+      if (col > 16383)  // past XFD, Excel's last column: no sheet of ours, and a huge row to allocate
+        throw core::Error(where + ":" + std::to_string(rows.back().number), "a cell lies past column XFD");
       const char* t = attr(a, "t");
       type = t ? t : "n";
       value.clear();

@@ -10,6 +10,7 @@
 
 #include "core/time.h"
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,7 +23,11 @@ struct SheetRow {
 };
 
 bool looks_like_xlsx(const std::string& bytes);  // a zip file ("PK\3\4")
-std::vector<SheetRow> read_first_sheet(const std::string& bytes, const std::string& where);
+// Each part (XML file inside the zip) may declare and inflate to at most max_part bytes: a
+// ledger sheet of 10,000 rows is a few MiB, and the cap stops a zip bomb before it is allocated.
+inline constexpr std::size_t kMaxSheetPart = 64u << 20;
+std::vector<SheetRow> read_first_sheet(const std::string& bytes, const std::string& where,
+                                       std::size_t max_part = kMaxSheetPart);
 
 // Excel's serial day (1900 date system: 1 = 1900-01-01; Excel keeps Lotus' phantom 1900-02-29
 // as 60, so serials from 61 on count from 1899-12-30 and 60 reads as 1900-03-01) as a date;

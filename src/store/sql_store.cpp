@@ -312,16 +312,25 @@ std::vector<Conflict> SqlStore::conflicts(const Query& q) {
 // ---- audit marks ----
 
 std::int64_t SqlStore::add_mark(const AuditMark& m) {
+  AuditMark copy = m;
+  add_marks(std::span<AuditMark>(&copy, 1));
+  return copy.id;
+}
+
+void SqlStore::add_marks(std::span<AuditMark> batch) {
   const auto& d = db_->dialect();
   std::string sql = "INSERT INTO audit_marks(site, parameter, time, interval, mark, reason, who, at) VALUES(";
   for (int i = 1; i <= 8; ++i) sql += d.param(i) + (i < 8 ? "," : ") RETURNING id");
-  const std::string iv(to_string(m.interval));
-  const Param p[] = {std::string_view(m.site), std::string_view(m.parameter), m.time, std::string_view(iv),
-                     std::string_view(m.mark), std::string_view(m.reason), std::string_view(m.who),
-                     std::int64_t(m.at ? m.at : std::time(nullptr))};
-  std::int64_t id = 0;
-  db_->run(sql, p, [&](const Row& r) { id = r.i64(0); });
-  return id;
+  const std::int64_t now = std::time(nullptr);
+  in_transaction([&] {
+    for (AuditMark& m : batch) {
+      const std::string iv(to_string(m.interval));
+      const Param p[] = {std::string_view(m.site), std::string_view(m.parameter), m.time, std::string_view(iv),
+                         std::string_view(m.mark), std::string_view(m.reason), std::string_view(m.who),
+                         std::int64_t(m.at ? m.at : now)};
+      db_->run(sql, p, [&](const Row& r) { m.id = r.i64(0); });
+    }
+  });
 }
 
 std::vector<AuditMark> SqlStore::marks(const Query& q) {

@@ -34,6 +34,7 @@ class SqlStore final : public Store {
   std::size_t count(const Query& q) override;
   std::vector<Conflict> conflicts(const Query& q) override;
   std::int64_t add_mark(const AuditMark& m) override;
+  void add_marks(std::span<AuditMark> batch) override;
   std::vector<AuditMark> marks(const Query& q) override;
   void put_areas(std::span<const model::Area> areas) override;
   std::vector<model::Area> areas() override;

@@ -172,6 +172,8 @@ class Store {
 
   // Audit marks.
   virtual std::int64_t add_mark(const AuditMark& m) = 0;
+  // Every mark of the batch in one transaction (sets each id): all are stored or none.
+  virtual void add_marks(std::span<AuditMark> batch) = 0;
   virtual std::vector<AuditMark> marks(const Query& q) = 0;  // ordered by site, parameter, time, id
 
   // Reference data: upsert by id / code, list ordered by id / code.

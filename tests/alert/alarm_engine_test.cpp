@@ -2,6 +2,7 @@
 // from the rule it exercises (docs/sources.md) and the limits of config/datong/sources.toml.
 #include "alert/alarm_engine.h"
 #include "alert/alarm_rules.h"
+#include "alert/alarm_service.h"
 
 #include "core/error.h"
 #include "model/city.h"
@@ -11,6 +12,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <unistd.h>
 
 using namespace skyriver;
 
@@ -218,6 +220,7 @@ TEST(AlarmEngine, HumanStepsFollowTheStates) {
   ASSERT_EQ(c.size(), 1u);
   const std::string id = c[0].alarm.id;
   EXPECT_THROW(e.close(id, "", "张三", 200), core::Error);
+  EXPECT_THROW(e.close(id, " \t ", "张三", 200), core::Error);  // a blank reason is no reason (issue 28 #11)
   EXPECT_EQ(e.acknowledge(id, "张三", 200).alarm.state, "acknowledged");
   EXPECT_THROW(e.acknowledge(id, "张三", 201), core::Error);
   const auto closed = e.close(id, "企业已整改", "李四", 300);
@@ -232,6 +235,68 @@ TEST(AlarmEngine, HumanStepsFollowTheStates) {
   EXPECT_EQ(c[0].change, "opened");
   EXPECT_EQ(c[0].alarm.first, hour(2));  // the hour after what the closed alarm covered
   EXPECT_NE(c[0].alarm.id, id);
+}
+
+// Issue 28 defect 5: episodes are defined by time (SO2 limit 35 mg/m3, severity_hours 1, 3, 6).
+TEST(AlarmEngine, AfterARestartALaterExceedanceIsItsOwnEpisode) {
+  alert::AlarmEngine e(datong(), {});
+  // Day 1, hours 6-8: 3 consecutive hours over 35 -> one alarm of severity 2, left open.
+  for (int h : {6, 7, 8}) e.observe(std::vector{obs(kPower, "so2_zs", h, 60)}, 100);
+  ASSERT_EQ(e.alarms().size(), 1u);
+  ASSERT_EQ(e.alarms()[0].severity, 2);
+  alert::AlarmEngine again(datong(), {});
+  again.restore(e.alarms());
+  // Day 2, hour 30 alone (after 21 clean hours not replayed): one hour -> severity 1, its own
+  // evidence; day 1's alarm keeps its hours and evidence.
+  auto c = again.observe(std::vector{obs(kPower, "so2_zs", 30, 70)}, 200);
+  ASSERT_EQ(c.size(), 1u);
+  EXPECT_EQ(c[0].change, "opened");
+  EXPECT_EQ(c[0].alarm.first, hour(30));
+  EXPECT_EQ(c[0].alarm.severity, 1);
+  EXPECT_EQ(c[0].alarm.evidence["values"][0]["value"], 70);
+  const auto day1 = *again.find(e.alarms()[0].id);
+  EXPECT_EQ(day1.last, hour(8));
+  EXPECT_EQ(day1.severity, 2);
+  EXPECT_EQ(day1.evidence["consecutive_hours"], 3);
+}
+
+TEST(AlarmEngine, SeparateEpisodesAreNotMerged) {
+  alert::AlarmEngine e(datong(), {});
+  // Hours 1-2 over, hour 3 under, hours 5 over: two episodes, the first keeps its evidence.
+  std::vector<alert::AlarmChange> all;
+  for (int h : {1, 2, 3, 5}) {
+    auto c = e.observe(std::vector{obs(kPower, "so2_zs", h, h == 3 ? 20 : 50 + h)}, 100);
+    all.insert(all.end(), c.begin(), c.end());
+  }
+  EXPECT_THAT(changes(all), ::testing::ElementsAre("opened exceedance/limit so2", "updated exceedance/limit so2",
+                                                   "opened exceedance/limit so2"));
+  const auto a = e.alarms();
+  ASSERT_EQ(a.size(), 2u);
+  EXPECT_EQ(a[0].first, hour(1));
+  EXPECT_EQ(a[0].last, hour(2));
+  EXPECT_EQ(a[0].evidence["values"][1]["value"], 52);
+  EXPECT_EQ(a[1].first, hour(5));
+  EXPECT_EQ(a[1].last, hour(5));
+}
+
+TEST(AlarmEngine, BackfilledExceedancesOpenTheirOwnAlarm) {
+  alert::AlarmEngine e(datong(), {});
+  e.observe(std::vector{obs(kPower, "so2_zs", 30, 60)}, 100);  // open, day 2
+  // Day 1 hour 5 arrives late (an import): over the limit, apart in time -> its own alarm.
+  auto c = e.observe(std::vector{obs(kPower, "so2_zs", 5, 80)}, 200);
+  ASSERT_EQ(c.size(), 1u);
+  EXPECT_EQ(c[0].change, "opened");
+  EXPECT_EQ(c[0].alarm.first, hour(5));
+  EXPECT_EQ(c[0].alarm.evidence["values"][0]["value"], 80);
+  // Hour 29 late too: next to the day-2 alarm -> that episode grows backwards.
+  c = e.observe(std::vector{obs(kPower, "so2_zs", 29, 61)}, 300);
+  ASSERT_EQ(c.size(), 1u);
+  EXPECT_EQ(c[0].change, "updated");
+  EXPECT_EQ(c[0].alarm.first, hour(29));
+  EXPECT_EQ(c[0].alarm.last, hour(30));
+  EXPECT_EQ(e.alarms().size(), 2u);
+  // The same data again changes nothing.
+  EXPECT_TRUE(e.observe(std::vector{obs(kPower, "so2_zs", 5, 80), obs(kPower, "so2_zs", 29, 61)}, 400).empty());
 }
 
 TEST(AlarmRules, BadKeysAreNamed) {
@@ -251,3 +316,23 @@ TEST(AlarmRules, BadKeysAreNamed) {
 }
 
 }  // namespace
+
+// Issue 28 #11: every alarm record in the journal names its change, so the history reads
+// "opened, escalated, acknowledged, closed" instead of a row of bare states.
+TEST(AlarmService, HistoryEntriesNameTheirChange) {
+  const auto dir = std::filesystem::temp_directory_path() / ("skyriver_alarm_history_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  {
+    alert::AlarmService svc(datong(), {}, (dir / "store.db").string());
+    for (int h : {6, 7, 8}) svc.observe(std::vector{obs(kPower, "so2_zs", h, 60)});  // 1 h, then 3 h: escalated
+    const auto all = svc.alarms({});
+    ASSERT_EQ(all.size(), 1u);
+    svc.acknowledge(all[0].id, "张三");
+    EXPECT_THROW(svc.close(all[0].id, "   ", "张三"), core::Error);  // a blank reason closes nothing
+    svc.close(all[0].id, "企业已整改", "李四");
+    std::vector<std::string> names;
+    for (const auto& r : svc.history(all[0].id)) names.push_back(nlohmann::json::parse(r.body).value("change", "?"));
+    EXPECT_THAT(names, ::testing::ElementsAre("opened", "updated", "escalated", "acknowledged", "closed"));
+  }
+  std::filesystem::remove_all(dir);
+}

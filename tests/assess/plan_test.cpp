@@ -97,6 +97,16 @@ TEST(Plan, EntriesAreValidated) {
   EXPECT_NE(err(R"({"indicator": 15, "year": 2024})").find("value"), std::string::npos);
   EXPECT_NE(err(R"({"indicator": 15, "year": 2024, "value": "24"})").find("value"), std::string::npos);
   EXPECT_EQ(err(R"({"indicator": 15, "year": 2024, "value": 24.6, "note": "林业局年报"})"), "");
+  // Issue 27 item 9: values by the indicator's unit (plan_indicators.toml: 15 is "%", 26 "个",
+  // 16 "万立方米"): a percentage in [0, 100], a count whole, no 1e308.
+  EXPECT_NE(err(R"({"indicator": 15, "year": 2024, "value": 1e308})").find("[0, 100]"), std::string::npos);
+  EXPECT_NE(err(R"({"indicator": 15, "year": 2024, "value": 100.5})").find("[0, 100]"), std::string::npos);
+  EXPECT_NE(err(R"({"indicator": 15, "year": 2024, "target": -1})").find("target"), std::string::npos);
+  EXPECT_EQ(err(R"({"indicator": 15, "year": 2024, "value": 100})"), "");
+  EXPECT_NE(err(R"({"indicator": 26, "year": 2024, "value": 2.5})").find("whole"), std::string::npos);
+  EXPECT_EQ(err(R"({"indicator": 26, "year": 2024, "value": 3})"), "");
+  EXPECT_NE(err(R"({"indicator": 16, "year": 2024, "value": 1e308})").find("beyond"), std::string::npos);
+  EXPECT_NE(err("{\"indicator\": 15, \"year\": 2024, \"value\": 1, \"note\": \"a\\u0000b\"}").find("NUL"), std::string::npos);
   const auto e = assess::decode_plan_entry(7, assess::plan_entry_key(15, 2024), R"({"value": 24.6})", "who", 0);
   ASSERT_TRUE(e);
   EXPECT_EQ(e->indicator, 15);

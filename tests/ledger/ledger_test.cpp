@@ -10,9 +10,13 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <functional>
+#include <iterator>
+#include <optional>
 #include <filesystem>
 #include <sstream>
 #include <xlsxwriter.h>
+#include <zip.h>
 #include <fstream>
 #include <unistd.h>
 
@@ -59,7 +63,7 @@ TEST(Ledger, ImportReportsBadRowsByLineAndKeepsTheGoodOnes) {
   EXPECT_EQ(rep.errors[1].where, "台账.csv:6");
   EXPECT_THAT(rep.errors[1].why, ::testing::HasSubstr("2024-02-30"));
   EXPECT_EQ(rep.errors[2].where, "台账.csv:7");
-  EXPECT_THAT(rep.errors[2].why, ::testing::HasSubstr("state 'handling' is not one of the case states"));
+  EXPECT_THAT(rep.errors[2].why, ::testing::HasSubstr("state: 'handling' is not one of the case states"));
   EXPECT_EQ(rep.errors[3].where, "台账.csv:10");
   EXPECT_THAT(rep.errors[3].why, ::testing::HasSubstr("complaint source '110'"));
   const auto t = lg.find("DC-02");
@@ -208,3 +212,180 @@ TEST(Ledger, ExcelSerialDays) {
 }
 
 }  // namespace
+
+// Issue 28 defect 11 and issue 27 item 9: ledger integrity.
+namespace {
+
+ledger::Task rect(const std::string& title = "某企业整改") {
+  ledger::Task t;
+  t.type = "rectification";
+  t.title = title;
+  t.county = "140214";
+  return t;
+}
+
+std::string field_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const ledger::FieldError& e) {
+    return e.field();
+  } catch (const core::Error& e) {
+    return "(not a field: " + std::string(e.what()) + ")";
+  }
+  return "(accepted)";
+}
+
+}  // namespace
+
+TEST(Ledger, ClosingARectificationDatesIt) {
+  TempDb db;
+  ledger::Ledger lg(datong(), db.url());
+  const std::string id = lg.create(rect(), "a").id;
+  const auto closed = lg.update(id, {{"state", "closed"}}, "b");
+  ASSERT_TRUE(closed.closed_on);
+  EXPECT_EQ(*closed.closed_on, ledger::today_beijing());
+  // A date given with the step is kept.
+  const std::string id2 = lg.create(rect(), "a").id;
+  EXPECT_EQ(core::format_date(*lg.update(id2, {{"state", "closed"}, {"closed_on", "2024-05-06"}}, "b").closed_on), "2024-05-06");
+}
+
+TEST(Ledger, BadValuesNameTheirFieldAndStepsNotAllowedDoNot) {
+  TempDb db;
+  ledger::Ledger lg(datong(), db.url());
+  const std::string id = lg.create(rect(), "a").id;
+  EXPECT_EQ(field_of([&] { lg.update(id, {{"deadline", "2024-02-30"}}, "b"); }), "deadline");
+  EXPECT_EQ(field_of([&] { lg.update(id, {{"deadline", 20240301}}, "b"); }), "deadline");
+  EXPECT_EQ(field_of([&] { lg.update(id, {{"state", "finished"}}, "b"); }), "state");
+  EXPECT_EQ(field_of([&] { lg.update(id, {{"colour", "red"}}, "b"); }), "colour");
+  // A real state the current one cannot step to is a conflict, not a bad field.
+  lg.update(id, {{"state", "rectifying"}}, "b");
+  EXPECT_THAT(field_of([&] { lg.update(id, {{"state", "open"}}, "b"); }), ::testing::StartsWith("(not a field"));
+  EXPECT_EQ(lg.history(id).size(), 2u);  // nothing stored by the refused changes
+}
+
+TEST(Ledger, TextThatAnExportWouldLoseIsRefused) {
+  TempDb db;
+  ledger::Ledger lg(datong(), db.url());
+  // Excel keeps at most 32,767 characters in a cell (Excel specifications and limits); 32,767
+  // Chinese characters (3 UTF-8 bytes, 1 UTF-16 unit each) fit, 32,768 ASCII ones do not.
+  std::string fits;
+  for (int i = 0; i < 32767; ++i) fits += "中";
+  EXPECT_EQ(field_of([&] { lg.create(rect(fits), "a"); }), "(accepted)");
+  EXPECT_EQ(field_of([&] { lg.create(rect(std::string(32768, 'x')), "a"); }), "title");
+  EXPECT_EQ(field_of([&] { lg.create(rect(std::string("a\0b", 3)), "a"); }), "title");
+  EXPECT_EQ(field_of([&] { lg.create(rect(" \t"), "a"); }), "title");
+  const std::string id = lg.create(rect(), "a").id;
+  EXPECT_EQ(field_of([&] { lg.update(id, {{"note", std::string("x\0y", 3)}}, "b"); }), "note");
+  EXPECT_EQ(field_of([&] { lg.update(id, {{"evidence", std::string(60000, 'e')}}, "b"); }), "evidence");
+  // Ids appear in URLs: a safe pattern, and not a word the routes use.
+  for (const char* bad : {"../../x", "stats", "import", "Export", "a b", "编号1"}) {
+    ledger::Task t = rect();
+    t.id = bad;
+    EXPECT_EQ(field_of([&] { lg.create(t, "a"); }), "id") << bad;
+  }
+  ledger::Task ok = rect();
+  ok.id = "DC-2024_01";
+  EXPECT_EQ(field_of([&] { lg.create(ok, "a"); }), "(accepted)");
+  // The same rules hold for an import.
+  const auto rep = lg.import_csv("t.csv", "id,type,title,county\nstats,整改,x,云冈区\nok-1,整改,x,云冈区\n", "a");
+  EXPECT_EQ(rep.created, 1u);
+  ASSERT_EQ(rep.errors.size(), 1u);
+  EXPECT_EQ(rep.errors[0].where, "t.csv:2");
+}
+
+TEST(Ledger, AnImportNamesOnlyAlarmsThatExistAndHaveNoTask) {
+  TempDb db;
+  {
+    // Two alarms in the journal as the alarm service writes them (kind "alarm", key = id).
+    auto st = store::Store::open(db.url());
+    std::vector<store::Record> recs{
+        {0, "alarm", "exceedance.A.so2.limit.2024010106", 0, "system", R"({"id":"exceedance.A.so2.limit.2024010106","task":""})"},
+        {0, "alarm", "exceedance.A.so2.limit.2024010206", 0, "system", R"({"id":"exceedance.A.so2.limit.2024010206","task":"T000007"})"}};
+    st->append(std::span<store::Record>(recs));
+  }
+  ledger::Ledger lg(datong(), db.url());
+  const auto rep = lg.import_csv("t.csv",
+                                 "type,title,county,alarm\n"
+                                 "整改,x,云冈区,exceedance.A.so2.limit.2024010106\n"  // good
+                                 "整改,x,云冈区,exceedance.A.so2.limit.2024010106\n"  // the same alarm again
+                                 "整改,x,云冈区,exceedance.A.so2.limit.2024010206\n"  // already has T000007
+                                 "整改,x,云冈区,no.such.alarm\n",
+                                 "a");
+  EXPECT_EQ(rep.created, 1u);
+  ASSERT_EQ(rep.errors.size(), 3u);
+  EXPECT_EQ(rep.errors[0].where, "t.csv:3");
+  EXPECT_THAT(rep.errors[1].why, ::testing::HasSubstr("already has task T000007"));
+  EXPECT_THAT(rep.errors[2].why, ::testing::HasSubstr("no alarm 'no.such.alarm'"));
+  // And a later import cannot name the alarm the first one took.
+  const auto again = lg.import_csv("u.csv", "type,title,county,alarm\n整改,y,云冈区,exceedance.A.so2.limit.2024010106\n", "a");
+  EXPECT_EQ(again.created, 0u);
+  ASSERT_EQ(again.errors.size(), 1u);
+  EXPECT_THAT(again.errors[0].why, ::testing::HasSubstr("already has task T000001"));
+}
+
+// Issue 28 defect 10: a workbook's parts are capped (zip bomb). The archives are made here by
+// libzip; `declared` (when set) is written over the part's uncompressed size in the zip
+// headers (local header offset 22, central directory offset 24: PKWARE APPNOTE 4.3.7, 4.3.12).
+namespace {
+
+std::string workbook_zip(const fs::path& file, const std::string& sheet_xml, std::optional<std::uint32_t> declared = {}) {
+  int err = 0;
+  zip_t* z = zip_open(file.c_str(), ZIP_CREATE | ZIP_TRUNCATE, &err);
+  EXPECT_TRUE(z);
+  auto add = [&](const char* name, const std::string& text) {
+    zip_source_t* src = zip_source_buffer(z, text.data(), text.size(), 0);
+    EXPECT_GE(zip_file_add(z, name, src, ZIP_FL_OVERWRITE), 0);
+  };
+  const std::string wb = R"(<workbook xmlns:r="r"><sheets><sheet name="s" r:id="rId1"/></sheets></workbook>)";
+  const std::string rels = R"(<Relationships><Relationship Id="rId1" Target="worksheets/sheet1.xml"/></Relationships>)";
+  add("xl/workbook.xml", wb);
+  add("xl/_rels/workbook.xml.rels", rels);
+  add("xl/sharedStrings.xml", "<sst/>");
+  add("xl/worksheets/sheet1.xml", sheet_xml);
+  EXPECT_EQ(zip_close(z), 0);
+  std::ifstream in(file, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (declared) {
+    const std::string name = "xl/worksheets/sheet1.xml";
+    auto put = [&](std::size_t at) {
+      for (int i = 0; i < 4; ++i) bytes[at + i] = static_cast<char>((*declared >> (8 * i)) & 0xFF);
+    };
+    for (std::size_t at = bytes.find("PK\x03\x04"); at != std::string::npos; at = bytes.find("PK\x03\x04", at + 4))
+      if (bytes.compare(at + 30, name.size(), name) == 0) put(at + 22);
+    for (std::size_t at = bytes.find("PK\x01\x02"); at != std::string::npos; at = bytes.find("PK\x01\x02", at + 4))
+      if (bytes.compare(at + 46, name.size(), name) == 0) put(at + 24);
+  }
+  return bytes;
+}
+
+std::string error_of(const std::string& bytes, std::size_t cap = ledger::kMaxSheetPart) {
+  try {
+    ledger::read_first_sheet(bytes, "bomb.xlsx", cap);
+  } catch (const core::Error& e) {
+    return e.what();
+  }
+  return "(read)";
+}
+
+}  // namespace
+
+TEST(Ledger, AWorkbookPartMayNotDeclareOrInflateBeyondTheCap) {
+  TempDb db;
+  const std::string sheet = R"(<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>x</t></is></c></row></sheetData></worksheet>)";
+  // A sound small workbook reads.
+  EXPECT_EQ(error_of(workbook_zip(db.dir / "ok.xlsx", sheet)), "(read)");
+  // 3 MiB of sheet (spaces compress to a few KiB) against a 1 MiB cap: refused, naming the part.
+  const std::string big = "<worksheet>" + std::string(3u << 20, ' ') + "<sheetData/></worksheet>";
+  EXPECT_THAT(error_of(workbook_zip(db.dir / "big.xlsx", big), 1u << 20),
+              ::testing::AllOf(::testing::HasSubstr("bomb.xlsx: part xl/worksheets/sheet1.xml"), ::testing::HasSubstr("declares")));
+  // A part declaring 200 MiB (over the 64 MiB default cap) is refused before anything is allocated.
+  EXPECT_THAT(error_of(workbook_zip(db.dir / "liar.xlsx", sheet, 200u << 20)), ::testing::HasSubstr("declares 209715200 bytes"));
+  // Declaring 100 bytes but inflating to 3 MiB: reading stops at the cap (or at libzip's own check).
+  EXPECT_THAT(error_of(workbook_zip(db.dir / "small-liar.xlsx", big, 100), 1u << 20), ::testing::HasSubstr("bomb.xlsx"));
+  // Through the ledger, the bomb is a reported error, not an import.
+  ledger::Ledger lg(datong(), db.url());
+  const auto rep = lg.import_sheet("bomb.xlsx", workbook_zip(db.dir / "liar2.xlsx", sheet, 200u << 20), "a");
+  EXPECT_EQ(rep.created, 0u);
+  ASSERT_EQ(rep.errors.size(), 1u);
+  EXPECT_THAT(rep.errors[0].why, ::testing::HasSubstr("declares"));
+}
