@@ -22,7 +22,7 @@ timeout 120 "$root/build/skyriver" import --format cnemc --no-progress --config 
 # A write token for the tests that act as the duty officer (web/test/warning.test.mjs).
 export SKYRIVER_API_TOKEN="web-test-$$-$RANDOM"
 "$root/build/skyriver" serve --config "$root/config/datong" --db "$work/store.db" --web "$root/web" \
-  --port 0 --hj212-port 0 --forecast-retrain-days 0 >"$work/serve.log" 2>&1 &
+  --port 0 --hj212-port 0 --hj212-max-age 315360000 --forecast-retrain-days 0 >"$work/serve.log" 2>&1 &
 pid=$!
 for _ in $(seq 1 100); do grep -q "serving http" "$work/serve.log" && break; sleep 0.2; done
 url=$(grep -o 'http://[0-9.]*:[0-9]*/' "$work/serve.log" | head -n1 || true)
