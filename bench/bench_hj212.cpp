@@ -181,6 +181,7 @@ struct ServerRig {
     opt.address = "127.0.0.1";
     opt.port = 0;
     opt.archive_dir = (dir / "raw").string();
+    opt.max_age = std::chrono::seconds(315360000);  // the simulated stations send 2024 data
     opt.log = std::make_shared<spdlog::logger>("bench", std::make_shared<spdlog::sinks::null_sink_mt>());
     // The writers `skyriver serve` gives each store (app/hj212_options.h);
     // SKYRIVER_BENCH_WRITERS=N sets another number (PostgreSQL), to measure what they bring.

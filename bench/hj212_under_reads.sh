@@ -22,7 +22,7 @@ cp -r "$root/config/datong" "$work/cfg"
 cat "$work/sim.toml" >>"$work/cfg/air_stations.toml"
 "$bin" import --format cnemc --no-progress --config "$work/cfg" --db "$work/store.db" \
   --rejects "$work/rejects.txt" "$root/data/datong/china_sites_2019_datong_sample.csv.gz" >/dev/null
-"$bin" serve --config "$work/cfg" --db "$work/store.db" --web "$root/web" --port 0 --hj212-port 0 >"$work/serve.log" 2>&1 &
+"$bin" serve --config "$work/cfg" --db "$work/store.db" --web "$root/web" --port 0 --hj212-port 0 --hj212-max-age 315360000 >"$work/serve.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 1 150); do grep -q "serving http" "$work/serve.log" && break; sleep 0.2; done
 url=$(grep -o 'http://[0-9.]*:[0-9]*' "$work/serve.log" | head -n1)

@@ -32,7 +32,7 @@ printf 'web test password %s\n' "$$" | "$root/build/skyriver" user add web-duty 
 token=$("$root/build/skyriver" user token web-duty --label "web tests" --db "$work/store.db" 2>/dev/null)
 unset SKYRIVER_API_TOKEN
 "$root/build/skyriver" serve --config "$work/config" --db "$work/store.db" --web "$root/web" \
-  --port 0 --hj212-port 0 --forecast-retrain-days 0 >"$work/serve.log" 2>&1 &
+  --port 0 --hj212-port 0 --hj212-max-age 315360000 --forecast-retrain-days 0 >"$work/serve.log" 2>&1 &
 pid=$!
 for _ in $(seq 1 100); do grep -q "serving http" "$work/serve.log" && break; sleep 0.2; done
 url=$(grep -o 'http://[0-9.]*:[0-9]*/' "$work/serve.log" | head -n1 || true)

@@ -29,7 +29,7 @@ static app::Command import_command{
     "import", "import observation files (cnemc, cnemc-water, uci, long) into the store", [](CLI::App& cmd) {
       struct Opts {
         std::vector<std::string> files;
-        std::string db, config = "config/datong", interval = "hour", rejects;
+        std::string db, config = "config/datong", interval = "hour", rejects, min_time = "2000-01-01";
         ingest::ImportOptions o;
         bool no_progress = false;
       };
@@ -49,8 +49,14 @@ static app::Command import_command{
       cmd.add_option("--max-future", opts->o.max_future,
                      "seconds ahead of the clock a value may be stamped; later ones are rejected and quarantined (default 3600)")
           ->check(CLI::Range(0, 366 * 86400));
+      cmd.add_option("--min-time", opts->min_time,
+                     "refuse values stamped before this Beijing date, each row with an error (YYYY-MM-DD)")
+          ->capture_default_str();
       return [opts]() {
         auto& o = opts->o;
+        const auto min_date = core::parse_date(opts->min_time);
+        if (!min_date) throw core::Error("--min-time " + opts->min_time, "not a date (YYYY-MM-DD)");
+        o.min_time = core::beijing_midnight(*min_date);
         auto iv = store::parse_interval(opts->interval);
         if (!iv) throw core::Error("--interval", "unknown interval '" + opts->interval + "'");
         o.interval = *iv;
@@ -77,6 +83,8 @@ static app::Command import_command{
         if (s.future)
           std::cout << "  refused " << s.future << " values stamped more than " << o.max_future
                     << " s ahead of the clock (quarantined: skyriver db quarantine)\n";
+        if (s.too_old)
+          std::cout << "  refused " << s.too_old << " values stamped before " << opts->min_time << " (--min-time)\n";
         if (s.sites_registered)
           std::cout << "  registered " << s.sites_registered << " site(s) not in the city\n";
         if (s.conflicts)

@@ -1,6 +1,7 @@
 // skyriver: the one executable. Subcommands live in cmd_*.cpp (see command.h).
 #include "app/command.h"
 #include "core/error.h"
+#include "core/fd_limit.h"
 #include "core/log.h"
 #include "core/secret.h"
 
@@ -24,6 +25,7 @@ Command::Command(std::string name, std::string description, Setup setup) {
 int main(int argc, char** argv) {
   using namespace skyriver;
   core::setup_logging();
+  core::raise_fd_limit();  // servers need a descriptor per connection (core/fd_limit.h)
   CLI::App cli{"skyriver — air and surface-water monitoring, assessment and forecast for a city's "
                "Ecology & Environment Bureau (大同市生态环境局)"};
   cli.require_subcommand(1);

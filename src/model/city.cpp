@@ -89,6 +89,7 @@ void read_sites(const toml::value& doc, const std::string& file, const std::stri
     s.mn = text(t, "mn", file, where, pr, false);
     s.password = text(t, "password", file, where, pr, false);
     s.edition = static_cast<int>(field<std::int64_t>(t, "edition", file, where, pr).value_or(0));
+    s.allow = detail::read_allow(t, file, where, pr);
     detail::check_site(s, file, where, pr);
     if (t.contains("attributes")) {
       if (!t.at("attributes").is_table()) {
@@ -106,7 +107,7 @@ void read_sites(const toml::value& doc, const std::string& file, const std::stri
       s.parameters = *ps;
     static const std::set<std::string> known{"id", "name", "kind", "area", "lon", "lat",
                                              "reference", "stopped", "mn", "password",
-                                             "edition", "attributes", "parameters"};
+                                             "edition", "attributes", "parameters", "allow"};
     if (t.is_table())
       for (const auto& [k, v] : t.as_table())
         if (!known.count(k)) pr.add(file, where + "." + k, "unknown key");
@@ -116,6 +117,18 @@ void read_sites(const toml::value& doc, const std::string& file, const std::stri
 }
 
 }  // namespace
+
+std::vector<AddressRange> detail::read_allow(const toml::value& t, const std::string& file, const std::string& where,
+                                             Problems& pr) {
+  std::vector<AddressRange> out;
+  const auto list = field<std::vector<std::string>>(t, "allow", file, where, pr);
+  if (!list) return out;
+  for (const auto& text : *list) {
+    if (auto r = parse_address_range(text)) out.push_back(std::move(*r));
+    else pr.add(file, where + ".allow", "'" + text + "' is not an address or a CIDR range (10.1.2.0/24, 2001:db8::/32)");
+  }
+  return out;
+}
 
 void detail::check_site(const Site& s, const std::string& file, const std::string& where, Problems& pr) {
   if (s.edition != 0 && s.edition != 2017 && s.edition != 2025)

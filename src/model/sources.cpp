@@ -134,6 +134,7 @@ Sources read_sources(const toml::value& doc, const std::string& file, std::vecto
         s.mn = text(u, "mn", file, ow, pr, false);
         s.password = text(u, "password", file, ow, pr, false);
         s.edition = static_cast<int>(field<std::int64_t>(u, "edition", file, ow, pr).value_or(0));
+        s.allow = read_allow(u, file, ow, pr);
         if (auto ps = field<std::vector<std::string>>(u, "parameters", file, ow, pr)) s.parameters = *ps;
         s.attributes = {{"enterprise", e.id}, {"medium", o.medium}};
         if (!o.code.empty()) s.attributes["outlet_code"] = o.code;
@@ -151,7 +152,7 @@ Sources read_sources(const toml::value& doc, const std::string& file, std::vecto
         for (const auto& l : o.limits)
           if (!l.parameter.empty() && !seen.insert(l.parameter).second)
             pr.add(file, ow + ".limits " + l.parameter, "given twice");
-        unknown_keys(u, {"id", "code", "name", "medium", "lon", "lat", "mn", "password", "edition", "parameters", "limits"},
+        unknown_keys(u, {"id", "code", "name", "medium", "lon", "lat", "mn", "password", "edition", "parameters", "limits", "allow"},
                      file, ow, pr);
         e.outlets.push_back(s.id);
         out.outlets.push_back(std::move(o));

@@ -54,6 +54,10 @@ void unknown_keys(const toml::value& t, const std::vector<std::string>& known, c
 
 // The checks every site passes wherever it is configured (kind, edition, coordinates).
 void check_site(const Site& s, const std::string& file, const std::string& where, Problems& pr);
+// The optional `allow = ["10.1.2.0/24", ...]` of a site or outlet table: each entry must be an
+// address or a CIDR range (model::parse_address_range).
+std::vector<AddressRange> read_allow(const toml::value& t, const std::string& file, const std::string& where,
+                                     Problems& pr);
 
 // sources.toml: the enterprises and outlet limits; each outlet is appended to `sites` as a
 // site of kind "outlet" (so the HJ 212 server and the engine know it like any other site).

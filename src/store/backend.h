@@ -85,9 +85,10 @@ class Backend {
   // Inside begin_write(): serialise schema changes between processes.
   virtual void lock_schema() = 0;
 
-  // Before rows with times in [first, last] are written (PostgreSQL: the month partitions
-  // exist). Outside a transaction.
-  virtual void prepare_times(core::Instant first, core::Instant last) = 0;
+  // Before `rows` are written (PostgreSQL: the month partitions of their times exist; only
+  // months that hold a row: a value of 1970 among 2026 ones must not create every month in
+  // between, issue 27). Outside a transaction.
+  virtual void prepare_times(std::span<const StoredRow> rows) = 0;
   // Inserts `rows` (sorted by series, time; keys unique) into `table`, keeping existing keys:
   // inserted[i] = 1 where rows[i] was new. Inside a write transaction.
   virtual void insert_new(const std::string& table, std::span<const StoredRow> rows, std::vector<char>& inserted) = 0;

@@ -142,9 +142,7 @@ void copy_observations(Backend& db, Catalog& catalog) {
     catalog.resolve(page, rows, true);
     std::sort(rows.begin(), rows.end(),
               [](const StoredRow& a, const StoredRow& b) { return a.series != b.series ? a.series < b.series : a.time < b.time; });
-    const auto [lo, hi] = std::minmax_element(rows.begin(), rows.end(),
-                                              [](const StoredRow& a, const StoredRow& b) { return a.time < b.time; });
-    db.prepare_times(lo->time, hi->time);
+    db.prepare_times(rows);
     db.insert_new("observations", rows, inserted);
     if (page.size() < kPage) return;
   }

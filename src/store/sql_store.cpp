@@ -125,9 +125,7 @@ WriteResult SqlStore::write_batch(std::span<const Observation> batch, ImportReco
     }
     key_of[i] = static_cast<std::uint32_t>(keys.size() - 1);
   }
-  const auto [lo, hi] = std::minmax_element(keys.begin(), keys.end(),
-                                            [](const StoredRow& a, const StoredRow& b) { return a.time < b.time; });
-  db_->prepare_times(lo->time, hi->time);
+  db_->prepare_times(keys);
 
   const auto& d = db_->dialect();
   std::string conflict_sql =

@@ -91,7 +91,7 @@ TEST(Province, TwoServeProcessesOnOnePostgresShowEachOthersStationsWithinASecond
     ServerSpec s;
     s.backend = "postgresql", s.db = url, s.sample = false;
     s.accounts = name == "a";  // one store: its test users are made once
-    s.args = {"--hj212-port", "0", "--hj212-archive", dir + "/" + name + "-raw"};
+    s.args = {"--hj212-port", "0", "--hj212-archive", dir + "/" + name + "-raw", "--hj212-max-age", "315360000"};
     return s;
   };
   Server a(spec("a")), b(spec("b"));

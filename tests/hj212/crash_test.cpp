@@ -30,7 +30,7 @@ namespace {
 std::unique_ptr<test::Child> start_server(const fs::path& dir, const std::string& db, int port, const std::string& log) {
   return std::make_unique<test::Child>(test::Child::Options{
       {"hj212", "serve", "--config", (dir / "cfg").string(), "--db", db, "--hj212-archive",
-       (dir / "raw").string(), "--hj212-port", std::to_string(port)},
+       (dir / "raw").string(), "--hj212-port", std::to_string(port), "--hj212-max-age", "315360000"},
       {}, dir, dir / log});
 }
 

@@ -97,7 +97,8 @@ struct Fixture {
   std::vector<SimStation> sims;
 
   Fixture(const std::string& backend, int sim_stations, const std::string& editions = "mix",
-          std::chrono::seconds idle = std::chrono::seconds(60), std::size_t max_batch = ServerOptions{}.max_batch) {
+          std::chrono::seconds idle = std::chrono::seconds(60), std::size_t max_batch = ServerOptions{}.max_batch,
+          const std::function<void(ServerOptions&)>& tune = {}) {
     dir = testkit::scratch_dir();
     url = testkit::fresh_store_url(backend, dir);
     if (url.empty()) return;
@@ -117,6 +118,7 @@ struct Fixture {
     opt.quarantine = true;
     opt.idle_timeout = idle;
     opt.max_batch = max_batch;
+    opt.max_age = std::chrono::seconds(20LL * 366 * 86400);  // the tests send 2024 data
     opt.key_for = [](const std::string& mn) -> std::optional<std::string> {
       if (mn == "010000A8900016F000169DC0") return std::string("SECRETKEY0123456");
       return std::nullopt;
@@ -126,6 +128,7 @@ struct Fixture {
       opt.writers = 2;
       opt.open_store = [u = url] { return store::Store::open(u); };
     }
+    if (tune) tune(opt);
     log_sink->set_pattern("%v");
     opt.log = std::make_shared<spdlog::logger>("hj212-test", log_sink);
     server = std::make_unique<Server>(*server_store, city, opt, [this](std::span<const store::Observation> obs) {
@@ -175,7 +178,12 @@ struct Client {
   asio::io_context io;
   tcp::socket sock{io};
   FrameSplitter split;
-  explicit Client(std::uint16_t port) {
+  // `from`: the source address (another loopback address plays another machine).
+  explicit Client(std::uint16_t port, const std::string& from = "") {
+    if (!from.empty()) {
+      sock.open(tcp::v4());
+      sock.bind(tcp::endpoint(asio::ip::make_address(from), 0));
+    }
     sock.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
     timeval tv{0, 200000};
     setsockopt(sock.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
@@ -282,7 +290,7 @@ TEST_P(Hj212Server, RefusalsAnsweredWithTableSevenCodes) {
     rtn[p.qn] = *p.field("QnRtn");
   }
   EXPECT_EQ(rtn["20240101010000001"], "3");  // PW error
-  EXPECT_EQ(rtn["20240101010000002"], "4");  // MN error
+  EXPECT_EQ(rtn["20240101010000002"], "3");  // unknown MN: the same answer as a wrong PW (issue 27)
   EXPECT_EQ(rtn["20240101010000003"], "9");  // CRC error
   EXPECT_EQ(fx.count(), 0u);
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
@@ -673,6 +681,119 @@ TEST_P(Hj212Server, SimulateReplaysNationalHourlyData) {
   EXPECT_EQ(got[0].time, 1546272000);  // 2019-01-01 00:00 Beijing
   EXPECT_EQ(got[0].value, 98);
   EXPECT_EQ(got[0].source_kind, "hj212");
+}
+
+// Issue 27, item 1, the bar: 300 wrong passwords for a known MN from 127.0.0.2 within 60 s;
+// then the right password from 127.0.0.2 is refused (locked out: 5 failures -> 1 min), while
+// the station's own address 127.0.0.1 is acknowledged and its value stored. Before the fix
+// nothing slowed the guesses and the right password got in from anywhere.
+TEST_P(Hj212Server, PasswordGuessingIsLockedOutButNotTheStation) {
+  HJ_FIXTURE(fx, 0);
+  const std::string cp = "DataTime=20240101000000;a34004-Avg=80,a34004-Flag=N";
+  Client attacker(fx.server->port(), "127.0.0.2");
+  const auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < 300; ++i) {
+    char pw[8];
+    std::snprintf(pw, sizeof pw, "%06d", 100000 + i);
+    attacker.send(seg_2061(kMn, "20240101010000000", 5, cp, pw));
+  }
+  const auto refused = attacker.answers(300);
+  ASSERT_EQ(refused.size(), 300u);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(60));
+  for (const auto& p : refused) EXPECT_EQ(*p.field("QnRtn"), "3");
+  attacker.send(seg_2061(kMn, "20240101010000001", 5, cp));  // the right password, 123456
+  const auto locked = attacker.answers(1);
+  ASSERT_EQ(locked.size(), 1u);
+  EXPECT_EQ(locked[0].cn, "9011");
+  EXPECT_EQ(*locked[0].field("QnRtn"), "3");
+  Client station(fx.server->port(), "127.0.0.1");
+  station.send(seg_2061(kMn, "20240101010000002", 5, cp));
+  const auto ok = station.answers(1);
+  ASSERT_EQ(ok.size(), 1u);
+  EXPECT_EQ(ok[0].cn, "9014");
+  EXPECT_EQ(fx.count(q_site("T_AIR")), 1u);
+  const auto st = fx.server->stats();
+  EXPECT_EQ(st.refused_auth, 301u);
+  EXPECT_EQ(st.refused_locked, 296u);  // guesses 6..300 and the right password
+  EXPECT_GE(st.lockouts, 1u);
+  bool logged = false;
+  for (const auto& m : fx.logs()) logged |= m.find("127.0.0.2; that address is locked out for 60 s") != std::string::npos;
+  EXPECT_TRUE(logged);
+}
+
+// Issue 27, item 2: each byte restarted the idle timer, so a slow sender lived forever. Now a
+// started frame must complete within the frame deadline (here 1 s), and bytes that never make
+// a frame do not keep a connection alive (idle here 2 s). Loops bounded by time.
+TEST_P(Hj212Server, SlowSendersAreClosedByTheFrameDeadlineAndIdleTimer) {
+  HJ_FIXTURE(fx, 0, "mix", std::chrono::seconds(2), ServerOptions{}.max_batch,
+             [](ServerOptions& o) { o.frame_deadline = std::chrono::seconds(1); });
+  const std::string frame = seg_2061(kMn, "20240101010000000", 5, "DataTime=20240101000000;a34004-Avg=80");
+  auto held_for = [](Client& c, const std::function<void(int)>& trickle) {
+    const auto start = std::chrono::steady_clock::now();
+    for (int i = 0; i < 40; ++i) {  // at most 8 s
+      try {
+        trickle(i);
+      } catch (const std::exception&) {
+        break;  // the server closed it
+      }
+      if (c.closed_by_peer(200)) break;
+    }
+    return std::chrono::steady_clock::now() - start;
+  };
+  // One byte of a frame every 200 ms: the frame never completes in time.
+  Client slow(fx.server->port());
+  const auto slow_for = held_for(slow, [&](int i) { slow.send(frame.substr(static_cast<std::size_t>(i), 1)); });
+  EXPECT_LT(slow_for, std::chrono::milliseconds(2500));
+  // Bytes that are no frame at all, every 200 ms: idle after 2 s without a complete frame.
+  Client junk(fx.server->port());
+  const auto junk_for = held_for(junk, [&](int) { junk.send("x"); });
+  EXPECT_GE(junk_for, std::chrono::milliseconds(1900));
+  EXPECT_LT(junk_for, std::chrono::milliseconds(4000));
+  // A station sending whole frames more often than the idle time stays connected.
+  Client good(fx.server->port());
+  for (int i = 0; i < 4; ++i) {
+    good.send(seg_2061(kMn, "2024010101000000" + std::to_string(i), 5, "DataTime=20240101000000;a34004-Avg=80"));
+    ASSERT_EQ(good.answers(1).size(), 1u) << "frame " << i;
+    std::this_thread::sleep_for(std::chrono::milliseconds(900));
+  }
+  const auto st = fx.server->stats();
+  EXPECT_GE(st.deadline_closes, 1u);
+  EXPECT_GE(st.idle_closes, 1u);
+}
+
+// Issue 27, item 2: connections are capped in all and per address; a refused connection is
+// closed at once and the others are served.
+TEST_P(Hj212Server, ConnectionCapsInAllAndPerAddress) {
+  HJ_FIXTURE(fx, 0, "mix", std::chrono::seconds(60), ServerOptions{}.max_batch, [](ServerOptions& o) {
+    o.max_connections = 8;
+    o.max_connections_per_address = 5;
+  });
+  const std::string cp = "DataTime=20240101000000;a34004-Avg=80";
+  auto served = [&](Client& c, int k) {
+    c.send(seg_2061(kMn, "2024010101000" + std::to_string(1000 + k), 5, cp));
+    return c.answers(1, 2000).size() == 1;
+  };
+  std::vector<std::unique_ptr<Client>> from3;
+  for (int i = 0; i < 5; ++i) {
+    from3.push_back(std::make_unique<Client>(fx.server->port(), "127.0.0.3"));
+    ASSERT_TRUE(served(*from3.back(), i)) << i;
+  }
+  Client sixth(fx.server->port(), "127.0.0.3");
+  EXPECT_TRUE(sixth.closed_by_peer(2000));
+  std::vector<std::unique_ptr<Client>> from4;
+  for (int i = 0; i < 3; ++i) {
+    from4.push_back(std::make_unique<Client>(fx.server->port(), "127.0.0.4"));
+    ASSERT_TRUE(served(*from4.back(), 10 + i)) << i;
+  }
+  Client ninth(fx.server->port(), "127.0.0.5");
+  EXPECT_TRUE(ninth.closed_by_peer(2000));
+  EXPECT_TRUE(served(*from3.front(), 20));  // the open ones are still served
+  // One closes: its address may connect again.
+  from3.pop_back();
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  Client again(fx.server->port(), "127.0.0.3");
+  EXPECT_TRUE(served(again, 21));
+  EXPECT_EQ(fx.server->stats().refused_connections, 2u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, Hj212Server, ::testing::Values("sqlite", "postgresql"), testkit::backend_name);

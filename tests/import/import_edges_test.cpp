@@ -156,4 +156,25 @@ TEST_P(ImportEdges, RowsFromTheFutureAreRefusedAndQuarantined) {
   EXPECT_TRUE(strict.stored_nothing_strict);
 }
 
+// Issue 27, item 3: values of 1970 and 1969 were stored (and on PostgreSQL made a partition per
+// month since). Values before --min-time (default 2000-01-01 00:00 Beijing) are refused, each
+// row with an error naming its line; label 1 of 2000-01-01 is the hour starting 00:00 (kept).
+TEST_P(ImportEdges, RowsBeforeMinTimeAreRefusedPerRow) {
+  const auto file = write("china_sites_old.csv",
+                          "date,hour,type,1724A,1723A\n19700101,1,PM2.5,30,31\n19991231,12,PM2.5,32,33\n"
+                          "20000101,1,PM2.5,34,\n20191231,5,PM2.5,35,36\n");
+  const auto s = run(file);
+  EXPECT_EQ(s.stored, 3u);
+  EXPECT_EQ(s.too_old, 4u);
+  EXPECT_EQ(s.rejected, 2u);  // two rows, each with two values
+  ASSERT_EQ(s.rejects.size(), 2u);
+  EXPECT_EQ(s.rejects[0].where, "china_sites_old.csv:2");
+  EXPECT_EQ(s.rejects[1].where, "china_sites_old.csv:3");
+  EXPECT_NE(s.rejects[1].why.find("before 2000-01-01"), std::string::npos) << s.rejects[1].why;
+  EXPECT_NE(s.rejects[1].why.find("--min-time"), std::string::npos) << s.rejects[1].why;
+  store::Query q;
+  q.to = core::beijing_midnight({2000, 1, 1});
+  EXPECT_EQ(db_->count(q), 0u);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, ImportEdges, ::testing::Values("sqlite", "postgresql"), testkit::backend_name);

@@ -234,4 +234,53 @@ mn = "010000A8900016F000169DC1"
   fs::remove_all(dir);
 }
 
+// Issue 27: a site may name the addresses its logger sends from (`allow`, CIDR ranges); a bad
+// entry is an error naming the file, the site and the entry.
+TEST(CityLoader, SiteAllowListOfAddressRanges) {
+  const fs::path dir = fs::temp_directory_path() / ("skyriver_allow_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  for (const char* f : {"city.toml", "parameters.toml"})
+    fs::copy_file(kCity + "/" + f, dir / f, fs::copy_options::overwrite_existing);
+  std::ofstream(dir / "air_stations.toml") << R"([[site]]
+id = "P1"
+name = "fixed addresses"
+area = "140213"
+mn = "010000A8900016F000169DC0"
+password = "123456"
+allow = ["10.1.2.0/24", "192.168.7.9", "2001:db8::/32"]
+)";
+  const auto c = model::load_city(dir.string());
+  const model::Site* s = c.site("P1");
+  ASSERT_NE(s, nullptr);
+  ASSERT_EQ(s->allow.size(), 3u);
+  EXPECT_TRUE(s->allows("10.1.2.0"));
+  EXPECT_TRUE(s->allows("10.1.2.255"));
+  EXPECT_FALSE(s->allows("10.1.3.0"));
+  EXPECT_TRUE(s->allows("192.168.7.9"));
+  EXPECT_FALSE(s->allows("192.168.7.10"));
+  EXPECT_TRUE(s->allows("::ffff:10.1.2.3"));  // an IPv4 peer on an IPv6 socket
+  EXPECT_TRUE(s->allows("2001:db8:1::5"));
+  EXPECT_FALSE(s->allows("2001:db9::5"));
+  EXPECT_FALSE(s->allows("not an address"));
+  EXPECT_TRUE(c.site("1721A") == nullptr || c.site("1721A")->allows("203.0.113.1"));  // no list: any address
+
+  std::ofstream(dir / "air_stations.toml") << R"([[site]]
+id = "P1"
+name = "fixed addresses"
+area = "140213"
+mn = "010000A8900016F000169DC0"
+password = "123456"
+allow = ["10.1.2.0/33", "10.1.2"]
+)";
+  try {
+    model::load_city(dir.string());
+    FAIL() << "a bad address range was accepted";
+  } catch (const core::Error& e) {
+    EXPECT_THAT(e.why(), ::testing::HasSubstr("air_stations.toml: site P1.allow: '10.1.2.0/33' is not an address"));
+    EXPECT_THAT(e.why(), ::testing::HasSubstr("'10.1.2' is not an address"));
+  }
+  fs::remove_all(dir);
+}
+
 }  // namespace
+

@@ -122,7 +122,7 @@ struct Serve {
       unsetenv("SKYRIVER_API_TOKEN");
       const std::string web = std::string(SKYRIVER_SOURCE_DIR) + "/web";
       execl(SKYRIVER_BINARY, SKYRIVER_BINARY, "serve", "--config", config.c_str(), "--db", db.c_str(), "--port", "0",
-            "--hj212-port", "0", "--web", web.c_str(), "--poll", "0.3", "--threads", "2", (char*)nullptr);
+            "--hj212-port", "0", "--hj212-max-age", "315360000", "--web", web.c_str(), "--poll", "0.3", "--threads", "2", (char*)nullptr);
       _exit(127);
     }
     close(out[1]);

@@ -88,6 +88,30 @@ store::Observation pm25(core::Instant t, double v) {
   return o;
 }
 
+// Issue 27: one value of 1970 with one of 2019 in the same write created every month partition
+// in between (590 tables), permanently. Now only the months that hold a row (and the current
+// month and the next two) exist.
+TEST(PostgresPartitions, OnlyMonthsHoldingRowsAreCreated) {
+  const auto dir = testkit::scratch_dir();
+  const std::string url = testkit::fresh_store_url("postgresql", dir);
+  SKYRIVER_REQUIRE_BACKEND(url);
+  const std::string pg = std::getenv("SKYRIVER_TEST_PG"), schema = url.substr(url.rfind("schema=") + 7);
+  auto db = store::Store::open(url);
+  const core::Instant y1970 = core::from_beijing({{1970, 1, 1}, 12, 0, 0});
+  const core::Instant y2019 = core::from_beijing({{2019, 3, 5}, 0, 0, 0});
+  std::vector<store::Observation> b{pm25(y1970, 1), pm25(y2019, 2)};
+  ASSERT_EQ(db->write(b).outcome, "ii");
+  const auto parts = pg_rows(pg, schema,
+                             "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+                             "WHERE i.inhparent = 'observations'::regclass ORDER BY 1");
+  EXPECT_THAT(parts, ::testing::Contains(month_name(1970, 1)));
+  EXPECT_THAT(parts, ::testing::Contains(month_name(2019, 3)));
+  EXPECT_THAT(parts, ::testing::Not(::testing::Contains(month_name(1970, 2))));
+  EXPECT_THAT(parts, ::testing::Not(::testing::Contains(month_name(2019, 2))));
+  EXPECT_LE(parts.size(), 5u) << "two months of data and the current month and the next two";
+  std::filesystem::remove_all(dir);
+}
+
 TEST(PostgresPartitions, APastMonthIsDetachedToTheArchiveAndAttachedBackUnchanged) {
   const auto dir = testkit::scratch_dir();
   const std::string url = testkit::fresh_store_url("postgresql", dir);

@@ -41,6 +41,7 @@ const DecodedView& Decoder::decode(std::string_view text, std::string_view where
     d.length_variant = f.length_variant;
     parse_segment(f.segment, where, d.header, d.cp);
     d.has_header = true;
+    check_split(d.header, where);  // a bad split header is still answered (issue 27, item 4)
     if (is_data_command(d.header.cn, d.header.edition)) {
       read_fields(d.cp, where, d.data);
       d.has_data = true;

@@ -39,26 +39,65 @@ std::string hours_text(std::chrono::seconds s) {
   return buf;
 }
 
+// "10.1.2.3" of "10.1.2.3:5000" (and "::1" of "::1:5000"): what the guard counts by.
+std::string_view peer_address(std::string_view peer) {
+  const std::size_t colon = peer.rfind(':');
+  return colon == std::string_view::npos ? peer : peer.substr(0, colon);
+}
+
 }  // namespace
 
 Dispatcher::Dispatcher(const model::CityConfig& city, DispatchOptions options)
-    : city_(city), opt_(std::move(options)) {
+    : city_(city),
+      opt_(std::move(options)),
+      guard_(opt_.lockout),
+      wlog_(opt_.log ? opt_.log : spdlog::default_logger(), opt_.log_window, "hj212: ") {
   if (!opt_.log) opt_.log = spdlog::default_logger();
   for (const auto& site : city.sites)
     if (!site.mn.empty()) by_mn_.emplace(site.mn, &site);
 }
 
-void Dispatcher::log_once(const std::string& key, level_enum level, const std::string& message) {
-  {
-    std::lock_guard lk(mu_);
-    if (logged_once_.count(key)) return;
-    if (logged_once_.size() >= kMaxLogKeys) {
-      ++suppressed_;
-      return;
-    }
-    logged_once_.insert(key);
+void Dispatcher::auth_failed(const Packet& p, const model::Site* site, std::string_view address,
+                             const std::string& where, const char* reason, core::Instant now) {
+  const std::string_view why = reason == std::string_view("mn")        ? "unknown MN (no configured site)"
+                               : reason == std::string_view("address") ? "address not in the site's allow list"
+                                                                       : "wrong password";
+  // Unknown MNs are one kind; each known station's failures are a kind of their own (a flood
+  // of unknown MNs cannot hide them).
+  const std::string category = site ? std::string(why) + " for site " + site->id : std::string(why);
+  note(category, site ? address : std::string_view(p.mn), level_enum::warn, [&] {
+    return where + ": MN=" + p.mn + ": " + std::string(why) + "; answered 9011 QnRtn=3, not stored";
+  }, now);
+  const AuthGuard::Failure f = guard_.failed(address, p.mn, now);
+  if (f.address_lock.count() > 0) {
+    ++lockouts_;
+    note("address lock-out", address, level_enum::warn, [&] {
+      return "address " + std::string(address) + " locked out for " + hours_text(f.address_lock) +
+             " after repeated login failures (any MN)";
+    }, now);
   }
-  opt_.log->log(level, "hj212: {}", message);
+  if (f.pair_lock.count() == 0) return;
+  ++lockouts_;
+  SecurityEvent ev;
+  ev.kind = "lockout";
+  ev.site = site ? site->id : "";
+  ev.mn = p.mn;
+  ev.address = std::string(address);
+  ev.failures = f.failures;
+  ev.lock = f.pair_lock;
+  ev.at = now;
+  ev.message = (site ? "site " + site->id + " (MN " + p.mn + ")" : "unknown MN " + p.mn) + ": " +
+               std::to_string(f.failures) + " login failures from " + ev.address + "; that address is locked out for " +
+               hours_text(f.pair_lock) + " (the station's own address is not)";
+  note(site ? "lock-out of site " + site->id : std::string("lock-out of an unknown MN"), address, level_enum::warn,
+       [&] { return ev.message; }, now);
+  if (site && opt_.on_security) {
+    try {
+      opt_.on_security(ev);
+    } catch (const std::exception& e) {
+      opt_.log->error("hj212: security event handler: {}", e.what());
+    }
+  }
 }
 
 Handled Dispatcher::refuse(std::string_view frame, const std::string& peer, core::Instant now,
@@ -92,7 +131,7 @@ std::optional<std::string> Dispatcher::track_split(Station& st, const std::strin
       ++split_incomplete_;
       ended = "site " + site + " (MN " + p.mn + "): split message CN=" + sp->cn + " ended after part " +
               std::to_string(sp->next - 1) + " of " + std::to_string(sp->pnum) +
-              " (the parts received are stored; later occurrences are counted, not logged)";
+              " (the parts received are stored)";
     }
     sp = SplitProgress{p.cn, p.qn, pnum, pno + 1};
   }
@@ -114,9 +153,8 @@ Handled Dispatcher::handle(std::string_view frame, const std::string& peer, core
   if (d.has_header) packet = to_packet(d.header, no_fields);
   if (!d.ok) {
     ++rejected_;
-    const std::string who = packet && !packet->mn.empty() ? "MN " + packet->mn : peer.substr(0, peer.rfind(':'));
-    log_once("reject:" + who + ":" + d.reason, level_enum::warn,
-             d.message + " (further rejections for '" + d.reason + "' from " + who + " are counted, not logged)");
+    const std::string who = packet && !packet->mn.empty() ? "MN " + packet->mn : std::string(peer_address(peer));
+    note("rejected frame (" + d.reason + ")", who, level_enum::warn, [&] { return d.message; }, now);
     // The header parsed: the answer can echo QN/MN and tell the station why (Table 7).
     std::optional<std::string> answer;
     if (packet && packet->wants_ack()) answer = answer_9011(*packet, d.qnrtn);
@@ -130,16 +168,35 @@ Handled Dispatcher::handle(std::string_view frame, const std::string& peer, core
 
   const auto found = by_mn_.find(p.mn);
   const model::Site* site = found == by_mn_.end() ? nullptr : found->second;
-  if (!site || !core::equal_constant_time(site->password, p.pw)) {  // timing tells nothing of the password
-    ++refused_auth_;
-    const bool mn = !site;
-    const QnRtn code = mn ? QnRtn::mn_error : QnRtn::pw_error;
-    log_once(std::string("refuse:") + (mn ? "mn:" : "pw:") + p.mn, level_enum::warn,
-             where + ": MN=" + p.mn + ": " + (mn ? "unknown MN (no configured site)" : "wrong password") +
-                 "; answered 9011 QnRtn=" + std::to_string(static_cast<int>(code)) + ", not stored");
-    std::string archived = secret ? redact_frame(frame) : mn ? std::string() : redact_password(frame);
-    return refuse(frame, peer, now, mn ? "mn" : "pw", std::move(archived), answer_9011(p, code));
+  const std::string_view address = peer_address(peer);
+  // Every refusal below gets the same answer: which MNs exist is nobody's business. The
+  // password is compared (in constant time) even for an unknown MN, so that the time taken
+  // does not tell either.
+  static const std::string no_password(32, '\x01');
+  const bool pw_ok = core::equal_constant_time(site ? site->password : no_password, p.pw);
+  const char* refused = nullptr;
+  if (const core::Instant until = guard_.locked_until(address, p.mn, now)) {
+    ++refused_locked_;
+    refused = "locked";
+    note(site ? "refused while locked out: site " + site->id : std::string("refused while locked out"), address,
+         level_enum::warn, [&] {
+           return where + ": MN=" + p.mn + ": locked out until " + core::format_iso(until) +
+                  " after repeated login failures; answered 9011 QnRtn=3, not stored";
+         }, now);
+  } else if (!site) {
+    refused = "mn";
+  } else if (!site->allows(address)) {
+    refused = "address";
+  } else if (!pw_ok) {
+    refused = "pw";
   }
+  if (refused) {
+    ++refused_auth_;
+    if (refused != std::string_view("locked")) auth_failed(p, site, address, where, refused, now);
+    std::string archived = secret ? redact_frame(frame) : site ? redact_password(frame) : std::string();
+    return refuse(frame, peer, now, refused, std::move(archived), answer_9011(p, QnRtn::pw_error));
+  }
+  guard_.succeeded(address, p.mn);
 
   Handled h;
   Job job;
@@ -157,35 +214,41 @@ Handled Dispatcher::handle(std::string_view frame, const std::string& peer, core
     st.state.last_seen = now;
     if (p.is_split()) split_ended = track_split(st, site->id, p);
   }
-  if (split_ended) log_once("split:" + p.mn, level_enum::warn, *split_ended);
+  if (split_ended) note("incomplete split message from site " + site->id, p.mn, level_enum::warn, [&] { return *split_ended; }, now);
   if ((site->edition == 2017 && p.edition != Edition::hj2017) || (site->edition == 2025 && p.edition != Edition::hj2025)) {
     job.verdict = "edition-mismatch";
-    log_once("edition:" + p.mn + ":" + std::string(edition_name(p.edition)), level_enum::warn,
-             "site " + site->id + " (MN " + p.mn + ") is pinned to HJ 212-" + std::to_string(site->edition) +
-                 " but sent an HJ 212-" + std::string(edition_name(p.edition)) + " frame; data kept, flagged");
+    note("edition mismatch of site " + site->id, p.mn, level_enum::warn, [&] {
+      return "site " + site->id + " (MN " + p.mn + ") is pinned to HJ 212-" + std::to_string(site->edition) +
+             " but sent an HJ 212-" + std::string(edition_name(p.edition)) + " frame; data kept, flagged";
+    }, now);
   }
   auto who = [&] { return "site " + site->id + " (MN " + p.mn + ")"; };  // only when something is logged
 
   if (d.has_data) {
     Converted c = to_observations(d.header, d.data, *site, city_.parameters, now);
     for (const auto& why : c.skipped)
-      log_once("skip:" + p.mn + ":" + why.substr(0, why.find(':')), level_enum::warn,
-               who() + ": " + why + " (not stored, kept in the raw archive)");
-    const core::Instant latest = now + opt_.max_skew.count();
+      note("values skipped from site " + site->id + " (" + why.substr(0, why.find(':')) + ")", p.mn, level_enum::warn,
+           [&] { return who() + ": " + why + " (not stored, kept in the raw archive)"; }, now);
+    const core::Instant latest = now + opt_.max_skew.count(), earliest = now - opt_.max_age.count();
     // The values in time go to the job in place (the vector is moved, not its elements).
     std::size_t kept = 0;
     for (auto& o : c.observations) {
-      if (o.time <= latest) {
+      if (o.time <= latest && o.time >= earliest) {
         if (&o != &c.observations[kept]) c.observations[kept] = std::move(o);
         ++kept;
         continue;
       }
-      ++future_;
-      std::string reason = "DataTime " + core::format_iso(o.time) + " is " +
-                           hours_text(std::chrono::seconds(o.time - now)) + " ahead of the server clock (" +
-                           core::format_iso(now) + "); at most " + hours_text(opt_.max_skew) + " allowed";
-      log_once("future:" + p.mn, level_enum::warn,
-               who() + ": " + reason + "; value quarantined, not stored (later ones are counted, not logged)");
+      const bool future = o.time > latest;
+      ++(future ? future_ : past_);
+      std::string reason =
+          future ? "DataTime " + core::format_iso(o.time) + " is " + hours_text(std::chrono::seconds(o.time - now)) +
+                       " ahead of the server clock (" + core::format_iso(now) + "); at most " +
+                       hours_text(opt_.max_skew) + " allowed"
+                 : "DataTime " + core::format_iso(o.time) + " is " + hours_text(std::chrono::seconds(now - o.time)) +
+                       " behind the server clock (" + core::format_iso(now) + "); at most " +
+                       hours_text(opt_.max_age) + " allowed (--hj212-max-age)";
+      note(std::string(future ? "far-future" : "far-past") + " values from site " + site->id, p.mn, level_enum::warn,
+           [&] { return who() + ": " + reason + "; value quarantined, not stored"; }, now);
       job.quarantined.push_back({std::move(o), std::move(reason)});
     }
     c.observations.erase(c.observations.begin() + static_cast<std::ptrdiff_t>(kept), c.observations.end());
@@ -212,11 +275,12 @@ Handled Dispatcher::handle(std::string_view frame, const std::string& peer, core
     opt_.log->info("hj212: {}: key exchange {}", who(), key ? "answered" : "refused");
   } else if (raw_upload(p)) {
     if (p.edition == Edition::hj2025 && !edition2025::is_known_command(p.cn) && p.cn[0] == '2')
-      log_once("cn:" + p.mn + ":" + p.cn, level_enum::info, who() + ": CN " + p.cn + " archived raw (fields not decoded)");
+      note("CN archived raw from site " + site->id, p.cn, level_enum::info,
+           [&] { return who() + ": CN " + p.cn + " archived raw (fields not decoded)"; }, now);
     if (p.wants_ack()) job.answers.push_back(answer_9014(p));
   } else {
-    log_once("cn:" + p.mn + ":" + p.cn, level_enum::warn,
-             who() + ": unknown command CN=" + p.cn + ", answered 9011 QnRtn=8");
+    note("unknown command from site " + site->id, p.cn, level_enum::warn,
+         [&] { return who() + ": unknown command CN=" + p.cn + ", answered 9011 QnRtn=8"; }, now);
     h.answers.push_back(answer_9011(p, QnRtn::cn_error));
   }
   h.job = std::move(job);
@@ -236,15 +300,13 @@ DispatchStats Dispatcher::stats() const {
   s.rejected = rejected_;
   s.refused_auth = refused_auth_;
   s.future_values = future_;
+  s.past_values = past_;
+  s.refused_locked = refused_locked_;
+  s.lockouts = lockouts_;
   s.split_parts = split_parts_;
   s.split_incomplete = split_incomplete_;
-  s.log_suppressed = suppressed_;
+  s.log_suppressed = wlog_.suppressed();
   return s;
-}
-
-std::size_t Dispatcher::log_keys() const {
-  std::lock_guard lk(mu_);
-  return logged_once_.size();
 }
 
 }  // namespace skyriver::hj212

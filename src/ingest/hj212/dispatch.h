@@ -5,17 +5,24 @@
 // drives it with bytes).
 //
 // Contract:
-// - Auth: the MN must be a configured site (model::Site::mn) and PW its password, else the
-//   frame is answered 9011 QnRtn 4 (MN error) / 3 (PW error), logged once per MN and reason,
-//   not stored; with DispatchOptions::quarantine it is archived as "quarantine:mn|pw" (a wrong
+// - Auth: the MN must be a configured site (model::Site::mn), the sender's address in the
+//   site's `allow` list (when it has one) and PW its password. Every refusal (unknown MN, wrong
+//   password, address not allowed, locked out) gets the SAME answer, 9011 QnRtn 3, so that
+//   the answer tells no one which MNs exist; the frame is not stored; with
+//   DispatchOptions::quarantine it is archived as "quarantine:mn|pw|address|locked" (the
 //   password replaced by "******" first: it may be another station's or a near miss).
-// - A frame the codec rejects is logged once per sender and reason (ServerStats counts every
-//   one); when its header still parses (QN, MN known) and it asks for an answer (A bit) it is
-//   answered 9011 with its QnRtn (CRC 9, wrong length 2, bad value 2, ...).
+//   Failures are counted per (address, MN) and per address by an AuthGuard (guard.h): who
+//   keeps failing is locked out, with doubling lock-outs; a lock-out of a known MN is a
+//   security event (on_security; the server reports it, the log always says it).
+// - A frame the codec rejects is logged (rate-limited, below; ServerStats counts every one);
+//   when its header still parses (QN, MN known, also when only its split fields PNUM/PNO are
+//   wrong) and it asks for an answer (A bit) it is answered 9011 with its QnRtn (CRC 9, wrong
+//   length 2, bad value 2, bad split 2, ...).
 // - Data (2011, 2051, 2061, 2031; 2025: 2111, 2052) becomes observations (observations.h).
-//   Values stamped more than max_skew ahead of the server clock are not stored: they are
-//   quarantined with the reason (store records journal, kind "quarantine"), so no frame can
-//   move the platform's "now". The answer (9014) waits in the Job until the writer has made
+//   Values stamped more than max_skew ahead of the server clock, or more than max_age
+//   behind it, are not stored: they are quarantined with the reason (store records journal,
+//   kind "quarantine"), so no frame can move the platform's "now" or reach back to 1970 (on
+//   PostgreSQL a month partition per month). The answer (9014) waits in the Job until the writer has made
 //   the archive record, the observations and the quarantine records durable.
 // - Split packets (Flag D bit, PNUM/PNO): every part is a whole packet with its own QN and
 //   DataTime and is handled and answered on its own, as HJ 212-2017 Table C.50 shows (the
@@ -29,13 +36,17 @@
 //   answered 9011 QnRtn 8. A station pinned to an edition (Site::edition) sending the other is
 //   flagged (archive verdict "edition-mismatch"), its data still stored.
 // - Answers from stations (9011-9014) are ignored.
-// - Log lines about one station are written once per (station, reason) and at most
-//   kMaxLogKeys such keys are remembered, so a hostile or broken sender cannot flood the log or
-//   grow memory.
+// - Log lines a sender can trigger go through a core::WindowedLog (log_window.h): the first
+//   of each kind per window (log_window, 60 s) in full, the rest in one summary line per kind
+//   at the window's end. Kinds about a known station (wrong password, lock-out, far-past or
+//   far-future values) are kinds of their own, so a flood of unknown MNs cannot hide them.
+//   Memory and log volume stay bounded; nothing is silenced beyond one window.
 // Thread-safe: handle() may run on any number of threads at once.
 #pragma once
 
+#include "core/log_window.h"
 #include "core/time.h"
+#include "ingest/hj212/guard.h"
 #include "ingest/hj212/readings.h"
 #include "model/city.h"
 #include "store/store.h"
@@ -58,12 +69,28 @@
 
 namespace skyriver::hj212 {
 
+// Something the duty desk should hear of (issue 27): a known MN locked out after repeated
+// password failures from one address.
+struct SecurityEvent {
+  std::string kind;  // "lockout"
+  std::string site, mn, address;
+  int failures = 0;             // of that (address, MN)
+  std::chrono::seconds lock{0};  // how long it is locked out
+  core::Instant at = 0;
+  std::string message;  // a sentence for the log or an alarm
+};
+
 struct DispatchOptions {
   bool quarantine = false;                // archive refused frames (unknown MN, wrong PW, rejected)
   std::chrono::seconds max_skew{3600};    // values stamped later than now + max_skew are refused
   // 2025 key exchange: the key to hand a station (by MN); nullopt = refuse (QnRtn 2).
   std::function<std::optional<std::string>(const std::string& mn)> key_for;
   std::shared_ptr<spdlog::logger> log;    // default: spdlog's default logger
+  std::chrono::seconds max_age{31 * 86400};  // values stamped before now - max_age are refused
+  LockoutPolicy lockout;
+  std::chrono::seconds log_window{60};  // rate-limited log lines: one summary per kind per window
+  // Called (on the frame's thread) for each security event; may be empty.
+  std::function<void(const SecurityEvent&)> on_security;
 };
 
 // A value not stored, with the reason; the writer records it in the store's journal.
@@ -94,14 +121,13 @@ struct StationState {
 };
 
 struct DispatchStats {
-  std::uint64_t frames = 0, rejected = 0, refused_auth = 0, future_values = 0;
+  std::uint64_t frames = 0, rejected = 0, refused_auth = 0, future_values = 0, past_values = 0;
+  std::uint64_t refused_locked = 0, lockouts = 0;  // refused while locked out; lock-outs started
   std::uint64_t split_parts = 0, split_incomplete = 0, log_suppressed = 0;
 };
 
 class Dispatcher {
  public:
-  static constexpr std::size_t kMaxLogKeys = 10000;
-
   Dispatcher(const model::CityConfig& city, DispatchOptions options);
 
   // One whole frame ("##...\r\n") from `peer`, received at `now`.
@@ -109,8 +135,9 @@ class Dispatcher {
 
   std::vector<StationState> stations() const;
   DispatchStats stats() const;
-  std::size_t log_keys() const;  // remembered "logged once" keys (<= kMaxLogKeys)
   spdlog::logger& log() const { return *opt_.log; }
+  // Writes the summaries of a log window that is over (the server calls it every few seconds).
+  void flush_log(core::Instant now) { wlog_.flush(now); }
 
  private:
   struct SplitProgress {
@@ -122,7 +149,15 @@ class Dispatcher {
     std::optional<SplitProgress> split;
   };
 
-  void log_once(const std::string& key, spdlog::level::level_enum level, const std::string& message);
+  // A rate-limited log line (core::WindowedLog): `category` names the kind, `subject` whom it
+  // is about; `message` is built only when written.
+  void note(std::string_view category, std::string_view subject, spdlog::level::level_enum level,
+            const std::function<std::string()>& message, core::Instant now) {
+    wlog_.event(category, subject, level, message, now);
+  }
+  // An authentication failure of (address, MN): counts it, logs it, raises lock-outs.
+  void auth_failed(const Packet& p, const model::Site* site, std::string_view address, const std::string& where,
+                   const char* reason, core::Instant now);
   Handled refuse(std::string_view frame, const std::string& peer, core::Instant now, const std::string& reason,
                  std::string archived, std::optional<std::string> answer);
   // REQUIRES: mu_ held. Returns the log line when a split message ended incomplete.
@@ -132,12 +167,14 @@ class Dispatcher {
   DispatchOptions opt_;
   std::unordered_map<std::string, const model::Site*> by_mn_;
 
-  mutable std::mutex mu_;  // guards stations_, logged_once_
-  std::map<std::string, Station> stations_;  // by MN; only configured (authenticated) MNs
-  std::set<std::string> logged_once_;
+  AuthGuard guard_;
+  core::WindowedLog wlog_;
 
-  std::atomic<std::uint64_t> frames_{0}, rejected_{0}, refused_auth_{0}, future_{0}, split_parts_{0},
-      split_incomplete_{0}, suppressed_{0};
+  mutable std::mutex mu_;  // guards stations_
+  std::map<std::string, Station> stations_;  // by MN; only configured (authenticated) MNs
+
+  std::atomic<std::uint64_t> frames_{0}, rejected_{0}, refused_auth_{0}, future_{0}, past_{0}, refused_locked_{0},
+      lockouts_{0}, split_parts_{0}, split_incomplete_{0};
 };
 
 }  // namespace skyriver::hj212

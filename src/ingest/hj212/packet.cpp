@@ -67,6 +67,16 @@ void for_each_structural(std::string_view s, F&& each) {
 
 }  // namespace
 
+void check_split(const Header& p, std::string_view w) {
+  if (p.pnum.has_value() != p.pno.has_value())
+    reject(w, "split", QnRtn::rejected, "PNUM and PNO must come together");
+  if (p.flag && (*p.flag & 2) && !p.pnum)
+    reject(w, "flag", QnRtn::flag_error, "Flag says split packet (D bit) but PNUM/PNO are missing");
+  if (p.pnum && (*p.pnum < 1 || *p.pno < 1 || *p.pno > *p.pnum))
+    reject(w, "split", QnRtn::rejected,
+           "PNO=" + std::to_string(*p.pno) + " is not within 1..PNUM=" + std::to_string(*p.pnum));
+}
+
 const std::string* Packet::field(std::string_view name) const {
   for (const auto& g : cp)
     for (const auto& f : g)
@@ -144,13 +154,6 @@ void parse_segment(std::string_view seg, std::string_view w, Header& p, std::vec
   p.edition = *ed;
   if (p.edition != Edition::hj2005 && !seen_qn)
     reject(w, "qn", QnRtn::qn_error, "no QN field (mandatory since HJ 212-2017)");
-  if (p.pnum.has_value() != p.pno.has_value())
-    reject(w, "split", QnRtn::rejected, "PNUM and PNO must come together");
-  if (p.flag && (*p.flag & 2) && !p.pnum)
-    reject(w, "flag", QnRtn::flag_error, "Flag says split packet (D bit) but PNUM/PNO are missing");
-  if (p.pnum && (*p.pnum < 1 || *p.pno < 1 || *p.pno > *p.pnum))
-    reject(w, "split", QnRtn::rejected,
-           "PNO=" + std::to_string(*p.pno) + " is not within 1..PNUM=" + std::to_string(*p.pnum));
 
   // CP in one pass: fields end at ',' or ';', groups at ';'; empty groups (";;", a trailing
   // ';') and empty fields are tolerated; a field's name ends at its first '='.
@@ -194,6 +197,7 @@ Packet parse_packet(std::string_view seg, std::string_view where) {
   Header h;
   std::vector<FieldView> fields;
   parse_segment(seg, where, h, fields);
+  check_split(h, where);
   return to_packet(h, fields);
 }
 std::string encode_cp(const std::vector<CpGroup>& cp) {

@@ -62,6 +62,10 @@ struct FieldView {
 // makes the parse allocation-free). Throws Rejected as parse_packet does. The views stay
 // valid as long as the segment's bytes.
 void parse_segment(std::string_view segment, std::string_view where, Header& h, std::vector<FieldView>& fields);
+// The split-packet fields of a parsed header (PNUM and PNO together, PNO within 1..PNUM, the
+// D bit with them). Apart from parse_segment so that a frame failing only these still has a
+// header to answer (9011) with. Throws Rejected.
+void check_split(const Header& h, std::string_view where);
 
 Packet to_packet(const Header& h, const std::vector<FieldView>& fields);  // owning copy
 Packet parse_packet(std::string_view segment, std::string_view where);

@@ -2,6 +2,8 @@
 
 #include "core/accept_backoff.h"
 #include "core/error.h"
+#include "core/fd_limit.h"
+#include "core/log_window.h"
 #include "ingest/hj212/archive.h"
 #include "ingest/hj212/quarantine.h"
 #include "ingest/hj212/session.h"
@@ -30,6 +32,18 @@ core::Instant now_utc() {
       .count();
 }
 
+DispatchOptions dispatch_options(const ServerOptions& o) {
+  DispatchOptions d;
+  d.quarantine = o.quarantine;
+  d.max_skew = o.max_skew;
+  d.max_age = o.max_age;
+  d.key_for = o.key_for;
+  d.log = o.log;
+  d.lockout = o.lockout;
+  d.on_security = o.on_security;
+  return d;
+}
+
 }  // namespace
 
 class Session;
@@ -48,12 +62,19 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   asio::io_context io{std::max(1, opt.threads)};  // the hint: one thread needs less locking
   tcp::acceptor acceptor{io};
   asio::steady_timer accept_retry{io};
+  asio::steady_timer log_flush{io};  // ends the dispatcher's log windows (summaries)
   core::AcceptBackoff backoff;  // touched by the accept handler only
   Archive archive;
   std::vector<std::thread> threads;
 
-  std::mutex mu;  // guards sessions
+  std::mutex mu;  // guards sessions, per_address
   std::set<std::weak_ptr<Session>, std::owner_less<std::weak_ptr<Session>>> sessions;
+  std::unordered_map<std::string, std::size_t> per_address;  // open connections by address
+  // The highest descriptor a connection may have: the soft limit at start less the reserve
+  // (0: no limit). Descriptors are allocated lowest first, so a connection given one above it
+  // means fewer than fd_reserve are free.
+  std::uint64_t fd_ceiling = 0;
+  core::WindowedLog conn_log;  // refused connections, deadlines (rate-limited)
   std::atomic<bool> closing{false};
 
   // Writer queue.
@@ -91,16 +112,23 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
 
   std::atomic<std::uint64_t> connections{0}, open_connections{0}, inserted{0}, duplicates{0}, conflicts{0},
       quarantined{0}, acks{0}, batches{0}, syncs{0}, garbage{0}, oversize{0}, accept_failures{0}, store_busy_us{0},
-      store_rows{0};
+      store_rows{0}, refused_connections{0}, deadline_closes{0}, idle_closes{0};
 
   Impl(store::Store& s, const model::CityConfig& city, ServerOptions o, OnStored cb)
       : store(s),
         opt(std::move(o)),
         on_stored(std::move(cb)),
-        dispatcher(city, DispatchOptions{opt.quarantine, opt.max_skew, opt.key_for, opt.log}),
+        dispatcher(city, dispatch_options(opt)),
         archive(opt.archive_dir.empty() ? throw core::Error("hj212 server", "a raw-archive folder is required")
-                                        : opt.archive_dir) {
+                                        : opt.archive_dir),
+        conn_log(opt.log, std::chrono::seconds(60), "hj212: ") {
     if (!opt.log) opt.log = spdlog::default_logger();
+    if (const std::uint64_t soft = core::soft_fd_limit(); soft > 0 && opt.fd_reserve > 0) {
+      if (soft <= opt.fd_reserve + 16)
+        throw core::Error("hj212 server", "the descriptor limit (" + std::to_string(soft) + ") leaves nothing beyond the " +
+                                              std::to_string(opt.fd_reserve) + " kept in reserve (--hj212-fd-reserve)");
+      fd_ceiling = soft - opt.fd_reserve;
+    }
     for (int i = 1; i < opt.writers; ++i) {
       if (!opt.open_store) throw core::Error("hj212 server", "more than one writer needs a way to open the store");
       more_stores.push_back(opt.open_store());
@@ -118,6 +146,9 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
 
   void start();
   void accept();
+  // REQUIRES: mu held. Why a new connection must be refused (nullptr: keep it).
+  const char* refusal(Session& s);
+  void flush_log();
   void submit(const std::shared_ptr<Session>& s, std::vector<Job> jobs);
   void writer_loop();
   void commit_loop(store::Store& store);
@@ -130,18 +161,21 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
 // io_context) and timers around a SessionLogic.
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket sock, std::shared_ptr<Server::Impl> srv, std::string peer)
+  Session(tcp::socket sock, std::shared_ptr<Server::Impl> srv, std::string peer, std::string address)
       : sock_(std::move(sock)),
         idle_(sock_.get_executor()),
         pause_(sock_.get_executor()),
         srv_(std::move(srv)),
-        logic_(srv_->dispatcher, std::move(peer), srv_->opt.max_frame) {}
+        logic_(srv_->dispatcher, std::move(peer), srv_->opt.max_frame),
+        address_(std::move(address)) {}
 
   void start() {
     last_ = std::chrono::steady_clock::now();
     arm_idle();
     read();
   }
+
+  const std::string& address() const { return address_; }
 
   // Safe from any thread.
   void send(std::vector<std::string> answers) {
@@ -158,6 +192,13 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   tcp::socket::executor_type executor() { return sock_.get_executor(); }
+  int descriptor() { return sock_.native_handle(); }
+  // Closes a connection never started (refused at accept): no counters to undo.
+  void abandon() {
+    closed_ = true;
+    boost::system::error_code ec;
+    sock_.close(ec);
+  }
 
  private:
   void read() {
@@ -178,10 +219,19 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void on_bytes(std::string_view bytes) {
-    last_ = std::chrono::steady_clock::now();
     std::vector<std::string> answers;
     std::vector<Job> jobs;
+    const std::uint64_t frames = logic_.frames();
     logic_.feed(bytes, now_utc(), answers, jobs);
+    // Only complete frames keep the connection alive; a frame started now (after the last
+    // complete one) must complete within frame_deadline.
+    if (logic_.frames() != frames || logic_.buffered() == 0) {
+      const auto now = std::chrono::steady_clock::now();
+      if (logic_.frames() != frames) last_ = now;
+      partial_since_ = logic_.buffered() ? now : std::chrono::steady_clock::time_point{};
+    } else if (partial_since_ == std::chrono::steady_clock::time_point{}) {
+      partial_since_ = std::chrono::steady_clock::now();
+    }
     srv_->garbage += logic_.garbage_bytes() - garbage_seen_;
     srv_->oversize += logic_.oversize_frames() - oversize_seen_;
     garbage_seen_ = logic_.garbage_bytes();
@@ -212,12 +262,34 @@ class Session : public std::enable_shared_from_this<Session> {
     });
   }
 
+  // One timer checks both limits, every quarter of the shorter one (a connection is closed
+  // between 1 and 1.25 times its limit; no timer is re-armed per frame).
   void arm_idle() {
-    idle_.expires_after(srv_->opt.idle_timeout);
+    const auto& o = srv_->opt;
+    const auto tick = std::max<std::chrono::steady_clock::duration>(std::chrono::milliseconds(100),
+                                                                    std::min(o.idle_timeout, o.frame_deadline) / 4);
+    idle_.expires_after(tick);
     idle_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
       if (ec || self->closed_) return;
-      if (std::chrono::steady_clock::now() - self->last_ >= self->srv_->opt.idle_timeout) {
-        self->srv_->opt.log->info("hj212: closing idle connection {}", self->logic_.peer());
+      auto& srv = *self->srv_;
+      const auto now = std::chrono::steady_clock::now();
+      const auto since = self->partial_since_;
+      if (since != std::chrono::steady_clock::time_point{} && now - since >= srv.opt.frame_deadline) {
+        ++srv.deadline_closes;
+        srv.conn_log.event("frame deadline", self->address_, spdlog::level::info, [&] {
+          return "closing connection " + self->logic_.peer() + ": a frame started " +
+                 std::to_string(std::chrono::duration_cast<std::chrono::seconds>(now - since).count()) +
+                 " s ago is not complete (at most " + std::to_string(srv.opt.frame_deadline.count()) +
+                 " s, --hj212-frame-deadline)";
+        }, now_utc());
+        return self->do_close();
+      }
+      if (now - self->last_ >= srv.opt.idle_timeout) {
+        ++srv.idle_closes;
+        srv.conn_log.event("idle connection", self->address_, spdlog::level::info, [&] {
+          return "closing connection " + self->logic_.peer() + ": no complete frame for " +
+                 std::to_string(srv.opt.idle_timeout.count()) + " s (--hj212-idle)";
+        }, now_utc());
         return self->do_close();
       }
       self->arm_idle();
@@ -235,6 +307,8 @@ class Session : public std::enable_shared_from_this<Session> {
     --srv_->open_connections;
     std::lock_guard lk(srv_->mu);
     srv_->sessions.erase(weak_from_this());
+    if (auto it = srv_->per_address.find(address_); it != srv_->per_address.end() && --it->second == 0)
+      srv_->per_address.erase(it);
   }
 
   tcp::socket sock_;
@@ -245,9 +319,21 @@ class Session : public std::enable_shared_from_this<Session> {
   std::vector<std::string> out_;
   std::string wbuf_;  // the bytes of the write in flight
   bool writing_ = false, closed_ = false;
-  std::chrono::steady_clock::time_point last_;
+  std::chrono::steady_clock::time_point last_;  // of the last complete frame (or the connect)
+  std::chrono::steady_clock::time_point partial_since_;  // a frame started then; {}: none
+  std::string address_;
   std::size_t garbage_seen_ = 0, oversize_seen_ = 0;
 };
+
+const char* Server::Impl::refusal(Session& s) {
+  if (open_connections >= opt.max_connections) return "too many connections (--hj212-max-connections)";
+  if (auto it = per_address.find(s.address());
+      it != per_address.end() && it->second >= opt.max_connections_per_address)
+    return "too many connections from this address (--hj212-max-connections-per-address)";
+  if (fd_ceiling && static_cast<std::uint64_t>(s.descriptor()) >= fd_ceiling)
+    return "too few file descriptors left (--hj212-fd-reserve keeps them for HTTP and the store)";
+  return nullptr;
+}
 
 void Server::Impl::start() {
   writer = std::thread([self = shared_from_this()] { self->writer_loop(); });
@@ -255,7 +341,17 @@ void Server::Impl::start() {
   for (auto& st : more_stores) committers.emplace_back([self = shared_from_this(), s = st.get()] { self->commit_loop(*s); });
   deliverer = std::thread([self = shared_from_this()] { self->delivery_loop(); });
   accept();
+  flush_log();
   for (int i = 0; i < std::max(1, opt.threads); ++i) threads.emplace_back([this] { io.run(); });
+}
+
+void Server::Impl::flush_log() {
+  dispatcher.flush_log(now_utc());
+  conn_log.flush(now_utc());
+  log_flush.expires_after(std::chrono::seconds(5));
+  log_flush.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+    if (!ec && !self->closing) self->flush_log();
+  });
 }
 
 void Server::Impl::accept() {
@@ -284,11 +380,22 @@ void Server::Impl::accept() {
     boost::system::error_code pec;
     sock.set_option(tcp::no_delay(true), pec);  // answers leave at once (no Nagle wait for the station's ACK)
     const auto ep = sock.remote_endpoint(pec);
-    auto s = std::make_shared<Session>(std::move(sock), self,
-                                       pec ? "?" : ep.address().to_string() + ":" + std::to_string(ep.port()));
+    const std::string address = pec ? "?" : ep.address().to_string();
+    auto s = std::make_shared<Session>(std::move(sock), self, pec ? "?" : address + ":" + std::to_string(ep.port()), address);
     {
       std::lock_guard lk(self->mu);
       if (self->closing) return;  // stop() has already closed the sessions it knows
+      const char* refused = self->refusal(*s);
+      if (refused) {
+        ++self->refused_connections;
+        self->conn_log.event(std::string("connection refused: ") + refused, s->address(), spdlog::level::warn, [&] {
+          return "refusing a connection from " + s->address() + ": " + refused;
+        }, now_utc());
+        s->abandon();
+        self->accept();
+        return;
+      }
+      ++self->per_address[s->address()];
       self->sessions.insert(s);
     }
     ++self->connections;
@@ -529,6 +636,7 @@ void Server::stop() {
     boost::system::error_code ec;
     impl->acceptor.close(ec);
     impl->accept_retry.cancel();
+    impl->log_flush.cancel();
   });
   {
     std::lock_guard lk(i.qmu);
@@ -558,6 +666,9 @@ ServerStats Server::stats() const {
   s.rejected = d.rejected;
   s.refused_auth = d.refused_auth;
   s.future_values = d.future_values;
+  s.past_values = d.past_values;
+  s.refused_locked = d.refused_locked;
+  s.lockouts = d.lockouts;
   s.split_parts = d.split_parts;
   s.split_incomplete = d.split_incomplete;
   s.observations_inserted = i.inserted;
@@ -570,6 +681,9 @@ ServerStats Server::stats() const {
   s.garbage_bytes = i.garbage;
   s.oversize_frames = i.oversize;
   s.accept_failures = i.accept_failures;
+  s.refused_connections = i.refused_connections;
+  s.deadline_closes = i.deadline_closes;
+  s.idle_closes = i.idle_closes;
   s.store_busy_us = i.store_busy_us;
   s.store_rows = i.store_rows;
   return s;

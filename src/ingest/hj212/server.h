@@ -28,13 +28,21 @@
 //   so a slow consumer (the engine under read load) never delays an answer; only when more than
 //   max_delivery observations wait for it does the writer wait (bounded memory).
 // - Memory per connection is bounded: a 4 KiB read buffer + at most max_frame bytes of partial
-//   frame (session.h). Idle connections close after idle_timeout. When more than max_queue
+//   frame (session.h). Only complete frames keep a connection alive: one without a complete
+//   frame for idle_timeout is closed, and so is one whose started frame (bytes after "##") is
+//   not complete within frame_deadline (a slow sender cannot hold a connection byte by byte).
+// - Connections are capped: at most max_connections in all and max_connections_per_address
+//   from one address; and none is kept while fewer than fd_reserve descriptors would stay free
+//   under the soft RLIMIT_NOFILE, so that HJ 212 stations cannot starve the HTTP API, the
+//   store and the archive of descriptors. A refused connection is closed at once (logged
+//   rate-limited, counted in ServerStats::refused_connections). When more than max_queue
 //   frames wait for the writer (besides at most one archived batch waiting for stage 2),
 //   connections stop reading (TCP back-pressure) until it catches up, so a store slower than
 //   the stations bounds memory.
 // - accept() failures (EMFILE ...) back off (core/accept_backoff.h) and are logged once per
 //   episode; open connections keep being served.
-// - Logs go to ServerOptions::log (spdlog; default: the default logger).
+// - Logs go to ServerOptions::log (spdlog; default: the default logger); lines a sender can
+//   trigger are rate-limited per 60 s window with a summary (dispatch.h), flushed by a timer.
 // Thread-safe: stats(), stations(), port() and stop() may be called from any thread.
 #pragma once
 
@@ -61,11 +69,21 @@ struct ServerOptions {
   std::string address = "127.0.0.1";
   std::uint16_t port = 9212;  // 0 = any free port (see Server::port())
   int threads = 1;            // threads of the server's own io_context
-  std::chrono::seconds idle_timeout{600};
+  std::chrono::seconds idle_timeout{600};   // without a complete frame
+  std::chrono::seconds frame_deadline{30};  // for a started frame to complete
+  // 5,000 stations need 5,000; one address may be a NAT or an APN gateway, or a benchmark's
+  // loopback (docs/hj212.md).
+  std::size_t max_connections = 10000, max_connections_per_address = 6000;
+  std::size_t fd_reserve = 128;  // descriptors left free for the rest of the process (0: none)
   std::size_t max_frame = 4096;  // bytes from "##" to CR LF (the standard allows 1024 of data)
   std::string archive_dir = "var/hj212-raw";  // the raw archive (required)
   bool quarantine = false;  // also archive refused frames (unknown MN, wrong PW, rejected)
   std::chrono::seconds max_skew{3600};  // values stamped later than now + max_skew are refused
+  std::chrono::seconds max_age{31 * 86400};  // values stamped before now - max_age are refused
+  LockoutPolicy lockout;  // password failures (guard.h)
+  // Security events (a known MN locked out, dispatch.h), on a thread of the server; the log
+  // always has them too.
+  std::function<void(const SecurityEvent&)> on_security;
   std::size_t max_batch = 20000;      // observations per store transaction
   std::size_t max_queue = 20000;      // frames waiting for the writer before reading pauses
   std::size_t max_delivery = 1000000;  // observations waiting for on_stored before the writer waits
@@ -80,10 +98,12 @@ struct ServerOptions {
 
 struct ServerStats {
   std::uint64_t connections = 0, open_connections = 0;
-  std::uint64_t frames = 0, rejected = 0, refused_auth = 0, future_values = 0;
+  std::uint64_t frames = 0, rejected = 0, refused_auth = 0, future_values = 0, past_values = 0;
+  std::uint64_t refused_locked = 0, lockouts = 0;
   std::uint64_t observations_inserted = 0, duplicates = 0, conflicts = 0, quarantined = 0;
   std::uint64_t acks = 0, batches = 0, archive_syncs = 0, garbage_bytes = 0, oversize_frames = 0;
   std::uint64_t split_parts = 0, split_incomplete = 0, accept_failures = 0;
+  std::uint64_t refused_connections = 0, deadline_closes = 0, idle_closes = 0;
   // Wall time the store stage spent writing batches (store.write to its return, commit and
   // fsync included; summed over its writers), and the rows it was given (what a frame waits
   // for, per row).

@@ -9,6 +9,7 @@ void SessionLogic::feed(std::string_view bytes, core::Instant now, std::vector<s
                         std::vector<Job>& jobs) {
   split_.feed(bytes);
   while (auto f = split_.next()) {
+    ++frames_;
     Handled h = dispatcher_.handle(*f, peer_, now);
     for (auto& a : h.answers) answers.push_back(std::move(a));
     if (h.job) jobs.push_back(std::move(*h.job));

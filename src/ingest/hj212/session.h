@@ -13,6 +13,7 @@
 #include "ingest/hj212/dispatch.h"
 #include "ingest/hj212/splitter.h"
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,6 +30,7 @@ class SessionLogic {
 
   const std::string& peer() const { return peer_; }
   std::size_t buffered() const { return split_.buffered(); }  // bytes of a partial frame
+  std::uint64_t frames() const { return frames_; }             // complete frames handled
   std::size_t garbage_bytes() const { return split_.skipped_bytes(); }
   std::size_t oversize_frames() const { return split_.oversize_frames(); }
 
@@ -36,6 +38,7 @@ class SessionLogic {
   Dispatcher& dispatcher_;
   std::string peer_;
   FrameSplitter split_;
+  std::uint64_t frames_ = 0;
 };
 
 }  // namespace skyriver::hj212

@@ -91,6 +91,14 @@ class StoreSink final : public Sink {
       refuse_future(std::move(o));
       return;
     }
+    if (o.time < opt_.min_time) {
+      ++sum_.too_old;
+      if (o.source != last_old_row_)
+        reject(o.source, "stamped " + core::format_beijing(o.time) + " (Beijing), before " +
+                             core::format_beijing(opt_.min_time) + " (--min-time): not stored");
+      last_old_row_ = o.source;
+      return;
+    }
     if (!write_) return;
     batch_.push_back(std::move(o));
     if (batch_.size() >= opt_.batch_size) flush();
@@ -177,7 +185,7 @@ class StoreSink final : public Sink {
   std::vector<model::Site> pending_sites_;
   std::vector<store::Record> quarantine_;
   core::Instant now_ = 0;
-  std::string last_future_row_;
+  std::string last_future_row_, last_old_row_;
   std::chrono::steady_clock::time_point last_draw_{};
 };
 

@@ -44,6 +44,9 @@ struct ImportOptions {
   // (the store's records journal, kind "quarantine"): a clock or file error must not store
   // data "from the future" nor move the platform's "now".
   core::Instant max_future = core::kHour;
+  // Values stamped before this are refused, each row with an error (issue 27: 1970 and 1969
+  // were stored, and on PostgreSQL made a partition per month since). 2000-01-01 Beijing.
+  core::Instant min_time = core::beijing_midnight({2000, 1, 1});
   std::function<core::Instant()> now;  // the clock (default: the system clock); tests set it
 };
 
@@ -59,6 +62,7 @@ struct ImportSummary {
   std::size_t skipped_types = 0;         // rows of types not stored (cnemc *_24h)
   std::size_t sites_registered = 0;
   std::size_t future = 0;                // values refused as stamped beyond clock + max_future
+  std::size_t too_old = 0;               // values refused as stamped before min_time
   std::vector<Reject> rejects;           // the first few, for the terminal
   bool stored_nothing_strict = false;    // strict mode found bad rows
 };

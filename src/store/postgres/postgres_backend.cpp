@@ -201,7 +201,7 @@ class PgBackend final : public Backend {
   }
   void lock_schema() override { exec("SELECT pg_advisory_xact_lock(" + std::to_string(kSchemaLock) + ")"); }
 
-  void prepare_times(core::Instant first, core::Instant last) override {
+  void prepare_times(std::span<const StoredRow> rows) override {
     std::vector<int> need;
     if (!ahead_done_) {  // the current month and the next two, once per connection
       const auto now = std::chrono::duration_cast<std::chrono::seconds>(
@@ -209,9 +209,14 @@ class PgBackend final : public Backend {
                            .count();
       for (int m = month_of(now), k = 0; k < 3; ++k, m = next_month(m)) need.push_back(m);
     }
-    for (int m = month_of(first), end = month_of(last);; m = next_month(m)) {
-      if (!known_.count(m)) need.push_back(m);
-      if (m >= end) break;
+    // The months that hold a row (not every month between the first and the last). Rows of
+    // one series come in time order: the month of the previous row is checked first.
+    core::Instant from = 1, to = 0;  // [from, to): the month looked at last
+    for (const auto& r : rows) {
+      if (r.time >= from && r.time < to) continue;
+      const int m = month_of(r.time);
+      from = month_start(m), to = month_start(next_month(m));
+      if (!known_.count(m) && std::find(need.begin(), need.end(), m) == need.end()) need.push_back(m);
     }
     std::erase_if(need, [&](int m) { return known_.count(m) > 0; });
     if (need.empty() && ahead_done_) return;

@@ -121,7 +121,7 @@ class SqliteBackend final : public Backend {
     segment_->forget();
   }
   void lock_schema() override {}  // BEGIN IMMEDIATE holds the file's write lock
-  void prepare_times(core::Instant, core::Instant) override {}
+  void prepare_times(std::span<const StoredRow>) override {}
 
   void insert_new(const std::string& table, std::span<const StoredRow> rows, std::vector<char>& inserted) override {
     if (table == "observations" && segment_->enabled()) {
