@@ -5,6 +5,7 @@
 #include "alert/warning_notice.h"
 #include "api/routes.h"
 #include "core/error.h"
+#include "core/store_error.h"
 
 namespace skyriver::api {
 
@@ -17,19 +18,14 @@ alert::WarningDesk& desk(Context& ctx) {
   return *ctx.warnings;
 }
 
-json body_of(const Request& req) {
-  json body = json::parse(req.body, nullptr, false);
-  if (body.is_discarded() || !body.is_object()) throw bad_parameter("body", "is not a JSON object");
-  return body;
-}
 
 // The desk names the field it refuses: answer 400 with that parameter.
 template <class F>
 Response write_step(F&& f) {
   try {
-    Response r;
-    r.body = f().dump();
-    return r;
+    return json_answer(f());
+  } catch (const core::StoreError&) {
+    throw;  // the router answers it (503, detail in the log)
   } catch (const core::Error& e) {
     throw bad_parameter(e.where(), e.why());
   }
@@ -52,9 +48,7 @@ void add_warning_routes(Router& router, Context& ctx) {
                {"properties", {{"in_force", {{"type", "array"}, {"items", kWarningSchema}}},
                                {"history", {{"type", "array"}, {"items", kWarningSchema}}}}}}},
              [&ctx](const Request&) {
-               Response r;
-               r.body = desk(ctx).warnings().dump();
-               return r;
+               return json_answer(desk(ctx).warnings());
              });
 
   router.add("GET", "/api/warnings/proposal",
@@ -64,9 +58,7 @@ void add_warning_routes(Router& router, Context& ctx) {
               "warnings", {}, "application/json",
               {{"type", "object"}, {"required", {"rules", "proposals"}}}},
              [&ctx](const Request&) {
-               Response r;
-               r.body = desk(ctx).proposals().dump();
-               return r;
+               return json_answer(desk(ctx).proposals());
              });
 
   router.add("GET", "/api/warnings/notice",
@@ -105,14 +97,14 @@ void add_warning_routes(Router& router, Context& ctx) {
              step_doc("Issue a warning.",
                       "{level, start, areas:[code...], user, kind?: pm|o3|dust|cross_regional, number?, note?, basis?} "
                       "(basis defaults to the open proposal of the area: its forecast snapshot)"),
-             [&ctx](const Request& req) { return write_step([&] { return desk(ctx).issue(body_of(req)); }); });
+             [&ctx](const Request& req) { return write_step([&] { return desk(ctx).issue(json_body(req)); }); });
   router.add("POST", "/api/warnings/adjust",
              step_doc("Raise or lower a warning's level, or change its areas.",
                       "{number, user, level?, areas?, note?, basis?}"),
-             [&ctx](const Request& req) { return write_step([&] { return desk(ctx).adjust(body_of(req)); }); });
+             [&ctx](const Request& req) { return write_step([&] { return desk(ctx).adjust(json_body(req)); }); });
   router.add("POST", "/api/warnings/lift",
              step_doc("Lift a warning.", "{number, user, end? (default now), note?}"),
-             [&ctx](const Request& req) { return write_step([&] { return desk(ctx).lift(body_of(req)); }); });
+             [&ctx](const Request& req) { return write_step([&] { return desk(ctx).lift(json_body(req)); }); });
   router.add("POST", "/api/warnings/forecast",
              {"A consultation forecast (会商预报) entered by the duty forecaster: the daily AQI of an area for the next "
               "days, judged like a model forecast (it may raise or withdraw a proposal). Body: JSON {area, issued?, "
@@ -120,7 +112,7 @@ void add_warning_routes(Router& router, Context& ctx) {
               "warnings", {}, "application/json", {{"type", "object"}, {"required", {"proposals"}}}, true,
               "application/json"},
              [&ctx](const Request& req) {
-               return write_step([&] { return json{{"proposals", desk(ctx).consultation(body_of(req))}}; });
+               return write_step([&] { return json{{"proposals", desk(ctx).consultation(json_body(req))}}; });
              });
 }
 
