@@ -1,5 +1,7 @@
 #include "api/http.h"
 
+#include "core/utf8.h"
+
 #include <nlohmann/json.hpp>
 
 namespace skyriver::api {
@@ -19,16 +21,37 @@ Response json_error(int status, const std::string& code, const std::string& mess
   Response r;
   r.status = status;
   // Replace invalid UTF-8 from the request rather than throwing while reporting an error.
-  r.body = nlohmann::json{{"error", e}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  r.body = json_text(nlohmann::json{{"error", e}});  // a client's bad bytes are replaced, not thrown
   return r;
 }
 
-std::string clipped(const std::string& value) {
-  constexpr std::size_t kShown = 64;
-  if (value.size() <= kShown) return value;
-  std::size_t n = kShown;
-  while (n > 0 && (static_cast<unsigned char>(value[n]) & 0xC0) == 0x80) --n;  // not inside a UTF-8 sequence
-  return value.substr(0, n) + "… (" + std::to_string(value.size()) + " bytes)";
+const std::vector<std::pair<std::string, std::string>>& security_headers() {
+  static const std::vector<std::pair<std::string, std::string>> kHeaders{
+      {"Content-Security-Policy",
+       "default-src 'self'; img-src 'self' data:; style-src 'self'; style-src-attr 'unsafe-inline'; object-src 'none'; "
+       "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"},
+      {"X-Content-Type-Options", "nosniff"},
+      {"Referrer-Policy", "same-origin"},
+      {"X-Frame-Options", "DENY"},  // frame-ancestors for browsers without CSP 2
+  };
+  return kHeaders;
+}
+
+std::string json_text(const nlohmann::json& j) { return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
+
+Response json_answer(const nlohmann::json& j) {
+  Response r;
+  r.body = json_text(j);
+  return r;
+}
+
+nlohmann::json json_body(const Request& req) {
+  if (req.body.empty()) return nlohmann::json::object();
+  if (const auto at = core::invalid_utf8_at(req.body))
+    throw bad_parameter("body", "is not valid UTF-8 (byte " + std::to_string(*at) + ")");
+  nlohmann::json b = nlohmann::json::parse(req.body, nullptr, false);
+  if (b.is_discarded() || !b.is_object()) throw bad_parameter("body", "is not a JSON object");
+  return b;
 }
 
 std::string in_quotes(const std::string& value) { return "'" + clipped(value) + "'"; }

@@ -1,9 +1,14 @@
 // The HTTP request and response as the API's handlers see them, independent of Beast, and
 // ApiError: the one way a handler rejects a request. Every error reaches the client as JSON
 // {"error": {"code": ..., "message": ..., "parameter": ...}} with the HTTP status given here.
+// json_answer() and json_body() are the one way every route file writes a JSON answer and reads
+// a JSON body (neither throws on invalid UTF-8: the answer replaces it, the body refuses it).
 #pragma once
 
 #include "accounts/role.h"
+#include "core/utf8.h"
+
+#include <nlohmann/json_fwd.hpp>
 
 #include <map>
 #include <optional>
@@ -50,9 +55,8 @@ class ApiError : public std::runtime_error {
   std::string code, parameter;
 };
 
-// A client's value as an error message may show it: at most 64 bytes (cut on a UTF-8
-// boundary, with the full length noted), so a huge bad value is never echoed back in full.
-std::string clipped(const std::string& value);
+// A client's value as an error message may show it: at most 64 bytes (core/text.h).
+using core::clipped;
 std::string in_quotes(const std::string& value);  // 'clipped(value)'
 
 // 400 naming the parameter.
@@ -60,7 +64,22 @@ inline ApiError bad_parameter(const std::string& name, const std::string& why) {
   return ApiError(400, "bad_parameter", "parameter '" + name + "': " + why, name);
 }
 
+// Headers every answer carries (the server adds them; tests/api/front_door_test.cpp checks):
+// the page loads only its own scripts, styles and data (inline style attributes, which its
+// tables and ECharts write, and its empty data: icon are the exceptions), may not be framed,
+// is not sniffed, and sends no referrer to other sites. Listed in docs/api.md.
+const std::vector<std::pair<std::string, std::string>>& security_headers();
+
 Response json_error(int status, const std::string& code, const std::string& message, const std::string& parameter = "");
+
+// The one JSON answer of every route: `j` as the body, invalid UTF-8 (from stored or client
+// text) replaced by U+FFFD rather than thrown, so an answer never turns into a 500.
+Response json_answer(const nlohmann::json& j);
+std::string json_text(const nlohmann::json& j);  // the same text, for the live stream
+// The one reading of a JSON request body: an object (an empty body is {}, whose missing fields
+// the route names); 400 naming the problem for invalid UTF-8 (with its byte offset), bad JSON
+// or another JSON type.
+nlohmann::json json_body(const Request& req);
 
 // Splits "a=1&b=x%20y" into decoded pairs. Returns false on malformed percent escapes.
 bool parse_query(const std::string& text, std::map<std::string, std::string>& out);

@@ -2,6 +2,8 @@
 
 #include "api/auth.h"
 #include "core/error.h"
+#include "core/store_error.h"
+#include "core/log.h"
 #include "core/secret.h"
 #include "core/text.h"
 
@@ -136,10 +138,16 @@ bool Router::dispatch(Request& req, Response& res) const {
     if (auth_) auth_->audit(r, req, res);
   } catch (const ApiError& e) {
     res = json_error(e.status, e.code, e.what(), e.parameter);
+  } catch (const core::StoreError& e) {
+    // The driver's words (and the store's name) go to the log only.
+    spdlog::error("http: {} {}: store: {}", req.method, clipped(req.path), core::redact_url(e.what()));
+    res = json_error(503, "store_unavailable", "the store could not answer; try again later (the server's log has the detail)");
+    res.headers.emplace_back("Retry-After", "5");
   } catch (const core::Error& e) {
     res = json_error(400, "bad_request", e.what());
   } catch (const std::exception& e) {
-    res = json_error(500, "internal", std::string("internal error: ") + e.what());
+    spdlog::error("http: {} {}: {}", req.method, clipped(req.path), core::redact_url(e.what()));
+    res = json_error(500, "internal", "internal error (the server's log has the detail)");
   }
   return true;
 }

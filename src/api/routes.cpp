@@ -37,9 +37,7 @@ void add_routes(Router& router, Context& ctx) {
   add_target_routes(router, ctx);
   RouteDoc doc{"This API's OpenAPI 3 description", "meta", {}, "application/json", {{"type", "object"}}};
   router.add("GET", "/api/openapi.json", doc, [&router](const Request&) {
-    Response r;
-    r.body = openapi(router).dump();
-    return r;
+    return json_answer(openapi(router));
   });
 }
 

@@ -9,11 +9,6 @@ namespace skyriver::api {
 namespace st = skyriver::standards;
 using nlohmann::json;
 
-static Response ok(const json& j) {
-  Response r;
-  r.body = j.dump(-1, ' ', false, json::error_handler_t::replace);
-  return r;
-}
 
 // The target of a request: exactly one of site= / area=. A site configured with
 // attributes.zone_class = "1" (a class-1 function zone, GB 3095) is judged with the class-1 O3
@@ -60,7 +55,7 @@ void add_air_routes(Router& router, Context& ctx) {
                                 {"category", std::string(info.category_zh)}, {"category_en", std::string(info.category_en)},
                                 {"advice", std::string(info.advice_zh)}, {"advice_en", std::string(info.advice_en)}});
                }
-               return ok(out);
+               return json_answer(out);
              });
 
   router.add("GET", "/api/aqi/hourly",
@@ -87,7 +82,7 @@ void add_air_routes(Router& router, Context& ctx) {
                    put_aqi(j, st::edition_for(core::beijing_date(h.time)), h.aqi);
                    out.push_back(std::move(j));
                  }
-                 return ok(out);
+                 return json_answer(out);
                });
              });
 
@@ -105,7 +100,7 @@ void add_air_routes(Router& router, Context& ctx) {
                  auto [from, to] = date_range(e, req, 30, false);
                  json out = json::array();
                  for (const auto& d : engine::daily_records(t, from, to)) out.push_back(daily_json(d));
-                 return ok(out);
+                 return json_answer(out);
                });
              });
 
@@ -131,7 +126,7 @@ void add_air_routes(Router& router, Context& ctx) {
                  j["to"] = core::format_date(to);
                  j["last_year"] = summary_json(last);
                  j["change"] = change_json(st::compare_periods(now, last));
-                 return ok(j);
+                 return json_answer(j);
                });
              });
 
@@ -167,7 +162,7 @@ void add_air_routes(Router& router, Context& ctx) {
                                    {"good_ratio_change_points", number_or_null(r.change.good_ratio_points)},
                                    {"summary", s}});
                  }
-                 return ok({{"from", core::format_date(from)}, {"to", core::format_date(to)}, {"by", by}, {"rows", rows}});
+                 return json_answer({{"from", core::format_date(from)}, {"to", core::format_date(to)}, {"by", by}, {"rows", rows}});
                });
              });
 }

@@ -92,10 +92,7 @@ void add_forecast_routes(Router& router, Context& ctx) {
                  hours = std::stoi(req.get("hours"));
                  if (hours < 1 || hours > forecast::kHourlyHorizons) throw bad_parameter("hours", "must be 1..72");
                }
-               Response r;
-               r.body = forecast::to_json(place(req, *issue, ctx), *issue, hours)
-                            .dump(-1, ' ', false, json::error_handler_t::replace);
-               return r;
+               return json_answer(forecast::to_json(place(req, *issue, ctx), *issue, hours));
              });
 
   router.add("GET", "/api/forecast/daily",
@@ -106,9 +103,7 @@ void add_forecast_routes(Router& router, Context& ctx) {
               {{"type", "object"}, {"required", {"kind", "id", "issued", "days"}}}},
              [&ctx](const Request& req) {
                const auto issue = latest(ctx);
-               Response r;
-               r.body = forecast::daily_json(place(req, *issue, ctx), *issue).dump(-1, ' ', false, json::error_handler_t::replace);
-               return r;
+               return json_answer(forecast::daily_json(place(req, *issue, ctx), *issue));
              });
 
   router.add("GET", "/api/forecast/status",
@@ -116,9 +111,7 @@ void add_forecast_routes(Router& router, Context& ctx) {
               "and why it last trained, the latest issue's time and size",
               "forecast", {}, "application/json", {{"type", "object"}, {"required", {"state"}}}},
              [&ctx](const Request&) {
-               Response r;
-               r.body = forecaster(ctx).status().dump(-1, ' ', false, json::error_handler_t::replace);
-               return r;
+               return json_answer(forecaster(ctx).status());
              });
 }
 

@@ -3,7 +3,10 @@
 // the statistics. Write routes need the API token; the acting person is the body's "user".
 #include "api/routes.h"
 #include "core/error.h"
+#include "core/store_error.h"
+#include "core/utf8.h"
 #include "ledger/ledger.h"
+#include "ledger/xlsx_sheet.h"
 
 #include <set>
 
@@ -18,11 +21,6 @@ ledger::Ledger& ledger_of(const Context& ctx) {
   return *ctx.ledger;
 }
 
-json parse_body(const Request& req) {
-  json b = json::parse(req.body, nullptr, false);
-  if (b.is_discarded() || !b.is_object()) throw bad_parameter("body", "is not a JSON object");
-  return b;
-}
 
 
 
@@ -49,20 +47,17 @@ void require_task_scope(const Request& req, const Context& ctx, const ledger::Ta
                        k);
 }
 
-Response json_response(const json& j) {
-  Response r;
-  r.body = j.dump(-1, ' ', false, json::error_handler_t::replace);
-  return r;
-}
 
 // A ledger change answered: a bad field is 400 naming it; anything else the ledger refuses
 // (a step the type does not allow from the current state, an id in use) is 409.
 template <class F>
 Response ledger_answer(F&& change) {
   try {
-    return json_response(ledger::to_json(change(), ledger::today_beijing()));
+    return json_answer(ledger::to_json(change(), ledger::today_beijing()));
   } catch (const ledger::FieldError& e) {
     throw bad_parameter(e.field(), e.reason());
+  } catch (const core::StoreError&) {
+    throw;  // the router answers it (503, detail in the log)
   } catch (const core::Error& e) {
     throw ApiError(409, "conflict", e.what());
   }
@@ -99,7 +94,7 @@ void add_ledger_routes(Router& router, Context& ctx) {
                json a = json::array();
                for (const auto& t : lg.list(f, today))
                  if (task_in_scope(req, ctx, t)) a.push_back(ledger::to_json(t, today));  // county / enterprise: theirs
-               return json_response({{"count", a.size()}, {"tasks", a}});
+               return json_answer({{"count", a.size()}, {"tasks", a}});
              });
 
   router.add("GET", "/api/tasks/stats",
@@ -107,7 +102,7 @@ void add_ledger_routes(Router& router, Context& ctx) {
               "(decided, closed, penalties), complaints (concluded and feedback rates, by source), per county.",
               "ledger", {}, "application/json",
               {{"type", "object"}, {"required", {"rectification", "by_batch", "cases", "complaints", "by_county"}}}},
-             [&ctx](const Request&) { return json_response(ledger_of(ctx).stats(ledger::today_beijing())); });
+             [&ctx](const Request&) { return json_answer(ledger_of(ctx).stats(ledger::today_beijing())); });
 
   router.add("GET", "/api/tasks/export.xlsx",
              {"The ledger as an Excel workbook (sheets: tasks, statistics).", "ledger", {},
@@ -132,7 +127,7 @@ void add_ledger_routes(Router& router, Context& ctx) {
                json h = json::array();
                for (const auto& rec : lg.history(t->id))
                  h.push_back({{"record", rec.id}, {"at", core::format_iso(rec.at)}, {"who", rec.who}, {"task", json::parse(rec.body)}});
-               return json_response({{"task", ledger::to_json(*t, ledger::today_beijing())}, {"history", h}});
+               return json_answer({{"task", ledger::to_json(*t, ledger::today_beijing())}, {"history", h}});
              });
 
   router.add("POST", "/api/tasks",
@@ -141,7 +136,7 @@ void add_ledger_routes(Router& router, Context& ctx) {
               "ledger", {}, "application/json", {{"type", "object"}}, roles::alarm_desk, "application/json"},
              [&ctx](const Request& req) {
                auto& lg = ledger_of(ctx);
-               json b = parse_body(req);
+               json b = json_body(req);
                const std::string who = acting(req);
                std::string note;
                if (b.contains("note")) {
@@ -162,6 +157,8 @@ void add_ledger_routes(Router& router, Context& ctx) {
                  t = ledger::task_from_json(b);
                } catch (const ledger::FieldError& e) {
                  throw bad_parameter(e.field(), e.reason());
+               } catch (const core::StoreError&) {
+                 throw;  // the router answers it (503, detail in the log)
                } catch (const core::Error& e) {
                  throw bad_parameter("body", e.why());
                }
@@ -181,11 +178,16 @@ void add_ledger_routes(Router& router, Context& ctx) {
              [&ctx](const Request& req) {
                auto& lg = ledger_of(ctx);
                if (req.body.empty()) throw bad_parameter("body", "is empty: send the sheet (XLSX or CSV)");
+               // A CSV sheet is refused whole (nothing imported) rather than stored with broken text.
+               if (!ledger::looks_like_xlsx(req.body))
+                 if (const auto at = core::invalid_utf8_at(req.body))
+                   throw bad_parameter("body", "is neither an XLSX workbook nor UTF-8 CSV (invalid UTF-8 at byte " +
+                                                   std::to_string(*at) + ")");
                const std::string name = req.has("name") ? req.get("name") : "upload.csv";
                auto rep = lg.import_sheet(name, req.body, acting(req));
                json errs = json::array();
                for (const auto& e : rep.errors) errs.push_back({{"where", e.where}, {"why", e.why}});
-               return json_response({{"rows", rep.rows}, {"created", rep.created}, {"errors", errs}});
+               return json_answer({{"rows", rep.rows}, {"created", rep.created}, {"errors", errs}});
              });
 
   router.add("POST", "/api/tasks/{id}",
@@ -196,7 +198,7 @@ void add_ledger_routes(Router& router, Context& ctx) {
               {{"type", "object"}}, roles::task_reply, "application/json"},
              [&ctx](const Request& req) {
                auto& lg = ledger_of(ctx);
-               const json b = parse_body(req);
+               const json b = json_body(req);
                const auto found = lg.find(req.get("id"));
                if (!found) throw ApiError(404, "not_found", "parameter 'id': no task '" + req.get("id") + "'", "id");
                require_task_scope(req, ctx, *found, &b);

@@ -4,6 +4,7 @@
 #include "engine/air.h"
 #include "engine/latest.h"
 #include "core/error.h"
+#include "core/store_error.h"
 #include "standards/air_stats.h"
 #include "standards/rounding.h"
 #include "standards/water_eval.h"
@@ -26,11 +27,6 @@ static json site_json(const engine::Site& s) {
   return j;
 }
 
-static Response ok(const json& j) {
-  Response r;
-  r.body = j.dump(-1, ' ', false, json::error_handler_t::replace);
-  return r;
-}
 
 static const json kSiteSchema{{"type", "object"},
                               {"required", {"id", "name", "kind", "area", "lon", "lat"}},
@@ -60,6 +56,8 @@ static void put_water_class(json& j, const engine::Site& s, const engine::Latest
     j["color"] = hex;
     j["water_basis"] = rt.basis;
     j["main_pollutants"] = rt.eval.main_pollutants;
+  } catch (const core::StoreError&) {
+    throw;  // the router answers it (503, detail in the log)
   } catch (const core::Error& e) {
     j["water_class"] = nullptr;
     j["water_error"] = e.what();
@@ -127,7 +125,7 @@ void add_site_routes(Router& router, Context& ctx) {
              [&eng](const Request&) {
                return eng.read([](const engine::Engine& e) {
                  auto now = e.latest_hour();
-                 return ok({{"status", "ok"},
+                 return json_answer({{"status", "ok"},
                             {"now", now ? json(core::format_iso(*now)) : json(nullptr)},
                             {"values", e.value_count()},
                             {"sites", e.sites().size()}});
@@ -144,7 +142,7 @@ void add_site_routes(Router& router, Context& ctx) {
                  json out = json::array();
                  for (const auto& s : e.sites())
                    if (!req.has("kind") || s.kind == req.get("kind")) out.push_back(site_json(s));
-                 return ok(out);
+                 return json_answer(out);
                });
              });
 
@@ -160,7 +158,7 @@ void add_site_routes(Router& router, Context& ctx) {
                  if (!s) throw ApiError(404, "not_found", "no site " + in_quotes(req.get("id")), "id");
                  json j = site_json(*s);
                  j["parameters"] = e.parameters(s->id);
-                 return ok(j);
+                 return json_answer(j);
                });
              });
 
@@ -173,7 +171,7 @@ void add_site_routes(Router& router, Context& ctx) {
                  json out = json::array();
                  for (const auto& a : e.areas())
                    out.push_back({{"code", a.code}, {"name", a.name}, {"level", a.level}, {"parent", a.parent}});
-                 return ok(out);
+                 return json_answer(out);
                });
              });
 
@@ -227,7 +225,7 @@ void add_site_routes(Router& router, Context& ctx) {
                      points.push_back(std::move(p));
                    }
                  }
-                 return ok({{"site", id}, {"parameter", param}, {"interval", interval},
+                 return json_answer({{"site", id}, {"parameter", param}, {"interval", interval},
                             {"from", core::format_iso(from)}, {"to", core::format_iso(to)}, {"points", points}});
                });
              });
@@ -257,7 +255,7 @@ void add_site_routes(Router& router, Context& ctx) {
                    if (!j.contains("color")) j["color"] = "#aaaaaa";
                    out.push_back(std::move(j));
                  }
-                 return ok(out);
+                 return json_answer(out);
                });
              });
 }

@@ -5,6 +5,7 @@
 #include "api/routes.h"
 #include "assess/source_month.h"
 #include "core/error.h"
+#include "core/store_error.h"
 #include "core/text.h"
 #include "ledger/ledger.h"
 #include "model/city.h"
@@ -38,12 +39,6 @@ std::pair<int, int> month_param(const Request& req, const engine::Engine& e) {
   return {d.year, d.month};
 }
 
-json body_of(const Request& req) {
-  if (req.body.empty()) return json::object();
-  json b = json::parse(req.body, nullptr, false);
-  if (b.is_discarded() || !b.is_object()) throw bad_parameter("body", "is not a JSON object");
-  return b;
-}
 
 
 
@@ -105,9 +100,7 @@ void add_source_routes(Router& router, Context& ctx) {
                  ents.push_back(x);
                }
                j["enterprises"] = ents;
-               Response r;
-               r.body = j.dump(-1, ' ', false, json::error_handler_t::replace);
-               return r;
+               return json_answer(j);
              });
 
   router.add("GET", "/api/sources/{id}",
@@ -138,9 +131,7 @@ void add_source_routes(Router& router, Context& ctx) {
                  for (const auto& a : ctx.alarms->alarms(f)) alarms.push_back(alert::to_json(a));
                }
                j["alarms"] = alarms;
-               Response r;
-               r.body = j.dump(-1, ' ', false, json::error_handler_t::replace);
-               return r;
+               return json_answer(j);
              });
 
   router.add("GET", "/api/alarms",
@@ -176,9 +167,7 @@ void add_source_routes(Router& router, Context& ctx) {
                for (const auto& x : svc.alarms(f))  // county / enterprise users: their sites only
                  if (!req.principal || !ctx.city || accounts::covers_site(*req.principal, x.site, *ctx.city))
                    a.push_back(alert::to_json(x));
-               Response r;
-               r.body = json{{"count", a.size()}, {"alarms", a}}.dump(-1, ' ', false, json::error_handler_t::replace);
-               return r;
+               return json_answer(json{{"count", a.size()}, {"alarms", a}});
              });
 
   router.add("GET", "/api/alarms/{id}",
@@ -200,15 +189,13 @@ void add_source_routes(Router& router, Context& ctx) {
                  h.push_back({{"record", rec.id}, {"at", core::format_iso(rec.at)}, {"who", rec.who}, {"change", change},
                               {"alarm", body}});
                }
-               Response r;
-               r.body = json{{"alarm", alert::to_json(*a)}, {"history", h}}.dump(-1, ' ', false, json::error_handler_t::replace);
-               return r;
+               return json_answer(json{{"alarm", alert::to_json(*a)}, {"history", h}});
              });
 
   auto step = [&ctx](const std::string& what) {
     return [&ctx, what](const Request& req) {
       auto& svc = alarms_of(ctx);
-      const json b = body_of(req);
+      const json b = json_body(req);
       const std::string who = acting(req);
       const std::string id = req.get("id");
       const auto found = svc.find(id);
@@ -225,12 +212,12 @@ void add_source_routes(Router& router, Context& ctx) {
           if (auto why = core::stored_text_problem(reason); !why.empty()) throw bad_parameter("reason", why);
           a = svc.close(id, reason, who);
         }
+      } catch (const core::StoreError&) {
+        throw;  // the router answers it (503, detail in the log)
       } catch (const core::Error& e) {
         throw ApiError(409, "conflict", e.what());
       }
-      Response r;
-      r.body = alert::to_json(a).dump(-1, ' ', false, json::error_handler_t::replace);
-      return r;
+      return json_answer(alert::to_json(a));
     };
   };
   const ParamDoc id{"id", "path", "string", "alarm id", true, {}, "offline.1723A.-.no_data.2019123100"};
@@ -250,7 +237,7 @@ void add_source_routes(Router& router, Context& ctx) {
              [&ctx](const Request& req) {
                auto& svc = alarms_of(ctx);
                if (!ctx.ledger) throw ApiError(503, "no_ledger", "this server keeps no ledger");
-               const json b = body_of(req);
+               const json b = json_body(req);
                const std::string who = acting(req);
                auto a = svc.find(req.get("id"));
                if (!a) throw ApiError(404, "not_found", "parameter 'id': no alarm '" + req.get("id") + "'", "id");
@@ -274,14 +261,13 @@ void add_source_routes(Router& router, Context& ctx) {
                ledger::Task made;
                try {
                  made = ctx.ledger->create(t, who);
+               } catch (const core::StoreError&) {
+                 throw;  // the router answers it (503, detail in the log)
                } catch (const core::Error& e) {
                  throw bad_parameter("body", e.what());
                }
                auto linked = svc.link_task(a->id, made.id, who);
-               Response r;
-               r.body = json{{"task", ledger::to_json(made, ledger::today_beijing())}, {"alarm", alert::to_json(linked)}}
-                            .dump(-1, ' ', false, json::error_handler_t::replace);
-               return r;
+               return json_answer(json{{"task", ledger::to_json(made, ledger::today_beijing())}, {"alarm", alert::to_json(linked)}});
              });
 }
 

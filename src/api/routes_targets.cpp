@@ -9,6 +9,7 @@
 #include "assess/target_months.h"
 #include "assess/target_progress.h"
 #include "core/error.h"
+#include "core/store_error.h"
 #include "core/text.h"
 #include "report/bulletin.h"
 
@@ -22,11 +23,6 @@ using nlohmann::json;
 
 namespace {
 
-Response ok(const json& j) {
-  Response r;
-  r.body = j.dump(-1, ' ', false, json::error_handler_t::replace);
-  return r;
-}
 
 const report::Inputs& inputs_of(const Context& ctx) {
   if (!ctx.inputs) throw ApiError(503, "no_config", "this server has no targets configuration");
@@ -37,6 +33,8 @@ std::pair<int, int> month_param(const Request& req, const engine::Engine& e) {
   if (req.has("month")) {
     try {
       return report::parse_month(req.get("month"));
+    } catch (const core::StoreError&) {
+      throw;  // the router answers it (503, detail in the log)
     } catch (const core::Error& err) {
       throw bad_parameter("month", err.why());
     }
@@ -84,7 +82,7 @@ void add_target_routes(Router& router, Context& ctx) {
                    for (const auto& t : months.by_indicator.at(code)) m.push_back(assess::target_json(t));
                    monthly[code] = m;
                  }
-                 return ok({{"area", area}, {"year", year}, {"annual", annual}, {"monthly", monthly},
+                 return json_answer({{"area", area}, {"year", year}, {"annual", annual}, {"monthly", monthly},
                             {"monthly_default", months.how}});
                });
              });
@@ -104,7 +102,7 @@ void add_target_routes(Router& router, Context& ctx) {
                  json areas = json::array();
                  for (const auto& a : assess::progress_all(e, in.targets, year, month, through))
                    if (!req.has("area") || a.code == req.get("area")) areas.push_back(assess::to_json(a));
-                 return ok({{"month", fmt::format("{:04d}-{:02d}", year, month)}, {"through", core::format_date(through)}, {"areas", areas}});
+                 return json_answer({{"month", fmt::format("{:04d}-{:02d}", year, month)}, {"through", core::format_date(through)}, {"areas", areas}});
                });
              });
 
@@ -151,7 +149,7 @@ void add_target_routes(Router& router, Context& ctx) {
                  res.body = html.str();
                  return res;
                }
-               return ok(r.json);
+               return json_answer(r.json);
              });
 
   // Not cached: entries change the answer without changing the engine's data version.
@@ -171,7 +169,7 @@ void add_target_routes(Router& router, Context& ctx) {
                    json list = json::array();
                    for (const auto& s : assess::plan_status(*in.plan, year, entries, assess::platform_values(e, in.city, db, in.water_rules)))
                      list.push_back(assess::to_json(s));
-                   return ok({{"year", year}, {"indicators", list}});
+                   return json_answer({{"year", year}, {"indicators", list}});
                  });
                });
              });
@@ -186,11 +184,12 @@ void add_target_routes(Router& router, Context& ctx) {
                const auto& in = inputs_of(ctx);
                if (!in.plan) throw ApiError(404, "not_found", "no plan register (plan_indicators.toml) in this configuration");
                if (!ctx.with_store) throw ApiError(503, "no_store", "this server has no store to keep entries in");
-               const json body = json::parse(req.body, nullptr, false);
-               if (body.is_discarded()) throw bad_parameter("body", "is not JSON");
+               const json body = json_body(req);
                assess::PlanEntry e;
                try {
                  e = assess::validate_plan_entry(*in.plan, body);
+               } catch (const core::StoreError&) {
+                 throw;  // the router answers it (503, detail in the log)
                } catch (const core::Error& err) {
                  throw bad_parameter(err.where(), err.why());
                }
@@ -200,7 +199,7 @@ void add_target_routes(Router& router, Context& ctx) {
                j["id"] = e.id;
                j["who"] = e.who;
                j["at"] = core::format_iso(e.at);
-               return ok(j);
+               return json_answer(j);
              });
 }
 

@@ -5,6 +5,7 @@
 #include "alert/warning_notice.h"
 #include "api/routes.h"
 #include "core/error.h"
+#include "core/store_error.h"
 
 namespace skyriver::api {
 
@@ -17,15 +18,10 @@ alert::WarningDesk& desk(Context& ctx) {
   return *ctx.warnings;
 }
 
-json body_of(const Request& req) {
-  json body = json::parse(req.body, nullptr, false);
-  if (body.is_discarded() || !body.is_object()) throw bad_parameter("body", "is not a JSON object");
-  return body;
-}
 
 // The body with the person who acts: the login (the desk records it as `user`).
 json acted(const Request& req) {
-  json body = body_of(req);
+  json body = json_body(req);
   body["user"] = acting(req);
   return body;
 }
@@ -34,9 +30,9 @@ json acted(const Request& req) {
 template <class F>
 Response write_step(F&& f) {
   try {
-    Response r;
-    r.body = f().dump();
-    return r;
+    return json_answer(f());
+  } catch (const core::StoreError&) {
+    throw;  // the router answers it (503, detail in the log)
   } catch (const core::Error& e) {
     throw bad_parameter(e.where(), e.why());
   }
@@ -59,9 +55,7 @@ void add_warning_routes(Router& router, Context& ctx) {
                {"properties", {{"in_force", {{"type", "array"}, {"items", kWarningSchema}}},
                                {"history", {{"type", "array"}, {"items", kWarningSchema}}}}}}},
              [&ctx](const Request&) {
-               Response r;
-               r.body = desk(ctx).warnings().dump();
-               return r;
+               return json_answer(desk(ctx).warnings());
              });
 
   RouteDoc proposal_doc{"Open proposals: for each area, the step the latest forecast calls for (issue, raise, lower, lift) "
@@ -72,9 +66,7 @@ void add_warning_routes(Router& router, Context& ctx) {
   proposal_doc.group = "warning_desk";  // the duty desk's working view: not public by default
   router.add("GET", "/api/warnings/proposal", proposal_doc,
              [&ctx](const Request&) {
-               Response r;
-               r.body = desk(ctx).proposals().dump();
-               return r;
+               return json_answer(desk(ctx).proposals());
              });
 
   router.add("GET", "/api/warnings/notice",
@@ -134,7 +126,7 @@ void add_warning_routes(Router& router, Context& ctx) {
               "warnings", {}, "application/json", {{"type", "object"}, {"required", {"proposals"}}}, roles::city_desk,
               "application/json"},
              [&ctx](const Request& req) {
-               return write_step([&] { return json{{"proposals", desk(ctx).consultation(body_of(req))}}; });
+               return write_step([&] { return json{{"proposals", desk(ctx).consultation(json_body(req))}}; });
              });
 }
 

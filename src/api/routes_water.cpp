@@ -3,6 +3,7 @@
 // the counties' pages. The store work is the Context hook set by `skyriver serve`.
 #include "api/routes.h"
 #include "core/error.h"
+#include "core/store_error.h"
 
 namespace skyriver::api {
 
@@ -33,6 +34,8 @@ void add_water_routes(Router& router, Context& ctx) {
         json j;
         try {
           j = ctx.compensation(period);
+        } catch (const core::StoreError&) {
+          throw;  // the router answers it (503, detail in the log)
         } catch (const core::Error& e) {
           throw bad_parameter("period", e.why());
         }
@@ -48,9 +51,7 @@ void add_water_routes(Router& router, Context& ctx) {
           j["lines"] = lines;
           j["counties"] = counties;
         }
-        Response r;
-        r.body = j.dump(-1, ' ', false, json::error_handler_t::replace);
-        return r;
+        return json_answer(j);
       });
 }
 

@@ -17,8 +17,7 @@ void add_write_routes(Router& router, Context& ctx) {
               "write", {}, "application/json",
               {{"type", "object"}, {"required", {"hours", "mark"}}}, roles::city_desk, "application/json"},
              [&ctx](const Request& req) {
-               json body = json::parse(req.body, nullptr, false);
-               if (body.is_discarded() || !body.is_object()) throw bad_parameter("body", "is not a JSON object");
+               const json body = json_body(req);
                for (const auto& [k, v] : body.items())
                  if (k != "site" && k != "parameter" && k != "from" && k != "to" && k != "mark" && k != "reason")
                    throw bad_parameter(k, "is not a field of a mark (site, parameter, from, to, mark, reason)");
@@ -61,9 +60,7 @@ void add_write_routes(Router& router, Context& ctx) {
                } else {
                  ctx.engine.mark(a.site, a.parameter, a.from, a.to, mark, true);
                }
-               Response r;
-               r.body = json{{"hours", (a.to - a.from) / core::kHour}, {"mark", a.mark}}.dump();
-               return r;
+               return json_answer({{"hours", (a.to - a.from) / core::kHour}, {"mark", a.mark}});
              });
 
   router.add("POST", "/api/import",
@@ -82,9 +79,7 @@ void add_write_routes(Router& router, Context& ctx) {
                if (name.empty() || name == "." || name == ".." || name.size() > 200 ||
                    name.find_first_of(std::string("/\\\0", 3)) != std::string::npos)
                  throw bad_parameter("name", "must be a plain file name (at most 200 bytes)");
-               Response r;
-               r.body = ctx.import_file(req.get("format"), name, req.body_file).dump();
-               return r;
+               return json_answer(ctx.import_file(req.get("format"), name, req.body_file));
              });
 }
 

@@ -3,6 +3,7 @@
 #include "api/upload_file.h"
 #include "core/accept_backoff.h"
 #include "core/log.h"
+#include "core/utf8.h"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -13,6 +14,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <limits>
 
@@ -50,20 +52,31 @@ Response HttpServer::handle(Request& req) const {
 
 namespace {
 
-// The request line and headers as the router sees them; false on a malformed target.
-bool request_of(const http::request_header<>& in, Request& r) {
+// The request line and headers as the router sees them; a refusal (400 naming the problem) for
+// a malformed target, or one whose path or a query parameter is not UTF-8 once decoded (a name
+// like %FF%FE.csv): every route and error message can then rely on valid text.
+std::optional<Response> request_of(const http::request_header<>& in, Request& r) {
   r.method = std::string(in.method_string());
   const std::string target(in.target());
   const std::size_t q = target.find('?');
-  if (!percent_decode(target.substr(0, q), r.path, false)) return false;
-  if (q != std::string::npos && !parse_query(target.substr(q + 1), r.query)) return false;
+  if (!percent_decode(target.substr(0, q), r.path, false) ||
+      (q != std::string::npos && !parse_query(target.substr(q + 1), r.query)))
+    return json_error(400, "bad_request", "malformed percent-encoding in the request target");
+  if (const auto at = core::invalid_utf8_at(r.path))
+    return json_error(400, "bad_request", "the request path is not valid UTF-8 (byte " + std::to_string(*at) + ")");
+  for (const auto& [k, v] : r.query) {
+    if (const auto at = core::invalid_utf8_at(k))
+      return json_error(400, "bad_request", "a query parameter's name is not valid UTF-8 (byte " + std::to_string(*at) + ")");
+    if (const auto at = core::invalid_utf8_at(v))
+      return json_error(400, "bad_parameter", "parameter '" + clipped(k) + "': is not valid UTF-8 (byte " + std::to_string(*at) + ")", k);
+  }
   for (const auto& f : in) {
     std::string name(f.name_string());
     for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     if (r.headers.count(name)) r.repeated_headers.insert(name);
     r.headers[name] = std::string(f.value());
   }
-  return true;
+  return std::nullopt;
 }
 
 // What the headers alone decide: the route (nullptr for static files) or a refusal.
@@ -83,6 +96,7 @@ awaitable<void> write_response(beast::tcp_stream& stream, Response res, unsigned
   http::response<http::string_body> out{static_cast<http::status>(res.status), version};
   out.set(http::field::server, "skyriver");
   out.set(http::field::content_type, res.content_type);
+  for (const auto& [k, v] : security_headers()) out.set(k, v);
   for (auto& [k, v] : res.headers) out.set(k, v);
   out.keep_alive(keep_alive);
   stream.expires_after(timeout);
@@ -108,17 +122,29 @@ awaitable<void> watch_close(tcp::socket& socket, std::weak_ptr<Subscriber> sub, 
   if (auto s = sub.lock()) s->timer.cancel();
 }
 
-// Streams events to one client until it goes away (or stops reading for `timeout`). False
-// (nothing written) when the hub holds `max` streams already.
-awaitable<bool> serve_events(beast::tcp_stream& stream, SseHub& hub, std::size_t max, unsigned version,
-                             std::chrono::seconds timeout) {
-  const std::shared_ptr<Subscriber> sub = hub.try_subscribe(co_await asio::this_coro::executor, max);
+// Streams events to one client until it goes away, stops reading for `timeout`, or lets more
+// than `queue_limit` bytes of events wait (sse.h). False (nothing written) when the hub holds
+// `max` streams already.
+awaitable<bool> serve_events(beast::tcp_stream& stream, SseHub& hub, std::size_t max, std::size_t queue_limit,
+                             unsigned version, std::chrono::seconds timeout) {
+  const std::shared_ptr<Subscriber> sub = hub.try_subscribe(co_await asio::this_coro::executor, max, queue_limit);
   if (!sub) co_return false;
+  // Dropped by the hub: close the socket (on this strand), which ends a write blocked on a
+  // client that does not read. Cleared on the way out, before `stream` goes.
+  sub->on_drop = [&stream] {
+    boost::system::error_code ignored;
+    stream.socket().close(ignored);
+  };
+  struct ClearOnDrop {
+    Subscriber& s;
+    ~ClearOnDrop() { s.on_drop = nullptr; }
+  } clear{*sub};
   http::response<http::empty_body> head{http::status::ok, version};
   head.set(http::field::server, "skyriver");
   head.set(http::field::content_type, "text/event-stream; charset=utf-8");
   head.set(http::field::cache_control, "no-cache");
   head.set("X-Accel-Buffering", "no");
+  for (const auto& [k, v] : security_headers()) head.set(k, v);
   head.chunked(false);
   head.keep_alive(true);
   http::response_serializer<http::empty_body> sr{head};
@@ -130,12 +156,8 @@ awaitable<bool> serve_events(beast::tcp_stream& stream, SseHub& hub, std::size_t
   asio::co_spawn(co_await asio::this_coro::executor, watch_close(stream.socket(), sub, gone), asio::detached);
   std::string batch = "retry: 2000\nevent: hello\ndata: {}\n\n";
   for (;;) {
-    if (*gone) co_return true;
-    if (batch.empty()) {
-      std::lock_guard lock(sub->mutex);
-      for (auto& e : sub->queue) batch += e;
-      sub->queue.clear();
-    }
+    if (*gone || sub->dropped) co_return true;
+    if (batch.empty()) batch = sub->take();
     if (batch.empty()) {
       stream.expires_never();
       sub->timer.expires_after(std::chrono::seconds(15));
@@ -166,6 +188,15 @@ awaitable<void> linger_and_close(beast::tcp_stream& stream) {
   stream.socket().close(ec);
 }
 
+// A 503 answer written straight to a socket the server will not serve.
+std::string busy_answer(const std::string& code, const std::string& message) {
+  const std::string body = R"({"error":{"code":")" + code + R"(","message":")" + message + R"("}})";
+  std::string head = "HTTP/1.1 503 Service Unavailable\r\nServer: skyriver\r\nContent-Type: application/json; charset=utf-8\r\n";
+  for (const auto& [k, v] : security_headers()) head += k + ": " + v + "\r\n";
+  return head + "Retry-After: 1\r\nConnection: close\r\nContent-Length: " +
+         std::to_string(body.size()) + "\r\n\r\n" + body;
+}
+
 bool benign(const boost::system::error_code& ec) {
   return ec == http::error::end_of_stream || ec == beast::error::timeout || ec == asio::error::eof ||
          ec == asio::error::connection_reset || ec == asio::error::operation_aborted;
@@ -177,11 +208,16 @@ bool benign(const boost::system::error_code& ec) {
 // body read within its route's limit (see server.h).
 class Connection {
  public:
-  static awaitable<void> run(tcp::socket socket, HttpServer& server) {
+  // `peer` holds one of its address's places (HttpServer::take_place), given back here.
+  static awaitable<void> run(tcp::socket socket, HttpServer& server, asio::ip::address peer) {
     struct Count {
-      std::atomic<std::size_t>& n;
-      ~Count() { --n; }
-    } count{server.connections_};
+      HttpServer& server;
+      asio::ip::address peer;
+      ~Count() {
+        server.give_place(peer);
+        --server.connections_;
+      }
+    } count{server, peer};
     beast::tcp_stream stream(std::move(socket));
     try {
       co_await serve(stream, server);
@@ -202,8 +238,16 @@ class Connection {
       // Each route's limit is checked below, before any body is read (not boost::none: Beast 1.74
       // compares the length with an empty optional and refuses every body).
       head.body_limit(std::numeric_limits<std::uint64_t>::max());
-      stream.expires_after(o.idle_timeout);
+      // Silence until the request starts may last idle_timeout; from its first byte, the headers
+      // must be complete within header_timeout. Neither deadline moves while bytes trickle in.
       boost::system::error_code ec;
+      if (buffer.size() == 0) {
+        stream.expires_after(o.idle_timeout);
+        const std::size_t n = co_await stream.async_read_some(buffer.prepare(4096), asio::redirect_error(use_awaitable, ec));
+        if (ec) co_return;  // silent, gone or reset: nothing to answer
+        buffer.commit(n);
+      }
+      stream.expires_after(o.header_timeout);
       co_await http::async_read_header(stream, buffer, head, asio::redirect_error(use_awaitable, ec));
       if (benign(ec)) co_return;
       if (ec) {
@@ -218,13 +262,12 @@ class Connection {
       Request req;
       const Route* route = nullptr;
       std::optional<Response> refusal;
-      const bool target_ok = request_of(h, req);
+      refusal = request_of(h, req);
       boost::system::error_code peer_ec;
       const auto peer = stream.socket().remote_endpoint(peer_ec);
       if (!peer_ec) req.client = peer.address().to_string();  // for the audit log and the login throttle
-      const bool events = target_ok && req.method == "GET" && req.path == "/api/stream";  // the live stream, not a route
-      if (!target_ok) refusal = json_error(400, "bad_request", "malformed percent-encoding in the request target");
-      else if (!events) refusal = refusal_of(server.router_, req, route);
+      const bool events = !refusal && req.method == "GET" && req.path == "/api/stream";  // the live stream, not a route
+      if (!refusal && !events) refusal = refusal_of(server.router_, req, route);
       const bool upload = route && route->doc.upload;
       const std::size_t limit = upload ? o.upload_limit : route && route->doc.body_limit ? route->doc.body_limit : o.body_limit;
       if (!refusal && head.content_length() && *head.content_length() > limit)
@@ -240,7 +283,7 @@ class Connection {
       }
 
       if (events) {
-        if (co_await serve_events(stream, server.hub_, o.max_streams, version, o.request_timeout)) co_return;
+        if (co_await serve_events(stream, server.hub_, o.max_streams, o.stream_queue, version, o.request_timeout)) co_return;
         Response busy = json_error(503, "too_many_streams", "the server holds its maximum of " + std::to_string(o.max_streams) +
                                                                 " live streams; try again later");
         busy.headers.emplace_back("Retry-After", "10");
@@ -302,6 +345,24 @@ class Connection {
   }
 };
 
+std::size_t HttpServer::per_address_limit() const {
+  if (options_.max_connections_per_address) return options_.max_connections_per_address;
+  return std::max<std::size_t>(1, options_.max_connections / 8);
+}
+
+bool HttpServer::take_place(const asio::ip::address& a) {
+  std::lock_guard lock(per_address_mutex_);
+  std::size_t& n = per_address_[a];
+  if (n >= per_address_limit()) return false;
+  ++n;
+  return true;
+}
+
+void HttpServer::give_place(const asio::ip::address& a) {
+  std::lock_guard lock(per_address_mutex_);
+  if (auto it = per_address_.find(a); it != per_address_.end() && --it->second == 0) per_address_.erase(it);
+}
+
 void HttpServer::start() { asio::co_spawn(io_, accept_loop(), asio::detached); }
 
 awaitable<void> HttpServer::accept_loop() {
@@ -324,24 +385,28 @@ awaitable<void> HttpServer::accept_loop() {
     }
     if (const auto failures = accept_failures.succeeded())
       spdlog::info("http: accepting connections again after {} failed attempts", failures);
-    if (connections_.load() >= options_.max_connections) {
-      // Over the cap: a short answer written without waiting (it fits the socket buffer), then close.
-      static const std::string kBusy = [] {
-        const std::string body =
-            R"({"error":{"code":"too_many_connections","message":"the server is at its connection limit; retry"}})";
-        return "HTTP/1.1 503 Service Unavailable\r\nServer: skyriver\r\nContent-Type: application/json; charset=utf-8\r\n"
-               "Retry-After: 1\r\nConnection: close\r\nContent-Length: " +
-               std::to_string(body.size()) + "\r\n\r\n" + body;
-      }();
+    // Over a cap: a short answer written without waiting (it fits the socket buffer), then close.
+    const auto refuse = [&socket, &ec](const std::string& answer) {
       socket.non_blocking(true, ec);
-      socket.write_some(asio::buffer(kBusy), ec);
+      socket.write_some(asio::buffer(answer), ec);
       socket.shutdown(tcp::socket::shutdown_send, ec);
       socket.close(ec);
+    };
+    static const std::string kBusy = busy_answer("too_many_connections", "the server is at its connection limit; retry");
+    static const std::string kBusyHere =
+        busy_answer("too_many_connections_from_address", "this address holds its share of the server's connections; retry");
+    if (connections_.load() >= options_.max_connections) {
+      refuse(kBusy);
+      continue;
+    }
+    const asio::ip::address peer = socket.remote_endpoint(ec).address();
+    if (ec || !take_place(peer)) {
+      refuse(kBusyHere);
       continue;
     }
     ++connections_;
     auto ex = socket.get_executor();
-    asio::co_spawn(ex, Connection::run(std::move(socket), *this), asio::detached);
+    asio::co_spawn(ex, Connection::run(std::move(socket), *this, peer), asio::detached);
   }
 }
 

@@ -1,18 +1,30 @@
 #include "api/sse.h"
 
+#include "core/log.h"
+
 #include <boost/asio/post.hpp>
 
 namespace skyriver::api {
 
-std::shared_ptr<Subscriber> SseHub::subscribe(boost::asio::any_io_executor ex) {
-  return try_subscribe(std::move(ex), static_cast<std::size_t>(-1));
+std::string Subscriber::take() {
+  std::lock_guard lock(mutex);
+  std::string out;
+  out.reserve(queued_bytes);
+  for (auto& e : queue) out += e;
+  queue.clear();
+  queued_bytes = 0;
+  return out;
 }
 
-std::shared_ptr<Subscriber> SseHub::try_subscribe(boost::asio::any_io_executor ex, std::size_t max) {
+std::shared_ptr<Subscriber> SseHub::subscribe(boost::asio::any_io_executor ex, std::size_t limit) {
+  return try_subscribe(std::move(ex), static_cast<std::size_t>(-1), limit);
+}
+
+std::shared_ptr<Subscriber> SseHub::try_subscribe(boost::asio::any_io_executor ex, std::size_t max, std::size_t limit) {
   std::lock_guard lock(mutex_);
   std::erase_if(subs_, [](auto& w) { return w.expired(); });
   if (subs_.size() >= max) return nullptr;
-  auto s = std::make_shared<Subscriber>(ex);
+  auto s = std::make_shared<Subscriber>(ex, limit);
   subs_.push_back(s);
   return s;
 }
@@ -28,13 +40,29 @@ void SseHub::publish(const std::string& event, const std::string& data) {
       if (auto s = w.lock()) live.push_back(std::move(s));
   }
   for (auto& s : live) {
+    bool drop = false;
+    std::size_t waiting = 0;
     {
       std::lock_guard lock(s->mutex);
-      s->queue.push_back(text);
-      while (s->queue.size() > kMaxQueued) s->queue.pop_front();
+      if (s->dropped) continue;
+      if (s->queued_bytes + text.size() > s->limit) {
+        drop = s->dropped = true;
+        waiting = s->queued_bytes + text.size();
+        s->queue.clear();
+        s->queued_bytes = 0;
+      } else {
+        s->queue.push_back(text);
+        s->queued_bytes += text.size();
+      }
     }
-    // The timer belongs to the session's strand: cancel it there.
-    boost::asio::post(s->timer.get_executor(), [s] { s->timer.cancel(); });
+    if (drop)
+      spdlog::warn("live stream: a client is not reading its events ({} bytes waiting would pass the limit of {}); dropped",
+                   waiting, s->limit);
+    // The timer and the socket belong to the session's strand: wake (or end) it there.
+    boost::asio::post(s->timer.get_executor(), [s, drop] {
+      if (drop && s->on_drop) s->on_drop();
+      s->timer.cancel();
+    });
   }
 }
 

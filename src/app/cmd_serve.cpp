@@ -68,6 +68,7 @@ struct ServeOptions {
   std::string forecast_models;     // default: models/ beside the store (forecast::models_dir_for)
   int forecast_retrain_days = 7;   // 0 = never train
   int max_connections = 512, max_streams = 100, idle_timeout = 15;
+  int max_connections_per_address = 0, header_timeout = 10, stream_queue_kib = 1024;
   std::size_t upload_mib = 256;
   int max_future = 3600;
 };
@@ -230,9 +231,17 @@ static skyriver::app::Command serve_command{
                      "retrain the forecast after this many days of new data (0 = never train)")->capture_default_str()->check(CLI::Range(0, 3650));
       cmd.add_option("--max-connections", o->max_connections, "HTTP connections served at once (more get 503)")
           ->capture_default_str()->check(CLI::Range(1, 100000));
+      cmd.add_option("--max-connections-per-address", o->max_connections_per_address,
+                     "HTTP connections served at once from one client address (0 = 1/8 of --max-connections)")
+          ->capture_default_str()->check(CLI::Range(0, 100000));
+      cmd.add_option("--header-timeout", o->header_timeout, "seconds a request's headers may take from its first byte")
+          ->capture_default_str()->check(CLI::Range(1, 3600));
+      cmd.add_option("--stream-queue", o->stream_queue_kib,
+                     "KiB of events a live stream may have waiting; a stream over it is dropped")
+          ->capture_default_str()->check(CLI::Range(1, 1 << 20));
       cmd.add_option("--max-streams", o->max_streams, "live streams (/api/stream) served at once (more get 503)")
           ->capture_default_str()->check(CLI::Range(1, 100000));
-      cmd.add_option("--idle-timeout", o->idle_timeout, "seconds a connection may stay silent before it is closed")
+      cmd.add_option("--idle-timeout", o->idle_timeout, "seconds a connection may stay silent before (or between) requests")
           ->capture_default_str()->check(CLI::Range(1, 3600));
       cmd.add_option("--upload-limit", o->upload_mib, "MiB an upload (POST /api/import, token needed) may hold")
           ->capture_default_str()->check(CLI::Range(1, 65536));
@@ -311,11 +320,19 @@ static skyriver::app::Command serve_command{
           io_opts.max_future = o->max_future;
           ingest::ImportSummary sum;
           std::size_t fresh = 0;
-          {
+          try {
             std::lock_guard lock(store_mutex);
             const core::Instant began = wall_clock();
             sum = ingest::run_import({file.string()}, *store, city, io_opts);
             fresh = engine::refresh(eng, *store, began - 2);
+          } catch (const core::Error& e) {
+            // The client sees its file's name, never the server's folder.
+            const std::string folder = file.parent_path().string() + "/";
+            auto hide = [&folder](std::string s) {
+              for (std::size_t at; (at = s.find(folder)) != std::string::npos;) s.erase(at, folder.size());
+              return s;
+            };
+            throw core::Error(hide(e.where()), hide(e.why()));
           }
           nlohmann::json rejects = nlohmann::json::array();
           for (const auto& r : sum.rejects) rejects.push_back({{"where", r.where}, {"why", r.why}});
@@ -338,7 +355,7 @@ static skyriver::app::Command serve_command{
         fo.poll_seconds = std::max(o->poll, 30.0);
         forecast::Forecaster forecaster(eng, o->db, &daily_board, fo);
         forecaster.on_issue([&hub](const forecast::Issue& i) {
-          hub.publish("forecast", nlohmann::json{{"issued", core::format_iso(i.issued)}, {"model_version", i.model_version}}.dump());
+          hub.publish("forecast", api::json_text({{"issued", core::format_iso(i.issued)}, {"model_version", i.model_version}}));
         });
         try {
           forecaster.prime();
@@ -359,14 +376,14 @@ static skyriver::app::Command serve_command{
         alarms.add_listener([&hub](const alert::AlarmChange& c) {
           auto j = alert::to_json(c.alarm);
           j["change"] = c.change;
-          hub.publish("alarm", j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+          hub.publish("alarm", api::json_text(j));
         });
         // Webhooks hear of every change but the hourly "updated" (a longer exceedance).
         alarms.add_listener([&alarm_hooks](const alert::AlarmChange& c) {
           if (alarm_hooks && c.change != "updated") alarm_hooks->post("alarm." + c.change, alert::to_json(c.alarm));
         });
         ledger.on_change([&hub](const ledger::Task& t, const std::string& change) {
-          hub.publish("task", nlohmann::json{{"id", t.id}, {"change", change}, {"state", t.state}}.dump());
+          hub.publish("task", api::json_text({{"id", t.id}, {"change", change}, {"state", t.state}}));
         });
         const auto rec = alarms.recover(eng.latest_hour());
         spdlog::info("alarms: {} restored, {} hourly values replayed, {} new", rec.restored, rec.replayed, rec.changes);
@@ -384,7 +401,7 @@ static skyriver::app::Command serve_command{
         router.set_auth(&auth);
         api::add_routes(router, ctx);
         api::StaticFiles files(find_web(o->web));
-        eng.subscribe([&hub](const std::vector<engine::Update>& batch) { hub.publish("data", batch_json(batch).dump()); });
+        eng.subscribe([&hub](const std::vector<engine::Update>& batch) { hub.publish("data", api::json_text(batch_json(batch))); });
 
         asio::io_context io;
         api::ServerOptions so;
@@ -393,6 +410,9 @@ static skyriver::app::Command serve_command{
         so.max_connections = static_cast<std::size_t>(o->max_connections);
         so.max_streams = static_cast<std::size_t>(o->max_streams);
         so.idle_timeout = std::chrono::seconds(o->idle_timeout);
+        so.max_connections_per_address = static_cast<std::size_t>(o->max_connections_per_address);
+        so.header_timeout = std::chrono::seconds(o->header_timeout);
+        so.stream_queue = static_cast<std::size_t>(o->stream_queue_kib) << 10;
         so.upload_limit = o->upload_mib << 20;
         so.upload_dir = upload_dir_for(o->db, *store);
         std::unique_ptr<api::HttpServer> server;

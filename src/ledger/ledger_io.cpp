@@ -3,6 +3,7 @@
 #include "core/text.h"
 #include "ledger/ledger.h"
 #include "ledger/xlsx_sheet.h"
+#include "core/utf8.h"
 
 #include <xlsxwriter.h>
 
@@ -147,7 +148,7 @@ ImportReport Ledger::import_rows(const std::string& name, const std::vector<Shee
         const std::string col(core::trim(c));
         auto it = aliases().find(col);
         if (it == aliases().end()) {
-          rep.errors.push_back({where, "unknown column '" + col + "'"});
+          rep.errors.push_back({where, "unknown column '" + core::clipped(col) + "'"});
           header.push_back("");
         } else {
           header.push_back(it->second);

@@ -263,7 +263,7 @@ TEST(FrontDoor, LiveStreamsAreCapped) {
 TEST(FrontDoor, SilentAndSlowClientsAreLetGo) {
   ServerSpec spec;
   spec.sample = false;
-  spec.args = {"--idle-timeout", "1"};
+  spec.args = {"--idle-timeout", "1", "--header-timeout", "1"};
   Server s(spec);
   asio::io_context io;
   auto silent = connect(io, s.port());
@@ -284,7 +284,7 @@ TEST(FrontDoor, SilentAndSlowClientsAreLetGo) {
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
   if (!cut) read_for(*slow, 1000, &cut);
-  EXPECT_TRUE(cut) << "a request whose headers take longer than --idle-timeout is dropped";
+  EXPECT_TRUE(cut) << "a request whose headers take longer than --header-timeout is dropped";
   EXPECT_EQ(s.get("/api/health").status, 200);
 }
 

@@ -15,6 +15,7 @@
 #include "ingest/import/importer.h"
 #include "ingest/import/line_reader.h"
 #include "ingest/import/station_list.h"
+#include "core/utf8.h"
 
 #include <filesystem>
 #include <map>
@@ -87,17 +88,17 @@ void read_cnemc(const std::string& file, const ReadContext& ctx, Sink& sink) {
     }
     auto t = stored_types().find(type);
     if (t == stored_types().end()) {
-      sink.reject(where, "unknown type '" + std::string(type) + "'");
+      sink.reject(where, "unknown type '" + core::clipped(std::string(type)) + "'");
       return;
     }
     const auto date = core::parse_date(core::trim(f[0]));
     if (!date) {
-      sink.reject(where, "bad date '" + std::string(f[0]) + "' (YYYYMMDD)");
+      sink.reject(where, "bad date '" + core::clipped(std::string(f[0])) + "' (YYYYMMDD)");
       return;
     }
     const auto hour = core::parse_integer(core::trim(f[1]));
     if (!hour || *hour < 0 || *hour > 23) {
-      sink.reject(where, "bad hour '" + std::string(f[1]) + "' (0-23)");
+      sink.reject(where, "bad hour '" + core::clipped(std::string(f[1])) + "' (0-23)");
       return;
     }
     if (f.size() < ncols) {
@@ -124,7 +125,7 @@ void read_cnemc(const std::string& file, const ReadContext& ctx, Sink& sink) {
       }
       const auto v = core::parse_number(cell);
       if (!v) {
-        sink.reject(where, "station " + cols[c].site->id + ": not a number '" + std::string(cell) + "'");
+        sink.reject(where, "station " + cols[c].site->id + ": not a number '" + core::clipped(std::string(cell)) + "'");
         continue;
       }
       if (auto why = check_value(*p, *v); !why.empty()) {

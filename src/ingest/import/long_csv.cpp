@@ -12,6 +12,7 @@
 #include "core/text.h"
 #include "ingest/import/importer.h"
 #include "ingest/import/line_reader.h"
+#include "core/utf8.h"
 
 #include <filesystem>
 
@@ -32,7 +33,7 @@ void read_long(const std::string& file, const ReadContext& ctx, Sink& sink) {
     else if (h == "value") c_value = i;
     else if (h == "unit") c_unit = i;
     else if (h == "flag") c_flag = i;
-    else if (!h.empty()) throw core::Error(file + ":1", "unknown column '" + std::string(h) + "'");
+    else if (!h.empty()) throw core::Error(file + ":1", "unknown column '" + core::clipped(std::string(h)) + "'");
   }
   if (!c_site || !c_time || !c_param || !c_value)
     throw core::Error(file + ":1", "header must name site,time,parameter,value[,unit][,flag]");

@@ -10,6 +10,8 @@
 // Batches travel with COPY in binary form into a temporary table, then one INSERT ... SELECT
 // ... ON CONFLICT DO NOTHING RETURNING tells which keys were new.
 #include "core/error.h"
+#include "core/store_error.h"
+#include "core/secret.h"
 #include "store/backend.h"
 #include "store/postgres/months.h"
 #include "store/changes.h"
@@ -128,14 +130,14 @@ class PgBackend final : public Backend {
       const std::string keep = (m[1] == "?" && m[3] == "&") ? "?" : (m[1] == "&" && m[3] == "&") ? "&" : "";
       url = m.prefix().str() + keep + m.suffix().str();
     }
-    where_ = std::regex_replace(url, std::regex(R"(://([^:@/]*):[^@/]*@)"), "://$1:***@");
+    where_ = core::redact_url(url);  // every password form (user:pw@, ?password=, password=)
     conn_ = PQconnectdb(url.c_str());
     if (PQstatus(conn_) != CONNECTION_OK) {
       std::string why = PQerrorMessage(conn_);
       PQfinish(conn_);
       conn_ = nullptr;
       while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
-      throw core::Error(where_, "cannot connect to PostgreSQL: " + why);
+      throw core::StoreError(where_, "cannot connect to PostgreSQL: " + why);
     }
     exec("SET client_min_messages = warning");
     if (!schema.empty()) {
@@ -168,7 +170,7 @@ class PgBackend final : public Backend {
     Texts t(args);
     if (!PQsendQueryParams(conn_, sql.c_str(), static_cast<int>(args.size()), nullptr, t.values.data(), nullptr,
                            nullptr, 0))
-      throw core::Error(where_, PQerrorMessage(conn_));
+      throw core::StoreError(where_, PQerrorMessage(conn_));
     PQsetSingleRowMode(conn_);  // one row per result: never the whole answer in memory
     std::string error;
     while (PGresult* r = PQgetResult(conn_)) {
@@ -184,7 +186,7 @@ class PgBackend final : public Backend {
         error = PQresultErrorMessage(r);
       }
     }
-    if (!error.empty()) throw core::Error(where_, error);
+    if (!error.empty()) throw core::StoreError(where_, error);
   }
 
   void begin_write() override {
@@ -390,7 +392,7 @@ class PgBackend final : public Backend {
     std::string why = r ? PQresultErrorMessage(r) : PQerrorMessage(conn_);
     PQclear(r);
     while (!why.empty() && why.back() == '\n') why.pop_back();
-    throw core::Error(where_, why);
+    throw core::StoreError(where_, why);
   }
 
   static std::string copy_header() {
@@ -438,17 +440,17 @@ class PgBackend final : public Backend {
     PGresult* r = PQexec(conn_, sql.c_str());
     if (PQresultStatus(r) != PGRES_COPY_IN) {
       PQclear(r);
-      throw core::Error(where_, std::string("COPY failed: ") + PQerrorMessage(conn_));
+      throw core::StoreError(where_, std::string("COPY failed: ") + PQerrorMessage(conn_));
     }
     PQclear(r);
     if (PQputCopyData(conn_, data.data(), static_cast<int>(data.size())) != 1 || PQputCopyEnd(conn_, nullptr) != 1)
-      throw core::Error(where_, std::string("COPY failed: ") + PQerrorMessage(conn_));
+      throw core::StoreError(where_, std::string("COPY failed: ") + PQerrorMessage(conn_));
     std::string error;
     while (PGresult* res = PQgetResult(conn_)) {
       if (PQresultStatus(res) != PGRES_COMMAND_OK && error.empty()) error = PQresultErrorMessage(res);
       PQclear(res);
     }
-    if (!error.empty()) throw core::Error(where_, "COPY failed: " + error);
+    if (!error.empty()) throw core::StoreError(where_, "COPY failed: " + error);
   }
 
   // The month partitions that exist and the months moved to the archive.
@@ -492,7 +494,7 @@ class PgListener final : public ChangeListener {
     std::optional<core::Instant> got;
     for (;;) {
       if (!PQconsumeInput(c) || PQstatus(c) != CONNECTION_OK)
-        throw core::Error(db_.where(), std::string("listening for changes: ") + PQerrorMessage(c));
+        throw core::StoreError(db_.where(), std::string("listening for changes: ") + PQerrorMessage(c));
       while (PGnotify* n = PQnotifies(c)) {
         const std::string_view payload(n->extra);
         const auto space = payload.find(' ');
@@ -506,7 +508,7 @@ class PgListener final : public ChangeListener {
       if (got || left.count() <= 0) return got;
       pollfd p{PQsocket(c), POLLIN, 0};
       if (::poll(&p, 1, static_cast<int>(left.count())) < 0 && errno != EINTR)
-        throw core::Error(db_.where(), std::string("listening for changes: ") + std::strerror(errno));
+        throw core::StoreError(db_.where(), std::string("listening for changes: ") + std::strerror(errno));
     }
   }
 

@@ -1,6 +1,7 @@
 #include "store/sqlite/recent_segment.h"
 
 #include "core/error.h"
+#include "core/store_error.h"
 #include "store/sqlite/stored_row.h"
 
 #include <algorithm>
@@ -46,19 +47,19 @@ RecentSegment::~RecentSegment() {
 sqlite3_stmt* RecentSegment::prepare(const std::string& sql) {
   sqlite3_stmt* st = nullptr;
   if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &st, nullptr) != SQLITE_OK)
-    throw core::Error(where_, std::string("recent segment: ") + sqlite3_errmsg(db_));
+    throw core::StoreError(where_, std::string("recent segment: ") + sqlite3_errmsg(db_));
   return st;
 }
 
 void RecentSegment::exec(const std::string& sql) {
   if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK)
-    throw core::Error(where_, std::string("recent segment: ") + sqlite3_errmsg(db_));
+    throw core::StoreError(where_, std::string("recent segment: ") + sqlite3_errmsg(db_));
 }
 
 void RecentSegment::step_done(sqlite3_stmt* st, const char* what) {
   const int rc = sqlite3_step(st);
   sqlite3_reset(st);
-  if (rc != SQLITE_DONE && rc != SQLITE_ROW) throw core::Error(where_, std::string(what) + ": " + sqlite3_errmsg(db_));
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW) throw core::StoreError(where_, std::string(what) + ": " + sqlite3_errmsg(db_));
 }
 
 void RecentSegment::begin() {
@@ -82,7 +83,7 @@ void RecentSegment::begin() {
   }
   if (sqlite3_step(state_) != SQLITE_ROW) {
     sqlite3_reset(state_);
-    throw core::Error(where_, std::string("recent segment: no state: ") + sqlite3_errmsg(db_));
+    throw core::StoreError(where_, std::string("recent segment: no state: ") + sqlite3_errmsg(db_));
   }
   const std::int64_t version = sqlite3_column_int64(state_, 0);
   const int active = sqlite3_column_int(state_, 1);
@@ -109,7 +110,7 @@ void RecentSegment::load() {
       else add(frozen[r.series], r);
     }
     sqlite3_finalize(s);
-    if (rc != SQLITE_DONE) throw core::Error(where_, std::string("recent segment: ") + sqlite3_errmsg(db_));
+    if (rc != SQLITE_DONE) throw core::StoreError(where_, std::string("recent segment: ") + sqlite3_errmsg(db_));
   }
   frozen_ = by_series(std::move(frozen));
   loaded_ = true;
@@ -153,7 +154,7 @@ bool RecentSegment::in_clustered(const StoredRow& r) {
                                 ? sqlite3_column_int64(newest_, 0)
                                 : std::numeric_limits<core::Instant>::min();
     sqlite3_reset(newest_);
-    if (rc != SQLITE_ROW) throw core::Error(where_, std::string("lookup: ") + sqlite3_errmsg(db_));
+    if (rc != SQLITE_ROW) throw core::StoreError(where_, std::string("lookup: ") + sqlite3_errmsg(db_));
     newest = clustered_newest_.emplace(r.series, t).first;
   }
   if (r.time > newest->second) return false;
@@ -161,7 +162,7 @@ bool RecentSegment::in_clustered(const StoredRow& r) {
   sqlite3_bind_int64(probe_, 2, r.time);
   const int rc = sqlite3_step(probe_);
   sqlite3_reset(probe_);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE) throw core::Error(where_, std::string("lookup: ") + sqlite3_errmsg(db_));
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) throw core::StoreError(where_, std::string("lookup: ") + sqlite3_errmsg(db_));
   return rc == SQLITE_ROW;
 }
 

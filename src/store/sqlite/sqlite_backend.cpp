@@ -5,6 +5,7 @@
 // WAL copied back into the file off the commit path (wal_checkpointer.h), and small writes
 // appended to the recent segment first (recent_segment.h).
 #include "core/error.h"
+#include "core/store_error.h"
 #include "store/backend.h"
 #include "store/sqlite/recent_segment.h"
 #include "store/sqlite/stored_row.h"
@@ -59,7 +60,7 @@ class SqliteBackend final : public Backend {
       std::string why = db_ ? sqlite3_errmsg(db_) : "out of memory";
       sqlite3_close(db_);
       db_ = nullptr;
-      throw core::Error(path, "cannot open SQLite store: " + why);
+      throw core::StoreError(path, "cannot open SQLite store: " + why);
     }
     sqlite3_busy_timeout(db_, 30000);
     exec("PRAGMA journal_mode=WAL");
@@ -84,7 +85,7 @@ class SqliteBackend final : public Backend {
     if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
       std::string why = err ? err : "unknown error";
       sqlite3_free(err);
-      throw core::Error(where_, why);
+      throw core::StoreError(where_, why);
     }
   }
 
@@ -225,7 +226,7 @@ class SqliteBackend final : public Backend {
     }
   }
 
-  [[noreturn]] void fail(const std::string& what) const { throw core::Error(where_, what + ": " + sqlite3_errmsg(db_)); }
+  [[noreturn]] void fail(const std::string& what) const { throw core::StoreError(where_, what + ": " + sqlite3_errmsg(db_)); }
 
   std::string where_;
   static constexpr std::size_t kBulkRows = 50000;
