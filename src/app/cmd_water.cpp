@@ -3,6 +3,7 @@
 // the city's water sections (sections, rivers, CWQI, plan indicators). Item options are the platform codes (--codmn, --nh3n,
 // --cr6, ...); values in stored units (mg/L, fcoli 个/L, pH none).
 #include "app/command.h"
+#include "app/locate.h"
 #include "assess/compensation.h"
 #include "model/city.h"
 #include "standards/water_period.h"
@@ -37,7 +38,7 @@ using namespace skyriver::assess;
 
 struct Options {
   bool lake = false, json = false;
-  std::string target, period, samples, config = "config/datong", db, at;
+  std::string target, period, samples, config = app::default_config(), db, at;
   int min_samples = 1, hours = 2;
   std::map<std::string, std::string> values;  // option text per item code
 };
@@ -201,7 +202,7 @@ int realtime(const Options& o) {
     at = core::from_beijing(*c);
   }
   if (o.hours < 1) throw core::Error("--hours", "must be at least 1");
-  auto db = store::Store::open(o.db);
+  auto db = app::open_store(o.db, app::StoreUse::read);
   nlohmann::json out = nlohmann::json::array();
   for (const auto* site : city.sites_of_kind("water")) {
     store::Query q;
