@@ -55,7 +55,8 @@ int main(int argc, char** argv) {
         }
         topic = next;
       }
-      std::cout << topic->help();
+      // The formatter, not App::help(): on the root, help() would describe the parsed `help` itself.
+      std::cout << topic->get_formatter()->make_help(topic, topic->get_name(), CLI::AppFormatMode::Normal);
       return 0;
     }
   } catch (const CLI::ParseError& e) {
