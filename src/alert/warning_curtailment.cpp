@@ -1,6 +1,7 @@
 #include "alert/warning_curtailment.h"
 
 #include "core/error.h"
+#include "model/toml_file.h"
 
 #include <fmt/format.h>
 #include <toml.hpp>
@@ -132,12 +133,7 @@ CurtailmentList load_curtailment(const std::string& file, const model::CityConfi
   CurtailmentList list;
   list.file = file;
   if (!std::filesystem::exists(file)) return list;
-  toml::value doc;
-  try {
-    doc = toml::parse(file);
-  } catch (const std::exception& e) {
-    throw core::Error(file, e.what());
-  }
+  const toml::value doc = model::read_toml(file);
   Reader rd{file, city};
   std::set<std::string> ids;
   for (const auto& [k, x] : doc.as_table()) {

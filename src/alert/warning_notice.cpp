@@ -61,7 +61,7 @@ Notice build(const json& w, const std::string& city) {
   Notice n;
   n.title = city + "重污染天气预警信息发布单";
   if (w.is_null()) {
-    n.fields.push_back({"状态 status", "当前无重污染天气预警 no warning in force"});
+    n.fields.push_back({"状态", "当前无重污染天气预警"});  // a notice meant for the public: Chinese only
     return n;
   }
   n.colour = s(w, "colour");

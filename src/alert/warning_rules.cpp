@@ -1,6 +1,7 @@
 #include "alert/warning_rules.h"
 
 #include "core/error.h"
+#include "model/toml_file.h"
 
 #include <fmt/format.h>
 #include <toml.hpp>
@@ -175,13 +176,7 @@ struct Reader {
 }  // namespace
 
 WarningConfig load_warning_config(const std::string& file) {
-  if (!std::filesystem::is_regular_file(file)) throw core::Error(file, "no such file");
-  toml::value doc;
-  try {
-    doc = toml::parse(file);
-  } catch (const std::exception& e) {
-    throw core::Error(file, e.what());
-  }
+  const toml::value doc = model::read_toml(file);
   Reader rd{file};
   WarningConfig c;
   c.file = file;

@@ -2,6 +2,7 @@
 // (src/assess/compensation*), from a samples CSV (--samples) or the store (--db), with the rules
 // of <config>/compensation.toml. Formats: html (default), xlsx, csv, json.
 #include "app/command.h"
+#include "app/locate.h"
 #include "assess/compensation.h"
 #include "assess/compensation_report.h"
 #include "assess/compensation_store.h"
@@ -15,7 +16,7 @@
 namespace {
 
 struct Options {
-  std::string period, format = "html", out, samples, db, config = "config/datong", rules, basis, interval;
+  std::string period, format = "html", out, samples, db, config = skyriver::app::default_config(), rules, basis, interval;
 };
 
 }  // namespace
@@ -49,7 +50,7 @@ static skyriver::app::Command compensate_command{
             interval = store::parse_interval(o->interval);
             if (!interval) throw core::Error("--interval", "'" + o->interval + "' is not rtd, min, hour or day");
           }
-          auto db = store::Store::open(o->db);
+          auto db = app::open_store(o->db, app::StoreUse::read);
           samples = assess::samples_from_store(*db, rules, period, interval);
         }
         const auto st = assess::compensate(rules, period, samples);

@@ -3,6 +3,7 @@
 // holds. `db detach|attach --month YYYY-MM` and `db archived` move old months of a PostgreSQL
 // store to the archive and back (store/archive.h). The store URL is shown without its password (core::redact_url).
 #include "app/command.h"
+#include "app/locate.h"
 #include "core/error.h"
 #include "core/secret.h"
 #include "model/city.h"
@@ -16,7 +17,7 @@ using namespace skyriver;
 
 static app::Command db_command{"db", "create the store and show what it holds", [](CLI::App& cmd) {
   struct Opts {
-    std::string db, config = "config/datong";
+    std::string db, config = app::default_config();
     CLI::App *init = nullptr, *stats = nullptr, *conflicts = nullptr, *imports = nullptr, *quarantine = nullptr;
     CLI::App *detach = nullptr, *attach = nullptr, *archived = nullptr;
     std::string month, tablespace;
@@ -40,7 +41,7 @@ static app::Command db_command{"db", "create the store and show what it holds", 
     sub->add_option("--config", opts->config, "city configuration folder");
   }
   return [opts]() {
-    auto db = store::Store::open(opts->db);
+    auto db = app::open_store(opts->db, opts->init->parsed() ? app::StoreUse::create : app::StoreUse::read);
     const std::string url = core::redact_url(opts->db.empty() ? store::Store::default_url() : opts->db);
     if (opts->init->parsed()) {
       const auto city = model::load_city(opts->config);

@@ -7,6 +7,7 @@
 // exclusive. preds.csv: site,issued,horizon,target,predicted (one line per site x issue hour x
 // horizon); the summary (stdout) and the report give model and baselines per horizon and site.
 #include "app/command.h"
+#include "app/locate.h"
 #include "core/error.h"
 #include "core/text.h"
 #include "forecast/backtest.h"
@@ -211,7 +212,7 @@ void load_engine(engine::Engine& eng, const model::CityConfig& city, store::Stor
 int run_train(const std::string& config, const std::string& db, const std::string& models, int max_rounds,
               const std::string& pollutants) {
   const auto city = model::load_city(config);
-  auto store = store::Store::open(db);
+  auto store = app::open_store(db, app::StoreUse::read);
   engine::Engine eng;
   load_engine(eng, city, *store);
   forecast::ForecasterOptions o;
@@ -241,7 +242,7 @@ int run_train(const std::string& config, const std::string& db, const std::strin
 
 int run_score(const std::string& config, const std::string& db, const std::string& from, const std::string& to, bool json) {
   const auto city = model::load_city(config);
-  auto store = store::Store::open(db);
+  auto store = app::open_store(db, app::StoreUse::read);
   engine::Engine eng;
   load_engine(eng, city, *store);
   const core::Instant a = parse_label_time("--from", from), b = parse_label_time("--to", to);
@@ -281,7 +282,7 @@ static app::Command forecast_command{
         std::string db = "var/skyriver.db", models, from, to, pollutants;
         bool json = false;
         std::string format = "uci", pollutant = "pm25", met = "none", train_to, test_from, test_to,
-                    horizons = "1,24,48,72", out = "preds.csv", config = "config/datong", report;
+                    horizons = "1,24,48,72", out = "preds.csv", config = app::default_config(), report;
         int issue_step = 1, max_rounds = 0;
         std::vector<std::string> files;
       };

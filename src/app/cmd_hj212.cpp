@@ -3,6 +3,7 @@
 // or the rejection reason with its QnRtn code (HJ 212-2017 Table 7). Exit status 1 if any line
 // was rejected. `skyriver hj212 serve` runs the ingest server alone.
 #include "app/command.h"
+#include "app/locate.h"
 #include "app/hj212_options.h"
 #include "core/error.h"
 #include "ingest/hj212/decode.h"
@@ -148,7 +149,7 @@ int run_check(const std::string& file, bool as_json, const std::string& paramete
 int run_serve(const std::string& config, const std::string& db, const app::Hj212Options& ho) {
   const auto opt = app::hj212_server_options(ho, db);
   const auto city = model::load_city(config);
-  auto store = store::Store::open(db);
+  auto store = app::open_store(db, app::StoreUse::create);
   hj212::Server server(*store, city, opt);
   std::cout << "listening on " << server.port() << " (raw archive " << opt.archive_dir << ")" << std::endl;
   boost::asio::io_context io;
@@ -174,11 +175,11 @@ static skyriver::app::Command hj212_command{
       auto as_json = std::make_shared<bool>(false);
       check->add_option("file", *file, "file of frames, one per line; - for stdin");
       check->add_flag("--json", *as_json, "one JSON object per line");
-      auto params = std::make_shared<std::string>("config/datong/parameters.toml");
+      auto params = std::make_shared<std::string>(app::default_config() + "/parameters.toml");
       check->add_option("--parameters", *params,
                         "parameter table used to show HJ/T 212-2005 codes as 2017 codes (skipped if absent)");
       struct ServeOpts {
-        std::string config = "config/datong", db;
+        std::string config = app::default_config(), db;
         app::Hj212Options hj212;
       };
       auto so = std::make_shared<ServeOpts>();

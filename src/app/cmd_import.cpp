@@ -3,6 +3,7 @@
 // Prints a summary; rejected rows go to the rejects file (named in the summary). Exit status:
 // 0 done (even with rejected rows), 2 when --strict found bad rows and stored nothing.
 #include "app/command.h"
+#include "app/locate.h"
 #include "core/error.h"
 #include "ingest/import/importer.h"
 
@@ -29,7 +30,7 @@ static app::Command import_command{
     "import", "import observation files (cnemc, cnemc-water, uci, long) into the store", [](CLI::App& cmd) {
       struct Opts {
         std::vector<std::string> files;
-        std::string db, config = "config/datong", interval = "hour", rejects, min_time = "2000-01-01";
+        std::string db, config = app::default_config(), interval = "hour", rejects, min_time = "2000-01-01";
         ingest::ImportOptions o;
         bool no_progress = false;
       };
@@ -64,7 +65,7 @@ static app::Command import_command{
         o.progress = !opts->no_progress && ::isatty(2);
         o.rejects_file = opts->rejects.empty() ? default_rejects_file() : opts->rejects;
         const auto city = model::load_city(opts->config);
-        auto db = store::Store::open(opts->db);
+        auto db = app::open_store(opts->db, app::StoreUse::create);
         const auto s = ingest::run_import(opts->files, *db, city, o);
 
         std::error_code ec;

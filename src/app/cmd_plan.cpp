@@ -4,6 +4,7 @@
 // Entered values go to the store's records journal (kind plan_entry); a correction is a new
 // entry, the history is kept (src/assess/plan*).
 #include "app/command.h"
+#include "app/locate.h"
 #include "assess/plan_store.h"
 #include "core/error.h"
 #include "engine/engine.h"
@@ -21,7 +22,7 @@ namespace {
 using namespace skyriver;
 
 struct Options {
-  std::string config = "config/datong", db = "var/skyriver.db", who, note;
+  std::string config = app::default_config(), db = "var/skyriver.db", who, note;
   int year = 0, indicator = 0;
   std::optional<double> value, target;
   bool json = false;
@@ -32,7 +33,7 @@ int status(const Options& o) {
   if (!in.plan) throw core::Error(o.config + "/plan_indicators.toml", "no plan register in this configuration");
   engine::Engine eng;
   engine::set_city(eng, in.city);
-  auto db = store::Store::open(o.db);
+  auto db = app::open_store(o.db, app::StoreUse::read);
   engine::load(eng, *db);
   const auto entries = assess::plan_entries(*db);
   const auto list = eng.read([&](const engine::Engine& e) {
@@ -78,7 +79,7 @@ int enter(const Options& o) {
     throw core::Error("--" + err.where(), err.why());
   }
   e.who = o.who;
-  auto db = store::Store::open(o.db);
+  auto db = app::open_store(o.db, app::StoreUse::read);
   e = assess::add_plan_entry(*db, e);
   std::cout << fmt::format("plan entry {} stored: indicator {} ({}) {} by {} at {}\n", e.id, e.indicator,
                            in.plan->find(e.indicator)->name, e.year, e.who, core::format_iso(e.at));

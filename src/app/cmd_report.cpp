@@ -3,7 +3,10 @@
 //   skyriver report month --config DIR --db URL --month YYYY-MM [--format json|html|xlsx] [--out F]
 //   skyriver report day   ... --date YYYY-MM-DD        skyriver report year ... --year YYYY
 // JSON and HTML go to standard output unless --out is given; XLSX needs --out.
+// 期数 and 文号 (--issue-no, --doc-no) default to the patterns of <config>/reports.toml.
+// A period without any air data (a future month, a typo) is an error, not a blank document.
 #include "app/command.h"
+#include "app/locate.h"
 #include "core/error.h"
 #include "engine/engine.h"
 #include "engine/load.h"
@@ -14,6 +17,7 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <sstream>
 
 namespace {
@@ -21,7 +25,8 @@ namespace {
 using namespace skyriver;
 
 struct Options {
-  std::string kind, config = "config/datong", db = "var/skyriver.db", month, date, format = "html", out;
+  std::string kind, config = app::default_config(), db = "var/skyriver.db", month, date, format = "html", out;
+  std::optional<std::string> issue_no, doc_no;
   int year = 0;
   bool json = false;
 };
@@ -45,17 +50,29 @@ int run(const Options& o) {
   const report::Inputs in = report::load_inputs(o.config);
   engine::Engine eng;
   engine::set_city(eng, in.city);
-  auto db = store::Store::open(o.db);
+  auto db = app::open_store(o.db, app::StoreUse::read);
   engine::load(eng, *db);
   report::Sources src{eng, in.city, in.targets, db.get()};
   if (in.compensation) src.compensation = &*in.compensation;
   src.water_rules = in.water_rules;
   if (in.plan) src.plan = &*in.plan;
-  const report::Report r = eng.read([&](const engine::Engine&) {
+  // The period's first and last day, for the data check and the numbering patterns.
+  const core::Date first = o.kind == "month" ? core::Date{ym.first, ym.second, 1} : o.kind == "day" ? day : core::Date{o.year, 1, 1};
+  const core::Date last = o.kind == "month" ? core::Date{ym.first, ym.second, core::days_in_month(ym.first, ym.second)}
+                          : o.kind == "day" ? day
+                                            : core::Date{o.year, 12, 31};
+  const std::string option = o.kind == "month" ? "--month " + o.month : o.kind == "day" ? "--date " + o.date : "--year " + std::to_string(o.year);
+  eng.read([&](const engine::Engine& e) { report::require_air_data(e, in.city, first, last, option); });
+  report::Report r = eng.read([&](const engine::Engine&) {
     if (o.kind == "month") return report::month_report(src, ym.first, ym.second);
     if (o.kind == "day") return report::day_report(src, day);
     return report::year_report(src, o.year);
   });
+  const report::Numbering& pattern = in.numbering.count(o.kind) ? in.numbering.at(o.kind) : report::Numbering{};
+  r.doc.issue_no = o.issue_no ? *o.issue_no : report::fill_numbering(pattern.issue_no, first);
+  r.doc.doc_no = o.doc_no ? *o.doc_no : report::fill_numbering(pattern.doc_no, first);
+  r.json["issue_no"] = r.doc.issue_no;
+  r.json["doc_no"] = r.doc.doc_no;
   if (format == "xlsx") {
     report::write_xlsx(r.doc, o.out);
     return 0;
@@ -90,6 +107,8 @@ static skyriver::app::Command report_command{
         sub->add_option("--format", o->format, "json | html | xlsx")->check(CLI::IsMember({"json", "html", "xlsx"}))->capture_default_str();
         sub->add_flag("--json", o->json, "same as --format json");
         sub->add_option("--out", o->out, "output file (default: standard output; required for xlsx)");
+        sub->add_option("--issue-no", o->issue_no, "期数 printed under the title (default: reports.toml of the configuration)");
+        sub->add_option("--doc-no", o->doc_no, "文号 printed under the title (default: reports.toml of the configuration)");
         sub->callback([o, kind] { o->kind = kind; });
       }
       return [o]() { return run(*o); };

@@ -22,6 +22,7 @@
 #include "api/server.h"
 #include "app/change_follower.h"
 #include "app/command.h"
+#include "app/locate.h"
 #include "app/hj212_options.h"
 #include "core/error.h"
 #include "core/log.h"
@@ -57,7 +58,7 @@ namespace fs = std::filesystem;
 using namespace skyriver;
 
 struct ServeOptions {
-  std::string config = "config/datong";
+  std::string config = app::default_config();
   std::string db = "var/skyriver.db";
   std::string web;
   std::string address = "127.0.0.1";
@@ -88,19 +89,6 @@ core::Instant wall_clock() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-// The page: --web, else web/ in the working directory, else web/ beside the build folder
-// holding the binary (build/skyriver -> web/).
-fs::path find_web(const std::string& option) {
-  if (!option.empty()) {
-    if (!fs::is_regular_file(fs::path(option) / "index.html")) throw core::Error("--web " + option, "no index.html there");
-    return option;
-  }
-  std::error_code ec;
-  fs::path beside = fs::read_symlink("/proc/self/exe", ec).parent_path().parent_path() / "web";
-  for (const fs::path& p : {fs::path("web"), beside})
-    if (fs::is_regular_file(p / "index.html")) return p;
-  throw core::Error("--web", "no web/ folder with index.html found; pass --web DIR");
-}
 
 // [api] of <config>/server.toml: who may see what without a login, sessions, trusted proxies.
 // The retired shared token (SKYRIVER_API_TOKEN, [api] token / read_token) stops the start with
@@ -223,7 +211,7 @@ static skyriver::app::Command serve_command{
       cmd.add_option("--port", o->port, "HTTP port (0 = any free port)")->capture_default_str()->check(CLI::Range(0, 65535));
       cmd.add_option("--address", o->address, "address to listen on")->capture_default_str();
       app::add_hj212_options(cmd, o->hj212);  // the same --hj212-* options as `hj212 serve`
-      cmd.add_option("--web", o->web, "folder of the page (default: ./web)");
+      cmd.add_option("--web", o->web, "folder of the page (default: the installed page, else ./web, else the source tree's)");
       cmd.add_option("--threads", o->threads, "HTTP threads (default: hardware threads, at least 2)")->check(CLI::Range(0, 256));
       cmd.add_option("--poll", o->poll, "seconds between looks at the store's import log")->capture_default_str()->check(CLI::Range(0.1, 3600.0));
       cmd.add_option("--forecast-models", o->forecast_models, "forecast models folder (default: models/ beside the store)");
@@ -256,7 +244,7 @@ static skyriver::app::Command serve_command{
         engine::Engine eng;
         engine::set_city(eng, city);
         eng.set_clock(wall_clock, o->max_future);
-        auto store = store::Store::open(o->db);
+        auto store = app::open_store(o->db, app::StoreUse::create);
         std::mutex store_mutex;  // a Store is used by one thread at a time
         const core::Instant loading = wall_clock();  // what other processes write from here on is followed
         const auto report = engine::load(eng, *store);
@@ -400,7 +388,7 @@ static skyriver::app::Command serve_command{
         auth.add_routes(router);
         router.set_auth(&auth);
         api::add_routes(router, ctx);
-        api::StaticFiles files(find_web(o->web));
+        api::StaticFiles files(app::find_share("web", "index.html", o->web));  // app/locate.h
         eng.subscribe([&hub](const std::vector<engine::Update>& batch) { hub.publish("data", api::json_text(batch_json(batch))); });
 
         asio::io_context io;

@@ -5,6 +5,7 @@
 // --replay FILE replays national hourly data (CNEMC layout, read by the cnemc importer) as
 // 2061 frames from the configured sites that have an MN (--config), for --begin/--hours.
 #include "app/command.h"
+#include "app/locate.h"
 #include "core/error.h"
 #include "ingest/hj212/simulator.h"
 #include "ingest/import/importer.h"
@@ -67,8 +68,8 @@ void replay_national(const std::string& file, const model::CityConfig& city, con
 static skyriver::app::Command simulate_command{
     "simulate", "send simulated HJ 212 traffic to an ingest server", [](CLI::App& cmd) {
       struct Opts {
-        std::string parameters = "config/datong/parameters.toml";
-        std::string replay, config = "config/datong", profile, outlet;
+        std::string parameters = app::default_config() + "/parameters.toml";
+        std::string replay, config = app::default_config(), profile, outlet;
         std::string host = "127.0.0.1", editions = "2017", begin = "2024-01-01", write_config, area = "140213";
         int port = 9212, stations = 10, hours = 24, timeout_ms = 5000, deadline_s = 120;
         double rate = 0;

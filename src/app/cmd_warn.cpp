@@ -7,6 +7,7 @@
 #include "alert/warning_replay.h"
 #include "alert/warning_rules.h"
 #include "app/command.h"
+#include "app/locate.h"
 #include "core/error.h"
 #include "core/text.h"
 #include "engine/load.h"
@@ -32,7 +33,7 @@ using json = nlohmann::ordered_json;
 struct Options {
   CLI::App *level = nullptr, *replay = nullptr;
   CLI::Option* daily_option = nullptr;
-  std::string config = "config/datong", rules, daily, format, area;
+  std::string config = app::default_config(), rules, daily, format, area;
   std::vector<std::string> files;
   int horizon = 0, lookback = -1;
   bool json = false, rolling = false;

@@ -4,6 +4,7 @@
 // `assess` a month (or the year to date) of the store against each section's target. Item options are the platform codes (--codmn, --nh3n,
 // --cr6, ...); values in stored units (mg/L, fcoli 个/L, pH none).
 #include "app/command.h"
+#include "app/locate.h"
 #include "assess/compensation.h"
 #include "model/city.h"
 #include "standards/water_period.h"
@@ -39,7 +40,7 @@ using namespace skyriver::assess;
 
 struct Options {
   bool lake = false, json = false;
-  std::string target, period, samples, config = "config/datong", db, at, month, site;
+  std::string target, period, samples, config = app::default_config(), db, at, month, site;
   int year = 0;
   int min_samples = 1, hours = 2;
   std::map<std::string, std::string> values;  // option text per item code
@@ -204,7 +205,7 @@ int realtime(const Options& o) {
     at = core::from_beijing(*c);
   }
   if (o.hours < 1) throw core::Error("--hours", "must be at least 1");
-  auto db = store::Store::open(o.db);
+  auto db = app::open_store(o.db, app::StoreUse::read);
   nlohmann::json out = nlohmann::json::array();
   for (const auto* site : city.sites_of_kind("water")) {
     store::Query q;
@@ -278,7 +279,7 @@ int assess_period(const Options& o) {
   if (!o.site.empty() && (!city.site(o.site) || city.site(o.site)->kind != model::kWater))
     throw core::Error("--site", "'" + o.site + "' is not a water section of " + o.config);
   const auto rules = load_evaluation_rules(o.config + "/water.toml");
-  auto db = store::Store::open(o.db);
+  auto db = app::open_store(o.db, app::StoreUse::read);
   const auto now = assess::water_period(*db, city, core::beijing_midnight(first), core::beijing_midnight(next), rules);
   const auto before = assess::water_period(*db, city, core::beijing_midnight({first.year - 1, first.month, first.day}),
                                            core::beijing_midnight({next.year - 1, next.month, next.day}), rules);

@@ -32,4 +32,7 @@ struct CommandEntry {
 };
 std::vector<CommandEntry>& commands();
 
+// The version and the editions of the standards implemented (`skyriver version`, `--version`).
+std::string version_text();
+
 }  // namespace skyriver::app

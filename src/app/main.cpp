@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   CLI::App cli{"skyriver — air and surface-water monitoring, assessment and forecast for a city's "
                "Ecology & Environment Bureau (大同市生态环境局)"};
   cli.require_subcommand(1);
+  cli.set_version_flag("--version", app::version_text(), "print the version and the standards implemented");
   auto& cmds = app::commands();
   std::sort(cmds.begin(), cmds.end(), [](auto& a, auto& b) { return a.name < b.name; });
   std::map<CLI::App*, app::Action> actions;
@@ -36,8 +37,30 @@ int main(int argc, char** argv) {
     CLI::App* sub = cli.add_subcommand(c.name, c.description);
     actions[sub] = c.setup(*sub);
   }
+  // `skyriver help [COMMAND...]`: the same text as --help, for the program or one command.
+  std::vector<std::string> help_topic;
+  CLI::App* help = cli.add_subcommand("help", "show the commands, or one command's options: skyriver help [COMMAND [SUB]]");
+  help->add_option("command", help_topic, "the command (and subcommand) to explain");
   try {
     cli.parse(argc, argv);
+    if (help->parsed()) {
+      CLI::App* topic = &cli;
+      for (const auto& name : help_topic) {
+        CLI::App* next = nullptr;
+        try {
+          next = topic->get_subcommand(name);
+        } catch (const CLI::OptionNotFound&) {
+        }
+        if (!next) {
+          std::cerr << "skyriver: help: no command '" << name << "'\n" << topic->help();
+          return 2;
+        }
+        topic = next;
+      }
+      // The formatter, not App::help(): on the root, help() would describe the parsed `help` itself.
+      std::cout << topic->get_formatter()->make_help(topic, topic->get_name(), CLI::AppFormatMode::Normal);
+      return 0;
+    }
   } catch (const CLI::ParseError& e) {
     const int status = cli.exit(e);
     return status == 0 ? 0 : 2;  // a bad command line is bad input, like core::Error

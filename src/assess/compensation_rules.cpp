@@ -3,6 +3,7 @@
 #include "assess/compensation.h"
 
 #include "core/error.h"
+#include "model/toml_file.h"
 
 #include <fmt/format.h>
 #include <toml.hpp>
@@ -32,12 +33,7 @@ double number_or(const toml::value& v, const char* key, double fallback) {
 }  // namespace
 
 Rules load_rules(const std::string& file) {
-  toml::value doc;
-  try {
-    doc = toml::parse(file);
-  } catch (const std::exception& e) {
-    throw core::Error(file, e.what());
-  }
+  const toml::value doc = model::read_toml(file);
   auto fail = [&](const std::string& key, const std::string& why) {
     throw core::Error(file + ": " + key, why);
   };

@@ -2,6 +2,7 @@
 #include "assess/plan.h"
 
 #include "core/error.h"
+#include "model/toml_file.h"
 #include "core/text.h"
 #include "standards/rounding.h"
 
@@ -57,12 +58,7 @@ int decimals_of(const PlanIndicator& i) {
 }  // namespace
 
 PlanConfig load_plan(const std::string& file) {
-  toml::value doc;
-  try {
-    doc = toml::parse(file);
-  } catch (const std::exception& e) {
-    throw core::Error(file, e.what());
-  }
+  const toml::value doc = model::read_toml(file);
   PlanConfig p;
   p.file = file;
   const std::string f = file + ": ";

@@ -97,6 +97,7 @@ Allowance remaining_allowance(const Indicator& ind, const Target& annual, std::s
     const int need = int(std::ceil(*annual.value * n / 100.0 - 1e-9));
     a.kind = "days_left";
     a.value = double((n - need) - (valid - good));
+    a.best = 100.0 * (good + remaining_days) / n;
   } else if (c == "heavy_days") {
     a.kind = "days_left";
     a.value = *annual.value - (annual.op == Op::lt ? 1 : 0) - heavy;
@@ -122,6 +123,7 @@ Allowance remaining_allowance(const Indicator& ind, const Target& annual, std::s
       if (remaining_days == 0) return a;
       a.kind = "average_below";
       a.value = (b * total - sum) / remaining_days;
+      a.best = sum / total;
     }
   } else {
     return a;

@@ -48,6 +48,10 @@ struct Allowance {
   double value = standards::kMissing;
   int remaining_days = 0;    // calendar days after `through` in the year
   bool reachable = false;    // value >= 0 (the target can still be met)
+  // The best the year can still end at, for saying by how much a lost target is lost:
+  // average_below: the annual mean if every remaining day were 0; good_ratio: the ratio (%) if
+  // every remaining day were good. NaN for the other kinds.
+  double best = standards::kMissing;
 };
 
 struct IndicatorProgress {

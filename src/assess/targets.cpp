@@ -3,6 +3,7 @@
 #include "assess/targets.h"
 
 #include "core/error.h"
+#include "model/toml_file.h"
 #include "standards/rounding.h"
 
 #include <toml.hpp>
@@ -175,12 +176,7 @@ int integer(const toml::value& v, const std::string& where, int lo, int hi) {
 }  // namespace
 
 Targets load_targets(const std::string& file, const model::CityConfig& city) {
-  toml::value doc;
-  try {
-    doc = toml::parse(file);
-  } catch (const std::exception& e) {
-    throw core::Error(file, e.what());
-  }
+  const toml::value doc = model::read_toml(file);
   Targets t;
   t.file = file;
   t.city = city.city.id;

@@ -1,6 +1,7 @@
 #include "assess/water_rules_file.h"
 
 #include "core/error.h"
+#include "model/toml_file.h"
 
 #include <toml.hpp>
 
@@ -13,12 +14,7 @@ using namespace skyriver::standards;
 standards::EvaluationRules load_evaluation_rules(const std::string& file) {
   standards::EvaluationRules r;
   if (!std::filesystem::exists(file)) return r;
-  toml::value doc;
-  try {
-    doc = toml::parse(file);
-  } catch (const std::exception& e) {
-    throw core::Error(file, e.what());
-  }
+  const toml::value doc = model::read_toml(file);
   if (!doc.contains("evaluation")) return r;
   const auto& ev = toml::find(doc, "evaluation");
   auto where = [&](const char* key) { return file + ": evaluation." + key; };

@@ -33,6 +33,13 @@ Target air_target(const Engine& e, const std::string& id, st::ZoneClass zone) {
   for (int p = 0; p < 6; ++p)
     for (const auto& s : sites) t.series[p].push_back(e.series(s, kCodes[p]));
   t.cache = e.daily_cache();
+  t.area_rule = e.area_rule();
+  return t;
+}
+
+Target with_area_rule(Target t, st::AreaConfig rule) {
+  t.area_rule = rule;
+  t.cache = nullptr;
   return t;
 }
 
@@ -55,7 +62,7 @@ static double value_at(const Target& t, int p, core::Instant h) {
     const HourlySeries* s = t.series[p][i];
     if (s && h >= s->first() && h < s->end() + kSilentDays * core::kDay) v[m++] = s->usable(h);
   }
-  return m ? st::area_mean(std::span<const double>(v, m)) : kNaN;
+  return m ? st::area_mean(std::span<const double>(v, m), t.area_rule) : kNaN;
 }
 
 static bool dust_at(const Target& t, core::Instant h) {

@@ -42,7 +42,11 @@ struct Target {
   standards::ZoneClass zone = standards::ZoneClass::class2;
   std::vector<const HourlySeries*> series[6];  // per pollutant (pm25 pm10 so2 no2 co o3), one per site
   DailyCache* cache = nullptr;  // the engine's (air_target sets it); nullptr: no caching
+  standards::AreaConfig area_rule;  // the engine's (air_target sets it): when an area hour is valid
 };
+// The same target under another area rule (e.g. any site reporting: min_valid_share 0), to show
+// what the rule changes; it does not use the engine's cache, whose records follow the engine's rule.
+Target with_area_rule(Target t, standards::AreaConfig rule);
 // Throws core::Error("site or area", why) when `id` names neither.
 Target air_target(const Engine& e, const std::string& id,
                   standards::ZoneClass zone = standards::ZoneClass::class2);

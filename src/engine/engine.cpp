@@ -19,6 +19,7 @@ struct City {
   std::vector<Area> areas;
   std::unordered_map<std::string, std::size_t> site_index, area_index;
   std::unordered_set<std::string> parameters;
+  standards::AreaConfig area_rule;
 };
 
 // Where each (site, parameter) lives in State::rows. Sites seen in data but not configured get
@@ -142,8 +143,19 @@ void Engine::set_city(std::vector<Site> sites, std::vector<Area> areas, std::vec
   city->parameters.insert(parameters.begin(), parameters.end());
   std::lock_guard lock(shared_->write);
   Draft draft(snapshot());
+  city->area_rule = draft.state().city->area_rule;
   draft.state().city = std::move(city);
   draft.state().daily_cache = std::make_shared<DailyCache>();  // other sites, other targets
+  publish(draft.take());
+}
+
+void Engine::set_area_rule(standards::AreaConfig rule) {
+  std::lock_guard lock(shared_->write);
+  Draft draft(snapshot());
+  auto city = std::make_shared<City>(*draft.state().city);
+  city->area_rule = rule;
+  draft.state().city = std::move(city);
+  draft.state().daily_cache = std::make_shared<DailyCache>();  // records made under the old rule
   publish(draft.take());
 }
 
@@ -205,6 +217,7 @@ void Engine::subscribe(std::function<void(const std::vector<Update>&)> listener)
 }
 
 const std::vector<Site>& Engine::sites() const { return state().city->sites; }
+const standards::AreaConfig& Engine::area_rule() const { return state().city->area_rule; }
 const std::vector<Area>& Engine::areas() const { return state().city->areas; }
 
 const Site* Engine::site(const std::string& id) const {

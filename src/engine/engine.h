@@ -28,6 +28,7 @@
 #pragma once
 
 #include "core/time.h"
+#include "standards/area.h"
 #include "engine/series.h"
 
 #include <atomic>
@@ -89,6 +90,9 @@ class Engine {
 
   void set_city(std::vector<Site> sites, std::vector<Area> areas, std::vector<std::string> parameters = {});
   void set_source_rule(SourceRule rule);
+  // When an area's hour is valid (the city.toml [assessment] min_site_share; default 75 %).
+  // Changing it starts a new daily cache, as set_city does.
+  void set_area_rule(standards::AreaConfig rule);
   // The clock put() compares times with (default: the system clock) and how far ahead of it a
   // value may be stamped (default 1 h, as the importers and the HJ 212 server allow).
   void set_clock(std::function<core::Instant()> now, core::Instant max_future = core::kHour);
@@ -112,6 +116,7 @@ class Engine {
   const std::vector<Area>& areas() const;
   const Site* site(const std::string& id) const;
   const Area* area(const std::string& code) const;
+  const standards::AreaConfig& area_rule() const;
   // A parameter code of the city's configuration, or one that has data.
   bool knows_parameter(const std::string& code) const;
   const HourlySeries* series(const std::string& site, const std::string& parameter) const;

@@ -20,6 +20,7 @@ void set_city(Engine& e, const model::CityConfig& city) {
   for (const auto& p : city.parameters.all()) parameters.push_back(p.code);
   e.set_city(std::move(sites), std::move(areas), std::move(parameters));
   if (!city.source_priority.empty()) e.set_source_rule({city.source_priority});
+  if (city.min_site_share) e.set_area_rule({*city.min_site_share});
 }
 
 std::vector<Update> updates_of(std::span<const store::Observation> obs) {

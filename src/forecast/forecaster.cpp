@@ -312,6 +312,7 @@ void Forecaster::issue(core::Instant latest_hour) {
   io.t = ep.latest;
   io.site_names = ep.names;
   io.areas = ep.areas;
+  io.area_rule = engine_.read([](const engine::Engine& e) { return e.area_rule(); });
   io.threads = o_.threads;
   auto issue = std::make_shared<Issue>(issue_forecasts(ep.panel, models.get(), io));
   if (o_.store_issues) {

@@ -290,7 +290,7 @@ Issue issue_forecasts(const Panel& panel, const ModelSet* models, const IssueOpt
     if (e) std::rethrow_exception(e);
   for (int s = 0; s < n; ++s) finish(issue.sites[s], issue, full[s]);
 
-  // Areas: per hour the mean of their sites' forecasts (standards::area_mean, 75 % rule).
+  // Areas: per hour the mean of their sites' forecasts (standards::area_mean under the engine's area rule).
   for (const auto& a : o.areas) {
     std::vector<int> members;
     for (const auto& id : a.sites)
@@ -318,7 +318,7 @@ Issue issue_forecasts(const Panel& panel, const ModelSet* models, const IssueOpt
       for (int k = 0; k < kMaxHorizon; ++k) {
         auto mean_of = [&](std::vector<float> Full::*field) {
           for (std::size_t j = 0; j < members.size(); ++j) vals[j] = (full[members[j]][v].*field)[k];
-          return float(standards::area_mean(vals));
+          return float(standards::area_mean(vals, o.area_rule));
         };
         af[v].value[k] = mean_of(&Full::value);
         af[v].q10[k] = mean_of(&Full::q10), af[v].q25[k] = mean_of(&Full::q25);

@@ -18,6 +18,7 @@
 
 #include "forecast/daily.h"
 #include "forecast/model_set.h"
+#include "standards/area.h"
 
 #include <nlohmann/json_fwd.hpp>
 
@@ -70,6 +71,7 @@ struct IssueOptions {
   int t = 0;  // the panel hour of the latest data (the issue index)
   std::vector<std::string> site_names;  // by panel site (may be empty)
   std::vector<AreaMembers> areas;
+  standards::AreaConfig area_rule;  // the engine's (city.toml [assessment] min_site_share)
   int threads = 2;
 };
 

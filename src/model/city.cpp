@@ -197,6 +197,16 @@ CityConfig load_city(const std::string& dir) {
         for (const auto& [k, v] : t.as_table())
           if (k != "source_priority") pr.add(file, "data." + k, "unknown key");
     }
+    if (doc->contains("assessment")) {
+      const toml::value& t = doc->at("assessment");
+      if (auto share = field<double>(t, "min_site_share", file, "assessment", pr)) {
+        if (*share >= 0 && *share <= 1)
+          c.min_site_share = *share;
+        else
+          pr.add(file, "assessment.min_site_share", "must be between 0 and 1 (a share of the area's sites)");
+      }
+      unknown_keys(t, {"min_site_share"}, file, "assessment", pr);
+    }
   }
   std::set<std::string> area_ids;
   for (const auto& a : c.areas)

@@ -17,6 +17,7 @@
 #include "model/site.h"
 #include "model/sources.h"
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,6 +34,9 @@ struct CityConfig {
   // city.toml [data] source_priority: which source an hour shows when several hold it, most
   // trusted first (engine::SourceRule; empty = the engine's default).
   std::vector<std::string> source_priority;
+  // city.toml [assessment] min_site_share: the share of an area's sites that must hold a valid
+  // value for the area's hour to be valid (standards::AreaConfig; absent = its default, 75 %).
+  std::optional<double> min_site_share;
 
   const Site* site(std::string_view id) const;
   const Site* site_by_mn(std::string_view mn) const;

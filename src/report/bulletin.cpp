@@ -12,11 +12,14 @@
 #include "standards/air_stats.h"
 #include "standards/day_status.h"
 #include "standards/level_colour.h"
+#include "standards/pollutant_names.h"
 #include "standards/rounding.h"
 
 #include <fmt/format.h>
 
 #include <cmath>
+#include <ctime>
+#include <set>
 
 namespace skyriver::report {
 
@@ -45,16 +48,24 @@ const assess::Indicator& ind(std::string_view code) { return *assess::find_indic
 
 std::string_view short_name(std::string_view code) {
   if (code == "composite") return "综合指数";
-  if (code == "pm25") return "PM2.5";
-  if (code == "pm10") return "PM10";
-  if (code == "so2") return "SO2";
-  if (code == "no2") return "NO2";
-  if (code == "co") return "CO";
-  if (code == "o3_8h") return "O3-8h";
+  if (code == "o3_8h") return "O₃-8h";
+  if (auto p = st::pollutant_from_code(code)) return st::official_name(*p);
   if (code == "good_ratio") return "优良天数比例";
   if (code == "heavy_days") return "重污染天数";
   if (code == "water_good_share") return "水质优良断面比例";
   return "劣Ⅴ类断面比例";
+}
+
+// "2019年1-7月", and "2019年1月" for January (never "1-1月").
+std::string months_label(int year, int month) {
+  return month == 1 ? fmt::format("{}年1月", year) : fmt::format("{}年1-{}月", year, month);
+}
+
+// Column heads of the pollutants, in official form.
+std::vector<std::string> heads(std::initializer_list<const char*> codes) {
+  std::vector<std::string> out;
+  for (const char* c : codes) out.emplace_back(short_name(c));
+  return out;
 }
 
 // Period figures of one side (month or year to date) of an area.
@@ -127,7 +138,7 @@ void minimum_notes(const std::vector<AreaProgress>& areas, bool ytd, const std::
     for (const auto& p : a.items)
       if (p.indicator->air && !std::isnan((ytd ? p.ytd : p.month).value)) any = true;
     if (!any) {
-      empty.push_back(fmt::format("{}（{}）", a.name, a.code));
+      empty.push_back(a.name);
       continue;
     }
     std::vector<std::string> parts;
@@ -142,9 +153,9 @@ void minimum_notes(const std::vector<AreaProgress>& areas, bool ytd, const std::
                                                    fmt::join(months, "、")));
     }
     if (!parts.empty())
-      notes.push_back(fmt::format("{}（{}）{}：以下数值未达到数据有效性要求（每月有效日数不少于 27 天、2月不少于 25 天、"
+      notes.push_back(fmt::format("{}{}：以下数值未达到数据有效性要求（每月有效日数不少于 27 天、2月不少于 25 天、"
                                   "全年不少于 324 天，本期应有 {} 天；GB 3095 表4、HJ 663），仅供参考，不参与排名：{}。",
-                                  a.name, a.code, label, s.required_days, fmt::join(parts, "，")));
+                                  a.name, label, s.required_days, fmt::join(parts, "，")));
   }
   if (!empty.empty())
     notes.push_back(fmt::format("{}{}：无空气质量监测数据（未设国控站点或站点未运行），不参与排名。", fmt::join(empty, "、"), label));
@@ -235,7 +246,9 @@ Cell change_cell(double v, const std::string& unit) {
 Table figures_table(const std::vector<AreaProgress>& areas, bool ytd, const std::string& title, const std::string& sheet) {
   Table t;
   t.title = title, t.sheet = sheet;
-  t.head = {"区域", "综合指数", "排名", "PM2.5", "PM10", "O3-8h", "SO2", "NO2", "CO", "优良天数/有效天数", "优良率%", "重污染天数", "综合指数同比"};
+  t.head = {"区域", "综合指数", "排名"};
+  for (auto& h : heads({"pm25", "pm10", "o3_8h", "so2", "no2", "co"})) t.head.push_back(h);
+  t.head.insert(t.head.end(), {"优良天数/有效天数", "优良率%", "重污染天数", "综合指数同比"});
   for (const auto& a : areas) {
     const st::PeriodSummary& s = ytd ? a.ytd_summary : a.month_summary;
     std::vector<Cell> row{Cell::of_text(a.name)};
@@ -250,8 +263,17 @@ Table figures_table(const std::vector<AreaProgress>& areas, bool ytd, const std:
     row.push_back(change_cell(ytd ? c->ytd_change : c->month_change, "%"));
     t.rows.push_back(std::move(row));
   }
-  t.note = "浓度单位 µg/m³（CO 为 mg/m³）；CO 为日均值第95百分位，O3-8h 为日最大8小时平均第90百分位；排名按综合指数由小到大，仅对达到数据有效性要求的区县排名。";
+  t.note = "浓度单位 µg/m³（CO 为 mg/m³）；CO 为日均值第95百分位，O₃-8h 为日最大8小时平均第90百分位；排名按综合指数由小到大，仅对达到数据有效性要求的区县排名。";
   return t;
+}
+
+// What may still happen before the year ends: the figure while the target can be met; when it
+// no longer can, says so with the best the year can still reach (never a negative allowance).
+Cell allowance_cell(const assess::Allowance& a, int decimals, const char* best_format) {
+  if (a.kind.empty()) return Cell::of_text("—");
+  if (a.reachable) return Cell::of_number(st::round_half_even(a.value, decimals), decimals);
+  if (std::isnan(a.best)) return Cell::of_text("已无法完成", "bad");
+  return Cell::of_text("已无法完成（" + fmt::format(fmt::runtime(best_format), st::round_half_even(a.best, 1)) + "）", "bad");
 }
 
 // Targets table: PM2.5, good-day ratio, O3 and composite against the side's targets; the gap
@@ -265,7 +287,7 @@ Table targets_table(const std::vector<AreaProgress>& areas, bool ytd, const std:
     const std::string n(short_name(c));
     t.head.insert(t.head.end(), {n, n + "目标", n + "差距"});
   }
-  if (ytd) t.head.insert(t.head.end(), {"余下日均PM2.5须低于", "尚可非优良天数"});
+  if (ytd) t.head.insert(t.head.end(), {"余下日均PM₂.₅须低于", "尚可非优良天数"});
   for (const auto& a : areas) {
     std::vector<Cell> row{Cell::of_text(a.name)};
     for (const char* c : codes) {
@@ -281,24 +303,23 @@ Table targets_table(const std::vector<AreaProgress>& areas, bool ytd, const std:
     if (ytd) {
       const auto& pm = a.item("pm25")->allowance;
       const auto& gd = a.item("good_ratio")->allowance;
-      row.push_back(pm.kind.empty() ? Cell::of_text("—")
-                                    : Cell::of_number(st::round_half_even(pm.value, 1), 1, pm.reachable ? "" : "bad"));
-      row.push_back(gd.kind.empty() ? Cell::of_text("—") : Cell::of_number(gd.value, 0, gd.reachable ? "" : "bad"));
+      row.push_back(allowance_cell(pm, 1, "全年均值最低 {:.1f}"));
+      row.push_back(allowance_cell(gd, 0, "全年最高 {:.1f}%"));
     }
     t.rows.push_back(std::move(row));
   }
   t.note = "差距 = 实际值 − 目标值，绿色为达标、红色为未达标；目标后标 * 者为默认值或待确认；“待定”为规划未给出数值、待市里下达。" +
-           std::string(ytd ? "余下额度假定年内余下各日均为有效日（见 docs/targets.md）；红色负值表示年度目标已无法完成。" : "");
+           std::string(ytd ? "余下额度假定年内余下各日均为有效日；“已无法完成”表示即使余下各日浓度为零（或均为优良天），年度目标也已无法完成，括号内为全年可达到的最好值。" : "");
   return t;
 }
 
 Table water_table(const st::CityWater& w) {
   Table t;
   t.title = "地表水断面水质";
-  t.sheet = "water";
+  t.sheet = "地表水";
   t.head = {"断面", "河流", "水质类别", "水质状况", "目标", "是否达标", "说明"};
   for (const auto& s : w.sections) {
-    std::vector<Cell> row{Cell::of_text(s.name + "（" + s.id + "）"), Cell::of_text(s.river)};
+    std::vector<Cell> row{Cell::of_text(s.name), Cell::of_text(s.river)};
     if (s.eval) {
       row.push_back(Cell::of_text(std::string(st::class_name(s.eval->cls))));
       row.push_back(Cell::of_text(std::string(s.eval->status.name)));
@@ -360,7 +381,65 @@ std::vector<st::DailyRecord> city_days(const Sources& s, core::Date from, core::
 
 std::string issued_line(core::Date through) { return "统计截至 " + core::format_date(through); }
 
+// The days of [from, through] that the area rule alone makes invalid: valid when the stations
+// reporting are averaged whatever their number, invalid under the configured share (city.toml
+// [assessment] min_site_share). Empty for single-station areas and when the rule is off.
+std::vector<core::Date> days_removed_by_rule(const Sources& s, const std::string& area, core::Date from, core::Date through) {
+  std::vector<core::Date> out;
+  if (s.engine.area_rule().min_valid_share <= 0) return out;
+  const engine::Target t = engine::air_target(s.engine, area);
+  bool several = false;
+  for (const auto& p : t.series) several = several || p.size() > 1;
+  if (!t.area || !several) return out;
+  const core::Date end = core::add_days(through, 1);
+  const auto with = engine::daily_records(t, from, end);
+  const auto without = engine::daily_records(engine::with_area_rule(t, {0.0}), from, end);
+  for (std::size_t i = 0; i < with.size() && i < without.size(); ++i)
+    if (st::day_status(with[i].values, with[i].aqi) == st::DayStatus::invalid &&
+        st::day_status(without[i].values, without[i].aqi) != st::DayStatus::invalid)
+      out.push_back(with[i].date);
+  return out;
+}
+
+// Says, per area, how many and which days the area rule made invalid (and puts the dates in the
+// area's JSON as "rule_invalid_days").
+void rule_notes(const Sources& s, const std::vector<AreaProgress>& areas, core::Date from, core::Date through,
+                const std::string& label, json& list, std::vector<std::string>& notes) {
+  const double share = s.engine.area_rule().min_valid_share;
+  for (std::size_t i = 0; i < areas.size(); ++i) {
+    const auto days = days_removed_by_rule(s, areas[i].code, from, through);
+    json dates = json::array();
+    std::vector<std::string> shown;
+    for (const auto& d : days) {
+      dates.push_back(core::format_date(d));
+      shown.push_back(fmt::format("{}月{}日", d.month, d.day));
+    }
+    if (i < list.size()) list[i]["rule_invalid_days"] = dates;
+    if (days.empty()) continue;
+    notes.push_back(fmt::format("{}{}：区域小时值须有不少于 {:g}% 的考核站点取得有效数据方为有效（该比例依据待确认），"
+                                "有 {} 天因有效站点数不足判为无效日，不计入优良天数统计：{}。若按有数据的站点平均，这 {} 天均为有效日。",
+                                areas[i].name, label, st::round_half_even(100 * share, 1), days.size(), fmt::join(shown, "、"),
+                                days.size()));
+  }
+}
+
 }  // namespace
+
+void require_air_data(const engine::Engine& e, const model::CityConfig& city, core::Date first, core::Date last,
+                      const std::string& option) {
+  const auto latest = e.latest_hour("air");
+  const core::Date today = core::beijing_date(std::time(nullptr));
+  if (first > today) throw core::Error(option, "is in the future (today is " + core::format_date(today) + "): no report");
+  if (!latest) throw core::Error(option, "the store holds no air data: no report");
+  const core::Date newest = core::beijing_date(*latest);
+  if (first > newest)
+    throw core::Error(option, "no air data yet: the store's latest hour is " + core::format_beijing(*latest) + " (Beijing): no report");
+  const core::Date to = std::min(core::add_days(last, 1), core::add_days(newest, 1));
+  for (const auto& d : engine::daily_records(engine::air_target(e, city.city.id), first, to))
+    for (double v : {d.values.pm25, d.values.pm10, d.values.so2, d.values.no2, d.values.co, d.values.o3_8h})
+      if (!std::isnan(v)) return;
+  throw core::Error(option, "no valid daily air value of " + city.city.name + " in this period: no report");
+}
 
 Report month_report(const Sources& s, int year, int month) {
   const core::Date through = assess::progress_through(s.engine, year, month);
@@ -378,9 +457,10 @@ Report month_report(const Sources& s, int year, int month) {
     list.push_back(j);
   }
   std::vector<std::string> notes;
-  const std::string mlabel = fmt::format("{}年{}月", year, month), ylabel = fmt::format("{}年1-{}月", year, month);
+  const std::string mlabel = fmt::format("{}年{}月", year, month), ylabel = months_label(year, month);
   minimum_notes(areas, false, mlabel, notes);
   minimum_notes(areas, true, ylabel, notes);
+  rule_notes(s, areas, {year, month, 1}, through, mlabel, list, notes);
   target_notes(areas, notes);
   if (through < core::Date{year, month, core::days_in_month(year, month)})
     notes.push_back("本月数据截至 " + core::format_date(through) + "（月份尚未结束或数据尚未到齐）。");
@@ -402,7 +482,7 @@ Report month_report(const Sources& s, int year, int month) {
   r.json["daily_aqi"] = chart_json(days);
   if (water.month)
     for (const auto& sec : water.month->sections)
-      if (!sec.eval) notes.push_back(fmt::format("断面 {}（{}）本月无有效样本，未评价。", sec.name, sec.id));
+      if (!sec.eval) notes.push_back(fmt::format("{}断面本月无有效样本，未评价。", sec.name));
   r.json["notes"] = notes;
 
   Document& d = r.doc;
@@ -410,15 +490,15 @@ Report month_report(const Sources& s, int year, int month) {
   d.title = s.city.city.name + "环境空气质量月度通报";
   d.subtitle = mlabel;
   d.issued = issued_line(through);
-  d.tables.push_back(figures_table(areas, false, mlabel + " 各区县环境空气质量", "month"));
-  d.tables.push_back(targets_table(areas, false, mlabel + " 月度控制目标完成情况", "month_targets"));
-  d.tables.push_back(figures_table(areas, true, ylabel + " 累计", "ytd"));
-  d.tables.push_back(targets_table(areas, true, ylabel + " 年度目标进度", "ytd_targets"));
+  d.tables.push_back(figures_table(areas, false, mlabel + " 各区县环境空气质量", "本月"));
+  d.tables.push_back(targets_table(areas, false, mlabel + " 月度控制目标完成情况", "本月目标"));
+  d.tables.push_back(figures_table(areas, true, ylabel + " 累计", "累计"));
+  d.tables.push_back(targets_table(areas, true, ylabel + " 年度目标进度", "年度目标进度"));
   if (water.month) d.tables.push_back(water_table(*water.month));
   if (statement) {
     Table t;
     t.title = fmt::format("{}年第{}季度 跨界断面生态补偿（{}）", year, month / 3, statement->unit);
-    t.sheet = "compensation";
+    t.sheet = "生态补偿";
     t.head = {"区县", "扣缴", "奖励", "净额"};
     for (const auto& c : statement->counties)
       t.rows.push_back({Cell::of_text(c.name), Cell::of_number(c.deducted, 2), Cell::of_number(c.rewarded, 2), Cell::of_number(c.net(), 2)});
@@ -441,8 +521,10 @@ Report day_report(const Sources& s, core::Date day) {
   json list = json::array();
   Table t;
   t.title = core::format_date(day) + " 各区县空气质量";
-  t.sheet = "day";
-  t.head = {"区域", "AQI", "级别", "首要污染物", "PM2.5", "PM10", "O3-8h", "SO2", "NO2", "CO", "本月优良天数", "年度优良率%", "年度目标"};
+  t.sheet = "日报";
+  t.head = {"区域", "AQI", "级别", "首要污染物"};
+  for (auto& h : heads({"pm25", "pm10", "o3_8h", "so2", "no2", "co"})) t.head.push_back(h);
+  t.head.insert(t.head.end(), {"本月优良天数", "年度优良率%", "年度目标"});
   std::vector<std::string> notes;
   for (const auto& a : areas) {
     const auto rec = engine::daily_records(engine::air_target(s.engine, a.code), day, core::add_days(day, 1)).at(0);
@@ -455,6 +537,7 @@ Report day_report(const Sources& s, core::Date day) {
     j["category"] = level ? json(std::string(st::level_info(ed, level).category_zh)) : json(nullptr);
     j["color"] = st::colour_hex(ed, level);
     j["primary"] = st::codes_of(rec.aqi.primary);
+    j["primary_name"] = st::official_names(rec.aqi.primary);
     j["counts"] = status == st::DayStatus::good ? "good" : status == st::DayStatus::not_good ? "not_good" : "invalid";
     const std::pair<const char*, double> conc[] = {{"pm25", rec.values.pm25}, {"pm10", rec.values.pm10}, {"o3_8h", rec.values.o3_8h},
                                                     {"so2", rec.values.so2},   {"no2", rec.values.no2},   {"co", rec.values.co}};
@@ -465,7 +548,7 @@ Report day_report(const Sources& s, core::Date day) {
     list.push_back(j);
     std::vector<Cell> row{Cell::of_text(a.name), rec.aqi.aqi ? Cell::of_number(double(*rec.aqi.aqi), 0) : Cell::of_text("—"),
                           Cell::of_text(level ? std::string(st::level_info(ed, level).category_zh) : "—"),
-                          Cell::of_text(rec.aqi.primary ? st::codes_of(rec.aqi.primary) : "—")};
+                          Cell::of_text(rec.aqi.primary ? st::official_names(rec.aqi.primary) : "—")};
     for (auto [code, v] : conc)
       row.push_back(Cell::of_number(std::isnan(v) ? std::nullopt : std::optional<double>(st::round_report(*st::pollutant_from_code(code), v)),
                                     ind(code).decimals));
@@ -474,10 +557,9 @@ Report day_report(const Sources& s, core::Date day) {
     row.push_back(target_cell(a.item("good_ratio")->year_target, 1));
     t.rows.push_back(std::move(row));
     if (status == st::DayStatus::invalid)
-      notes.push_back(fmt::format("{}（{}）{}：六项污染物未全部有效，当日不计入优良天数统计（见 docs/targets.md）。", a.name, a.code,
-                                  core::format_date(day)));
+      notes.push_back(fmt::format("{}{}：六项污染物未全部有效，当日不计入优良天数统计。", a.name, core::format_date(day)));
   }
-  minimum_notes(areas, true, fmt::format("{}年1-{}月", day.year, day.month), notes);
+  minimum_notes(areas, true, months_label(day.year, day.month), notes);
   const auto days = city_days(s, {day.year, day.month, 1}, day);
   r.json = {{"kind", "day"}, {"date", core::format_date(day)}, {"edition", std::string(st::edition_name(st::edition_for(day)))},
             {"areas", list}, {"daily_aqi", chart_json(days)}, {"notes", notes}};
@@ -487,7 +569,7 @@ Report day_report(const Sources& s, core::Date day) {
   d.subtitle = core::format_date(day);
   d.issued = issued_line(day);
   d.tables.push_back(std::move(t));
-  d.tables.push_back(targets_table(areas, true, fmt::format("{}年1-{}月 年度目标进度", day.year, day.month), "ytd_targets"));
+  d.tables.push_back(targets_table(areas, true, months_label(day.year, day.month) + " 年度目标进度", "年度目标进度"));
   d.chart_title = s.city.city.name + " 本月逐日空气质量指数（AQI）";
   d.chart = chart_of(days);
   d.notes = notes;
@@ -505,8 +587,8 @@ Report year_report(const Sources& s, int year) {
   json list = json::array();
   Table comp;
   comp.title = fmt::format("{}年 GB 3095 二级标准年评价（年均值与百分位数）", year);
-  comp.sheet = "compliance";
-  comp.head = {"区域", "PM2.5", "PM10", "SO2", "NO2", "CO-P95", "O3-8h-P90", "达标项目"};
+  comp.sheet = "年评价";
+  comp.head = {"区域", "PM₂.₅", "PM₁₀", "SO₂", "NO₂", "CO-P95", "O₃-8h-P90", "达标项目"};
   for (const auto& a : areas) {
     json j{{"code", a.code}, {"name", a.name}, {"level", a.level}};
     j.update(side_json(a, true));
@@ -539,9 +621,10 @@ Report year_report(const Sources& s, int year) {
     j["compliance"] = cj;
     list.push_back(j);
   }
-  comp.note = "SO2、NO2、PM10、PM2.5 显示年均值，CO、O3 显示百分位数；绿色达标，红色超标，标黄为数据不足（年有效日数 324 天且每月 27 天，二月 25 天）。";
+  comp.note = "SO₂、NO₂、PM₁₀、PM₂.₅ 显示年均值，CO、O₃ 显示百分位数；绿色达标，红色超标，标黄为数据不足（年有效日数 324 天且每月 27 天，二月 25 天）。";
   std::vector<std::string> notes;
   minimum_notes(areas, true, fmt::format("{}年", year), notes);
+  rule_notes(s, areas, {year, 1, 1}, last, fmt::format("{}年", year), list, notes);
   target_notes(areas, notes);
   r.json = {{"kind", "year"}, {"year", year}, {"through", core::format_date(last)},
             {"edition", std::string(st::edition_name(st::edition_for(last)))}, {"areas", list}};
@@ -552,32 +635,51 @@ Report year_report(const Sources& s, int year) {
   d.title = s.city.city.name + "环境质量年报";
   d.subtitle = fmt::format("{}年", year);
   d.issued = issued_line(last);
-  d.tables.push_back(figures_table(areas, true, fmt::format("{}年 各区县环境空气质量", year), "year"));
-  d.tables.push_back(targets_table(areas, true, fmt::format("{}年 年度目标完成情况", year), "targets"));
+  d.tables.push_back(figures_table(areas, true, fmt::format("{}年 各区县环境空气质量", year), "全年"));
+  d.tables.push_back(targets_table(areas, true, fmt::format("{}年 年度目标完成情况", year), "年度目标"));
   d.tables.push_back(std::move(comp));
   if (water.ytd) d.tables.push_back(water_table(*water.ytd));
   json plan = nullptr;
   if (s.plan) {
-    const assess::ComputeFn computed = assess::platform_values(s.engine, s.city, s.store, s.water_rules);
+    // This year's 优良天数比例 and PM2.5 are the figures this report shows for the city, also when
+    // below the data minimum (then marked and not judged), so that the document agrees with itself.
+    const assess::ComputeFn platform = assess::platform_values(s.engine, s.city, s.store, s.water_rules);
+    const AreaProgress* city = nullptr;
+    for (const auto& a : areas)
+      if (a.code == s.city.city.id) city = &a;
+    std::set<std::string> partial;  // computed kinds shown below their data minimum
+    const assess::ComputeFn computed = [&](const std::string& kind, int y) -> std::optional<double> {
+      if (y != year || !city || (kind != "air.good_ratio" && kind != "air.pm25")) return platform(kind, y);
+      const bool ratio = kind == "air.good_ratio";
+      const double v = ratio ? city->ytd_summary.good_ratio : city->item("pm25")->ytd.value;
+      if (std::isnan(v)) return std::nullopt;
+      if (!(ratio ? city->ytd_summary.days_complete : city->item("pm25")->ytd.complete)) partial.insert(kind);
+      return v;
+    };
     plan = json::array();
     Table pt;
     pt.title = fmt::format("规划指标（表3-1）{}年情况", year);
-    pt.sheet = "plan";
+    pt.sheet = "规划指标";
     pt.head = {"序号", "指标", "单位", "2020年", "2025年目标", year == 0 ? "" : fmt::format("{}年", year), "来源", "状态", "属性", "责任部门"};
     const auto entries = s.store ? assess::plan_entries(*s.store) : std::vector<assess::PlanEntry>{};
-    for (const auto& st : assess::plan_status(*s.plan, year, entries, computed)) {
-      plan.push_back(assess::to_json(st));
-      const auto& i = *st.indicator;
-      const char* status = st.status == "met" ? "达标" : st.status == "not_met" ? "未达标" : st.status == "no_target" ? "目标待下达" : "无数据";
+    for (const auto& ps : assess::plan_status(*s.plan, year, entries, computed)) {
+      const auto& i = *ps.indicator;
+      const bool below_minimum = partial.count(i.computed) > 0;
+      const int decimals = i.computed == "air.pm25" ? 0 : i.computed == "air.good_ratio" ? 1 : 2;  // as shown above
+      plan.push_back(assess::to_json(ps));
+      plan.back()["below_minimum"] = below_minimum;
+      const char* status = below_minimum ? "数据不足，仅供参考"
+                           : ps.status == "met" ? "达标" : ps.status == "not_met" ? "未达标" : ps.status == "no_target" ? "目标待下达" : "无数据";
       pt.rows.push_back({Cell::of_number(double(i.id), 0), Cell::of_text(i.name), Cell::of_text(i.unit),
                          i.base ? Cell::of_number(*i.base, 2) : Cell::of_text(i.base_text.empty() ? "—" : i.base_text),
                          Cell::of_text(i.target ? fmt::format("{}{:g}", assess::op_text(i.op), *i.target) : i.target_text),
-                         st.value ? Cell::of_number(*st.value, 2) : Cell::of_text("—"),
-                         Cell::of_text(st.origin == "computed" ? "平台计算" : st.origin == "entered" ? "填报" : "—"),
-                         Cell::of_text(status, st.status == "met" ? "good" : st.status == "not_met" ? "bad" : ""),
+                         ps.value ? Cell::of_number(st::round_half_even(*ps.value, decimals), decimals, below_minimum ? "incomplete" : "")
+                                  : Cell::of_text("—"),
+                         Cell::of_text(ps.origin == "computed" ? "平台计算" : ps.origin == "entered" ? "填报" : "—"),
+                         Cell::of_text(status, below_minimum ? "incomplete" : ps.status == "met" ? "good" : ps.status == "not_met" ? "bad" : ""),
                          Cell::of_text(i.nature), Cell::of_text(i.department + (i.department_confirmed ? "" : "*"))});
     }
-    pt.note = "责任部门后标 * 者为参照区县规划的默认分工，待确认。";
+    pt.note = "责任部门后标 * 者为参照区县规划的默认分工，待确认；平台计算的数值与本报告上文一致，未达到数据有效性要求者标黄、仅供参考。";
     d.tables.push_back(std::move(pt));
   }
   r.json["plan"] = plan;

@@ -53,6 +53,11 @@ struct Report {
 // "2019-07" -> (2019, 7); throws core::Error("--month", why).
 std::pair<int, int> parse_month(std::string_view text);
 
+// Throws core::Error(option, why) when [first, last] holds no valid daily air value of the city:
+// a period in the future, or without data, gets a clear refusal rather than a blank document.
+void require_air_data(const engine::Engine& e, const model::CityConfig& city, core::Date first, core::Date last,
+                      const std::string& option);
+
 Report month_report(const Sources& s, int year, int month);
 Report day_report(const Sources& s, core::Date day);
 Report year_report(const Sources& s, int year);

@@ -28,7 +28,7 @@ struct Cell {
 };
 
 struct Table {
-  std::string title, sheet;       // sheet: the workbook sheet name (ASCII, <= 31 chars)
+  std::string title, sheet;       // sheet: the workbook sheet name (Chinese, <= 31 characters, none of []:*?/\\)
   std::vector<std::string> head;
   std::vector<std::vector<Cell>> rows;
   std::string note;               // a line under the table
@@ -42,6 +42,7 @@ struct DayPoint {
 
 struct Document {
   std::string title, subtitle, issuer, issued;  // issued: the date written on the document
+  std::string issue_no, doc_no;   // 期数 ("第11期") and 文号 ("同环发〔2019〕45号"); "" = not printed
   std::vector<Table> tables;
   std::string chart_title;
   std::vector<DayPoint> chart;    // empty: no chart

@@ -91,7 +91,11 @@ void write_html(const Document& d, std::ostream& out) {
   out << "<!doctype html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<link rel=\"icon\" href=\"data:,\">\n<title>" << esc(d.title) << " " << esc(d.subtitle)
       << "</title>\n<style>" << kStyle << "</style>\n</head>\n<body>\n<header>\n";
   if (!d.issuer.empty()) out << "<div class=\"meta\">" << esc(d.issuer) << "</div>\n";
-  out << "<h1>" << esc(d.title) << "</h1>\n<div class=\"sub\">" << esc(d.subtitle) << "</div>\n";
+  out << "<h1>" << esc(d.title) << "</h1>\n";
+  // 期数 and 文号 under the title, as on the bureau's printed documents.
+  if (!d.issue_no.empty() || !d.doc_no.empty())
+    out << "<div class=\"meta\">" << esc(d.issue_no) << (d.issue_no.empty() || d.doc_no.empty() ? "" : "　") << esc(d.doc_no) << "</div>\n";
+  out << "<div class=\"sub\">" << esc(d.subtitle) << "</div>\n";
   if (!d.issued.empty()) out << "<div class=\"meta\">" << esc(d.issued) << "</div>\n";
   out << "</header>\n";
   bool chart_done = d.chart.empty();

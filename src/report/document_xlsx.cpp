@@ -1,6 +1,6 @@
 // write_xlsx(): the document as an Excel workbook (libxlsxwriter): one sheet per table (title,
 // header, rows; numbers as numbers with their decimals, incomplete figures shaded), a sheet
-// "daily_aqi" with the chart's data and a native column chart, and a sheet "notes".
+// "逐日AQI" with the chart's data and a native column chart, and a sheet "说明" (the notes).
 #include "report/document.h"
 
 #include "core/error.h"
@@ -46,7 +46,10 @@ void write_xlsx(const Document& d, const std::string& path) {
     std::string name = t.sheet.empty() ? "table" + std::to_string(n) : t.sheet.substr(0, 31);
     while (!used.insert(name).second) name = name.substr(0, 28) + std::to_string(++n);
     lxw_worksheet* ws = workbook_add_worksheet(wb, name.c_str());
-    worksheet_write_string(ws, 0, 0, (d.title + " " + d.subtitle).c_str(), title);
+    std::string heading = d.title + " " + d.subtitle;
+    for (const std::string* extra : {&d.issue_no, &d.doc_no})
+      if (!extra->empty()) heading += "　" + *extra;
+    worksheet_write_string(ws, 0, 0, heading.c_str(), title);
     worksheet_write_string(ws, 1, 0, t.title.c_str(), bold);
     for (std::size_t c = 0; c < t.head.size(); ++c) worksheet_write_string(ws, 3, lxw_col_t(c), t.head[c].c_str(), head);
     lxw_row_t row = 4;
@@ -64,8 +67,9 @@ void write_xlsx(const Document& d, const std::string& path) {
     worksheet_freeze_panes(ws, 4, 1);
   }
   if (!d.chart.empty()) {
-    lxw_worksheet* ws = workbook_add_worksheet(wb, "daily_aqi");
-    worksheet_write_string(ws, 0, 0, "date 日期", head);
+    const char* sheet = "逐日AQI";
+    lxw_worksheet* ws = workbook_add_worksheet(wb, sheet);
+    worksheet_write_string(ws, 0, 0, "日期", head);
     worksheet_write_string(ws, 0, 1, "AQI", head);
     lxw_row_t row = 1;
     for (const auto& p : d.chart) {
@@ -76,16 +80,16 @@ void write_xlsx(const Document& d, const std::string& path) {
     worksheet_set_column(ws, 0, 0, 12, nullptr);
     lxw_chart* ch = workbook_add_chart(wb, LXW_CHART_COLUMN);
     lxw_chart_series* s = chart_add_series(ch, nullptr, nullptr);
-    chart_series_set_categories(s, "daily_aqi", 1, 0, row - 1, 0);
-    chart_series_set_values(s, "daily_aqi", 1, 1, row - 1, 1);
+    chart_series_set_categories(s, sheet, 1, 0, row - 1, 0);
+    chart_series_set_values(s, sheet, 1, 1, row - 1, 1);
     chart_series_set_name(s, "AQI");
     chart_title_set_name(ch, d.chart_title.c_str());
     chart_legend_set_position(ch, LXW_CHART_LEGEND_NONE);
     worksheet_insert_chart(ws, 1, 3, ch);
   }
   if (!d.notes.empty()) {
-    lxw_worksheet* ws = workbook_add_worksheet(wb, "notes");
-    worksheet_write_string(ws, 0, 0, "说明 notes", head);
+    lxw_worksheet* ws = workbook_add_worksheet(wb, "说明");
+    worksheet_write_string(ws, 0, 0, "说明", head);
     lxw_row_t row = 1;
     for (const auto& note : d.notes) worksheet_write_string(ws, row++, 0, note.c_str(), nullptr);
     worksheet_set_column(ws, 0, 0, 120, nullptr);

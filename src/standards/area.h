@@ -3,7 +3,8 @@
 // The area's hourly concentration of a pollutant is the arithmetic mean of its valid sites for
 // that hour; the area AQI is then computed from these area concentrations (never the max of the
 // site AQIs). An area hour is valid only when at least `min_valid_share` of its sites have a
-// valid value: configuration, default 75 % [U: the number is not confirmed in a primary text].
+// valid value: city.toml [assessment] min_site_share, default 75 % [U: the number is not
+// confirmed in a primary text; docs/air.md].
 // Area daily statistics (24-h means, O3 8-h) are computed on the area hourly series.
 #pragma once
 

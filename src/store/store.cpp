@@ -1,4 +1,5 @@
 #include "store/store.h"
+#include "store/open.h"
 
 #include "core/error.h"
 #include "store/backend.h"
@@ -26,10 +27,43 @@ std::optional<Interval> parse_interval(std::string_view s) {
   return std::nullopt;
 }
 
+namespace {
+
+bool is_postgres(const std::string& url) {
+  return url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0;
+}
+
+std::string sqlite_path(const std::string& url) { return url.rfind("sqlite:", 0) == 0 ? url.substr(7) : url; }
+
+// A PostgreSQL store is there when its schema_version table is (in the schema the URL selects).
+bool has_store_tables(Backend& db) {
+  bool found = false;
+  db.run("SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND "
+         "table_name = 'schema_version'",
+         {}, [&](const Row&) { found = true; });
+  return found;
+}
+
+core::Error missing(const std::string& where) {
+  return core::Error(where, "no store there (nothing was created); check --db, or create one with `skyriver db init`");
+}
+
+}  // namespace
+
+bool store_exists(const std::string& url_in) {
+  const std::string url = url_in.empty() ? Store::default_url() : url_in;
+  if (is_postgres(url)) {
+    auto db = open_postgres(url);
+    return has_store_tables(*db);
+  }
+  const std::string path = sqlite_path(url);
+  return path != ":memory:" && std::filesystem::exists(path);
+}
+
 std::unique_ptr<Backend> open_backend(const std::string& url_in) {
   std::string url = url_in.empty() ? Store::default_url() : url_in;
-  if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0) return open_postgres(url);
-  if (url.rfind("sqlite:", 0) == 0) url = url.substr(7);
+  if (is_postgres(url)) return open_postgres(url);
+  url = sqlite_path(url);
   if (url != ":memory:") {
     const auto parent = std::filesystem::path(url).parent_path();
     std::error_code ec;
@@ -39,6 +73,17 @@ std::unique_ptr<Backend> open_backend(const std::string& url_in) {
   return open_sqlite(url);
 }
 
-std::unique_ptr<Store> Store::open(const std::string& url) { return std::make_unique<SqlStore>(open_backend(url)); }
+std::unique_ptr<Store> Store::open(const std::string& url) { return open_store(url, OpenMode::create); }
+
+std::unique_ptr<Store> open_store(const std::string& url_in, OpenMode mode) {
+  const std::string url = url_in.empty() ? Store::default_url() : url_in;
+  if (mode == OpenMode::existing && !is_postgres(url)) {
+    const std::string path = sqlite_path(url);
+    if (path == ":memory:" || !std::filesystem::exists(path)) throw missing(path);
+  }
+  auto db = open_backend(url);
+  if (mode == OpenMode::existing && is_postgres(url) && !has_store_tables(*db)) throw missing(db->where());
+  return std::make_unique<SqlStore>(std::move(db));
+}
 
 }  // namespace skyriver::store

@@ -322,7 +322,10 @@ TEST_P(Desk, NoticeListsMeasuresByCounty) {
   const std::string xlsx = notice_xlsx_bytes(*w, "大同市");
   ASSERT_GT(xlsx.size(), 1000u);
   EXPECT_EQ(xlsx.substr(0, 2), "PK");  // a zip container
-  EXPECT_NE(notice_html(nullptr, "大同市").find("no warning in force"), std::string::npos);
+  // Issue 31: the "no warning" notice is in clean Chinese (no English words after the Chinese).
+  EXPECT_NE(notice_html(nullptr, "大同市").find("当前无重污染天气预警"), std::string::npos);
+  EXPECT_EQ(notice_html(nullptr, "大同市").find("no warning"), std::string::npos);
+  EXPECT_EQ(notice_html(nullptr, "大同市").find("status"), std::string::npos);
 }
 
 // Issue 29 defect 3: a consultation day can be marked dust, and pollutant codes are compared

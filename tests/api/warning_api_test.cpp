@@ -42,7 +42,7 @@ TEST_P(WarningApi, ProposalIssueAdjustLiftAndTheNotice) {
   auto n = s.get("/api/warnings/notice");
   ASSERT_EQ(n.status, 200);
   EXPECT_NE(n.content_type.find("text/html"), std::string::npos);
-  EXPECT_NE(n.body.find("no warning in force"), std::string::npos);
+  EXPECT_NE(n.body.find("当前无重污染天气预警"), std::string::npos);
 
   // A consultation forecast for the city: 2019-12-31 (day 1) and 2020-01-01 above 200 = orange
   // ("> 200 for 2 consecutive days", national-2024), issued 20:00 the day before.

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <cstdio>
 #include <fstream>
 #include <iterator>
 #include <regex>
@@ -21,6 +22,13 @@ namespace {
 const std::string kConfig = std::string(SKYRIVER_SOURCE_DIR) + "/config/datong";
 
 std::string common() { return " --config " + kConfig + " --db " + sample_store().db; }
+
+// A figure as the documents print it with one decimal ("-49.7").
+std::string fmt_one(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f", v);
+  return buf;
+}
 
 json run_json(const std::string& args) {
   const auto r = run_cli(args + common());
@@ -149,4 +157,83 @@ TEST(ReportCli, YearReportAndThePlanRegister) {
   EXPECT_EQ(y["plan"].size(), 30u);
   EXPECT_EQ(y["plan"][14]["value"], 24.6);
   EXPECT_FALSE(y["areas"][0]["compliance"]["pm25"]["valid"].get<bool>());  // annual minimum not met
+  // Issue 31: the plan table shows the 优良天数比例 this report computes (below the data minimum,
+  // so marked as such), not 无数据.
+  ASSERT_FALSE(y["plan"][0]["value"].is_null()) << y["plan"][0].dump();
+  EXPECT_NEAR(y["plan"][0]["value"].get<double>(), y["areas"][0]["good_ratio"].get<double>(), 0.005);
+  EXPECT_TRUE(y["plan"][0]["below_minimum"].get<bool>());
+  const auto html = run_cli("report year --year 2019 --format html" + common());
+  EXPECT_NE(html.out.find("数据不足，仅供参考"), std::string::npos);
+}
+
+namespace {
+std::string html_of(const std::string& args) {
+  const auto r = run_cli(args + " --format html" + common());
+  EXPECT_EQ(r.status, 0) << args << "\n" << r.out;
+  return r.out;
+}
+}  // namespace
+
+// Issue 31: documents a bureau can sign: no developer vocabulary, official pollutant names, no
+// negative allowance, "1月" for January, Chinese sheet names, 期数 and 文号.
+TEST(ReportCli, DocumentsFitToSign) {
+  ASSERT_TRUE(sample_store().ok) << sample_store().log;
+  import_water_once();
+  const std::string jan = html_of("report month --month 2019-01");
+  EXPECT_NE(jan.find("2019年1月"), std::string::npos);
+  EXPECT_EQ(jan.find("1-1月"), std::string::npos);
+
+  const std::string nov = html_of("report month --month 2019-11 --issue-no 第11期 --doc-no 同环发〔2019〕1号");
+  for (const char* dev : {"docs/", ".md", "（140", "yuhe_", "sangganhe_", "PM2.5", "O3-8h"})
+    EXPECT_EQ(nov.find(dev), std::string::npos) << dev;
+  EXPECT_NE(nov.find("PM₂.₅"), std::string::npos);
+  EXPECT_NE(nov.find("第11期"), std::string::npos);
+  EXPECT_NE(nov.find("同环发〔2019〕1号"), std::string::npos);
+  EXPECT_NE(html_of("report month --month 2019-11").find("2019年第11期"), std::string::npos);  // config/datong/reports.toml
+
+  // A PM2.5 year target that can no longer be met is said so, never as a negative figure.
+  const json j = run_json("report month --month 2019-11 --json");
+  int lost = 0;
+  for (const auto& a : j["areas"]) {
+    const json& pm = a["ytd"]["allowance"]["pm25"];
+    if (pm.is_null() || pm["reachable"].get<bool>()) continue;
+    ++lost;
+    const std::string negative = fmt_one(pm["value"].get<double>());
+    EXPECT_EQ(nov.find(">" + negative + "<"), std::string::npos) << negative;
+  }
+  if (lost) EXPECT_NE(nov.find("已无法完成（全年均值最低"), std::string::npos);
+
+  // The day report's primary pollutant in official form.
+  const std::string day = html_of("report day --date 2019-11-15");
+  for (const char* code : {">pm25<", ">pm10<", ">o3<", ">o3_8h<", ">no2<", ">pm25,", ">pm10,"}) EXPECT_EQ(day.find(code), std::string::npos) << code;
+  const json dj = run_json("report day --date 2019-11-15 --json");
+  for (const auto& a : dj["areas"])
+    if (!a["primary_name"].get<std::string>().empty()) EXPECT_NE(day.find(a["primary_name"].get<std::string>()), std::string::npos);
+
+  // Workbook sheets in Chinese.
+  const std::string xlsx = sample_store().dir + "/nov.xlsx";
+  ASSERT_EQ(run_cli("report month --month 2019-11 --format xlsx --out " + xlsx + common()).status, 0);
+  std::string workbook;  // the workbook's sheet list (an XLSX file is a zip: Debian's unzip reads it)
+  if (FILE* p = popen(("unzip -p " + xlsx + " xl/workbook.xml").c_str(), "r")) {
+    char buf[4096];
+    while (std::size_t n = fread(buf, 1, sizeof buf, p)) workbook.append(buf, n);
+    pclose(p);
+  }
+  for (const char* sheet : {"本月", "本月目标", "累计", "年度目标进度", "逐日AQI", "说明"})
+    EXPECT_NE(workbook.find(std::string("name=\"") + sheet + "\""), std::string::npos) << sheet << "\n" << workbook;
+  EXPECT_EQ(workbook.find("name=\"month\""), std::string::npos);
+}
+
+// Issue 31: a future month, or one without data, is refused in one line (no blank bulletin).
+TEST(ReportCli, NoReportForAPeriodWithoutData) {
+  ASSERT_TRUE(sample_store().ok) << sample_store().log;
+  auto r = run_cli("report month --month 2099-01" + common());
+  EXPECT_EQ(r.status, 2) << r.out;
+  EXPECT_NE(r.out.find("skyriver: --month 2099-01: is in the future"), std::string::npos) << r.out;
+  r = run_cli("report month --month 2018-05" + common());
+  EXPECT_EQ(r.status, 2) << r.out;
+  EXPECT_NE(r.out.find("--month 2018-05: no valid daily air value of 大同市"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("<html"), std::string::npos);
+  r = run_cli("report day --date 2018-05-01" + common());
+  EXPECT_EQ(r.status, 2) << r.out;
 }

@@ -26,7 +26,16 @@ TEST(DbCli, StatsOnPostgresShowsTheUrlWithoutItsPassword) {
   // The test server trusts local users: a password given is not checked, but must not be shown.
   url += (url.find('?') == std::string::npos ? "?" : "&") + std::string("password=s3cretpw&schema=") +
          skyriver::testkit::unique_name("dbcli");
-  const auto r = run("db stats --db '" + url + "'");
+  // A reader refuses a schema without a store (issue 31), without showing the password either.
+  auto r = run("db stats --db '" + url + "'");
+  EXPECT_EQ(r.status, 2) << r.out;
+  EXPECT_NE(r.out.find("no store there"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("s3cretpw"), std::string::npos) << r.out;
+  r = run("db init --config " + std::string(SKYRIVER_SOURCE_DIR) + "/config/datong --db '" + url + "'");
+  ASSERT_EQ(r.status, 0) << r.out;
+  EXPECT_NE(r.out.find("created a new store"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("s3cretpw"), std::string::npos) << r.out;
+  r = run("db stats --db '" + url + "'");
   EXPECT_EQ(r.status, 0) << r.out;
   EXPECT_EQ(r.out.find("s3cretpw"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("password=***"), std::string::npos) << r.out;
