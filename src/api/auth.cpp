@@ -1,4 +1,5 @@
 #include "api/auth.h"
+#include "api/openapi.h"
 
 #include "api/router.h"
 #include "api/routes.h"
@@ -246,13 +247,18 @@ Response Auth::logout(const Request& req) {
 }
 
 void Auth::add_routes(Router& router) {
-  const json me_schema{{"type", "object"}, {"required", {"name", "display", "role", "areas", "enterprise"}}};
+  // me_json above.
+  const json me_schema = schema::object({{"name", schema::string()},
+                                         {"display", schema::string()},
+                                         {"role", {{"type", "string"}, {"enum", accounts::RoleSet::all().names()}}},
+                                         {"areas", schema::array(schema::string())},
+                                         {"enterprise", schema::nullable(schema::string())}});
   RouteDoc in{"Log in. Body: JSON {name, password}. Answers the user (as GET /api/me) and sets the session cookie "
               "skyriver_session (HttpOnly, SameSite=Strict; 30 min idle, 12 h at most). Five failures per name or "
               "address within 15 minutes: 429 with Retry-After.",
               "session", {}, "application/json", me_schema, accounts::RoleSet::all(), "application/json"};
   in.open = true;
-  router.add("POST", "/api/session", in, [this](const Request& req) { return login(req); });
+  router.add("POST", "/api/session", may_answer(in, {429}), [this](const Request& req) { return login(req); });
   RouteDoc out{"Log out: ends the session of the cookie and clears it.", "session", {}, "application/json",
                {{"type", "object"}}};
   out.roles = accounts::RoleSet::all();
@@ -269,7 +275,7 @@ void Auth::add_routes(Router& router) {
                {"to", "query", "string", "before this time", false, {}, "2027-01-01"},
                {"user", "query", "string", "only this user's writes"},
                {"limit", "query", "integer", "at most this many rows (default 1000)", false, {}, "100"}},
-              "application/json", {{"type", "object"}, {"required", {"count", "rows"}}}};
+              "application/json", schema::object({{"count", schema::integer()}, {"rows", schema::array()}})};
   au.roles = {accounts::Role::admin};
   au.internal = true;
   router.add("GET", "/api/audit", au, [this](const Request& req) {

@@ -67,6 +67,10 @@ struct RouteDoc {
   bool cached = false;  // answers are kept until the data version changes (see Router::set_version)
   bool upload = false;  // the body is a file: up to ServerOptions::upload_limit, streamed to disk (Request::body_file)
   std::size_t body_limit = 0;  // bytes of body held in memory (0: ServerOptions::body_limit, for JSON)
+  // Error statuses the handler itself may answer beyond those every route can give (400, 404,
+  // 401/403 with a login, 413 with a body), e.g. 409 (conflict), 429, 503 (a part not configured);
+  // listed in the OpenAPI document.
+  std::vector<int> errors;
 };
 
 inline RouteDoc cached(RouteDoc d) {
@@ -82,6 +86,12 @@ inline RouteDoc upload(RouteDoc d) {
 // A write route whose body is a document larger than JSON (e.g. a spreadsheet), kept in memory.
 inline RouteDoc with_body_limit(RouteDoc d, std::size_t bytes) {
   d.body_limit = bytes;
+  return d;
+}
+
+// A route whose handler may also answer these error statuses (RouteDoc::errors).
+inline RouteDoc may_answer(RouteDoc d, std::vector<int> statuses) {
+  d.errors.insert(d.errors.end(), statuses.begin(), statuses.end());
   return d;
 }
 

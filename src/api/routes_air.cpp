@@ -1,6 +1,7 @@
 // Routes of air quality: AQI levels, hourly and daily AQI of a site or area, the period summary
 // and the county ranking. The numbers come from engine/air.h (over standards/).
 #include "api/aqi_json.h"
+#include "api/openapi.h"
 #include "api/routes.h"
 #include "engine/air.h"
 
@@ -36,6 +37,15 @@ static std::pair<core::Date, core::Date> date_range(const engine::Engine& e, con
   return {begin, end};
 }
 
+// The fields put_aqi writes (api/aqi_json.cpp), and an answer's object of them with `more`.
+static json aqi_object(std::vector<std::pair<std::string, json>> more) {
+  more.insert(more.end(), {{"aqi", schema::nullable(schema::integer())},
+                           {"level", schema::nullable(schema::integer())},
+                           {"color", schema::string()},
+                           {"primary", schema::array(schema::string())}});
+  return schema::object(std::move(more));
+}
+
 static const ParamDoc kSite{"site", "query", "string", "site code (give site or area)", false, {}, "1724A"};
 static const ParamDoc kArea{"area", "query", "string", "area code: 140200 the city, or a district/county (give site or area)", false, {}, "140200"};
 
@@ -44,7 +54,8 @@ void add_air_routes(Router& router, Context& ctx) {
 
   router.add("GET", "/api/aqi/levels",
              {"The six AQI levels of HJ 633 with their official colours and advice", "air", {}, "application/json",
-              {{"type", "array"}, {"items", {{"type", "object"}, {"required", {"level", "min", "color", "category"}}}}}},
+              schema::array(schema::object({{"level", schema::integer()}, {"min", schema::integer()}, {"color", schema::string()},
+                                           {"category", schema::string()}}))},
              [](const Request&) {
                json out = json::array();
                const int mins[] = {0, 51, 101, 151, 201, 301}, maxs[] = {50, 100, 150, 200, 300, 500};
@@ -64,7 +75,7 @@ void add_air_routes(Router& router, Context& ctx) {
                {"from", "query", "string", "start, Beijing date or time", false, {}, "2019-12-31"},
                {"to", "query", "string", "end (exclusive), Beijing date or time", false, {}, "2020-01-01"}},
               "application/json",
-              {{"type", "array"}, {"items", {{"type", "object"}, {"required", {"time", "aqi", "level", "color", "primary", "values"}}}}}}),
+              schema::array(aqi_object({{"time", schema::string()}, {"values", schema::any_object()}}))}),
              [&eng, &ctx](const Request& req) {
                return eng.read([&](const engine::Engine& e) {
                  auto t = target_of(e, req, ctx.city);
@@ -93,7 +104,7 @@ void add_air_routes(Router& router, Context& ctx) {
                {"from", "query", "string", "first day, YYYY-MM-DD (Beijing)", false, {}, "2019-01-01"},
                {"to", "query", "string", "day after the last, YYYY-MM-DD", false, {}, "2020-01-01"}},
               "application/json",
-              {{"type", "array"}, {"items", {{"type", "object"}, {"required", {"date", "aqi", "level", "color", "primary", "concentrations"}}}}}}),
+              schema::array(aqi_object({{"date", schema::string()}, {"concentrations", schema::any_object()}}))}),
              [&eng, &ctx](const Request& req) {
                return eng.read([&](const engine::Engine& e) {
                  auto t = target_of(e, req, ctx.city);
@@ -112,7 +123,10 @@ void add_air_routes(Router& router, Context& ctx) {
                {"from", "query", "string", "first day, YYYY-MM-DD", false, {}, "2019-01-01"},
                {"to", "query", "string", "day after the last, YYYY-MM-DD", false, {}, "2020-01-01"}},
               "application/json",
-              {{"type", "object"}, {"required", {"from", "to", "good_ratio", "composite", "concentrations", "last_year", "change"}}}}),
+              schema::object({{"from", schema::string()}, {"to", schema::string()},
+                              {"good_ratio", schema::nullable(schema::number())}, {"composite", schema::nullable(schema::number())},
+                              {"concentrations", schema::any_object()}, {"last_year", schema::any_object()},
+                              {"change", schema::any_object()}})}),
              [&eng, &ctx](const Request& req) {
                return eng.read([&](const engine::Engine& e) {
                  auto t = target_of(e, req, ctx.city);
@@ -139,7 +153,7 @@ void add_air_routes(Router& router, Context& ctx) {
                {"by", "query", "string", "composite (default, ascending), pm25 (ascending) or good_ratio (descending)", false,
                 {"composite", "pm25", "good_ratio"}, "composite"}},
               "application/json",
-              {{"type", "object"}, {"required", {"from", "to", "by", "rows"}}}}),
+              schema::object({{"from", schema::string()}, {"to", schema::string()}, {"by", schema::string()}, {"rows", schema::array()}})}),
              [&eng, &ctx](const Request& req) {
                const std::string by = req.has("by") ? req.get("by") : "composite";
                const engine::RankBy rb = by == "pm25" ? engine::RankBy::pm25

@@ -2,6 +2,7 @@
 // with their 10-90 % band, hourly AQI, day 1-3 daily AQI), the daily forecast of an area in the
 // bureaus' form, and the forecaster's state. Answered from memory (Forecaster::latest()); the
 // work is src/forecast (docs/forecast.md).
+#include "api/openapi.h"
 #include "api/routes.h"
 #include "forecast/forecaster.h"
 #include "model/city.h"
@@ -72,7 +73,7 @@ const ParamDoc kArea{"area", "query", "string", "area code: 140200 the city, or 
 
 void add_forecast_routes(Router& router, Context& ctx) {
   router.add("GET", "/api/forecast",
-             {"The latest air-quality forecast of a site or area (预报): PM2.5, PM10, SO2, NO2, CO, O3 for each hour "
+             may_answer({"The latest air-quality forecast of a site or area (预报): PM2.5, PM10, SO2, NO2, CO, O3 for each hour "
               "1..`hours` after the issue with a 10-90 % band from the model's own out-of-sample errors, the hourly "
               "AQI, level and primary pollutant, and day 1-3 daily AQI ranges. `basis` says per pollutant whether the "
               "model or the stated fallback (climatology blended with the latest value) gave it, and why; `weather` "
@@ -83,8 +84,12 @@ void add_forecast_routes(Router& router, Context& ctx) {
               {kSite, kArea,
                ParamDoc{"hours", "query", "integer", "hours ahead to return, 1..72 (default 72)", false, {}, "72"}},
               "application/json",
-              {{"type", "object"},
-               {"required", {"kind", "id", "issued", "model_version", "time", "pollutants", "aqi", "level", "primary", "days"}}}},
+              // forecast::to_json (src/forecast/issue.cpp): one entry per hour in time, aqi, level, primary.
+              schema::object({{"kind", schema::string()}, {"id", schema::string()}, {"issued", schema::string()},
+                              {"model_version", schema::string()}, {"time", schema::array(schema::string())},
+                              {"pollutants", schema::any_object()}, {"aqi", schema::array(schema::integer())},
+                              {"level", schema::array(schema::integer())}, {"primary", schema::array(schema::string())},
+                              {"days", schema::array()}})}, {503}),
              [&ctx](const Request& req) {
                const auto issue = latest(ctx);
                int hours = forecast::kHourlyHorizons;
@@ -96,20 +101,20 @@ void add_forecast_routes(Router& router, Context& ctx) {
              });
 
   router.add("GET", "/api/forecast/daily",
-             {"Day 1-3 daily AQI forecast of an area (or site) in the bureaus' form: an AQI range, the levels it spans "
+             may_answer({"Day 1-3 daily AQI forecast of an area (or site) in the bureaus' form: an AQI range, the levels it spans "
               "(e.g. 良至轻度污染), the primary pollutant, and its basis (model version or the fallback's reason). "
               "Example: /api/forecast/daily?area=140200",
               "forecast", {kSite, kArea}, "application/json",
-              {{"type", "object"}, {"required", {"kind", "id", "issued", "days"}}}},
+              schema::object({{"kind", schema::string()}, {"id", schema::string()}, {"issued", schema::string()}, {"days", schema::array()}})}, {503}),
              [&ctx](const Request& req) {
                const auto issue = latest(ctx);
                return json_answer(forecast::daily_json(place(req, *issue, ctx), *issue));
              });
 
   router.add("GET", "/api/forecast/status",
-             {"The forecaster: its state, the model version in use with its training range, the retraining schedule "
+             may_answer({"The forecaster: its state, the model version in use with its training range, the retraining schedule "
               "and why it last trained, the latest issue's time and size",
-              "forecast", {}, "application/json", {{"type", "object"}, {"required", {"state"}}}},
+              "forecast", {}, "application/json", schema::object({{"state", schema::string()}})}, {503}),
              [&ctx](const Request&) {
                return json_answer(forecaster(ctx).status());
              });

@@ -1,6 +1,7 @@
 // Ledger (台账) routes: tasks, cases and complaints (ledger/ledger.h): list, one with its
 // history, create, update (state steps, notes, evidence), import of an XLSX or CSV sheet, XLSX export and
 // the statistics. Write routes need the API token; the acting person is the body's "user".
+#include "api/openapi.h"
 #include "api/routes.h"
 #include "core/error.h"
 #include "core/store_error.h"
@@ -67,7 +68,7 @@ Response ledger_answer(F&& change) {
 
 void add_ledger_routes(Router& router, Context& ctx) {
   router.add("GET", "/api/tasks",
-             {"The ledger: rectification tasks, enforcement cases and complaints, with filters; each with its "
+             may_answer({"The ledger: rectification tasks, enforcement cases and complaints, with filters; each with its "
               "overdue flag (deadline passed, not in its final state).",
               "ledger",
               {{"type", "query", "string", "entry type", false, {"rectification", "case", "complaint"}, "rectification"},
@@ -78,7 +79,7 @@ void add_ledger_routes(Router& router, Context& ctx) {
                {"alarm", "query", "string", "opened from this alarm", false, {}, ""},
                {"overdue", "query", "string", "only overdue (true) or not overdue (false)", false, {"true", "false"}, "true"},
                {"limit", "query", "integer", "at most this many", false, {}, "100"}},
-              "application/json", {{"type", "object"}, {"required", {"count", "tasks"}}}},
+              "application/json", schema::object({{"count", schema::integer()}, {"tasks", schema::array()}})}, {503}),
              [&ctx](const Request& req) {
                auto& lg = ledger_of(ctx);
                ledger::TaskFilter f;
@@ -98,15 +99,16 @@ void add_ledger_routes(Router& router, Context& ctx) {
              });
 
   router.add("GET", "/api/tasks/stats",
-             {"Ledger statistics: rectification tasks by batch (total, closed, closed share, overdue), cases "
+             may_answer({"Ledger statistics: rectification tasks by batch (total, closed, closed share, overdue), cases "
               "(decided, closed, penalties), complaints (concluded and feedback rates, by source), per county.",
               "ledger", {}, "application/json",
-              {{"type", "object"}, {"required", {"rectification", "by_batch", "cases", "complaints", "by_county"}}}},
+              schema::object({{"date", schema::string()}, {"rectification", schema::any_object()}, {"by_batch", schema::array()},
+                              {"cases", schema::any_object()}, {"complaints", schema::any_object()}, {"by_county", schema::array()}})}, {503}),
              [&ctx](const Request&) { return json_answer(ledger_of(ctx).stats(ledger::today_beijing())); });
 
   router.add("GET", "/api/tasks/export.xlsx",
-             {"The ledger as an Excel workbook (sheets: tasks, statistics).", "ledger", {},
-              "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", {{"type", "string"}, {"format", "binary"}}},
+             may_answer({"The ledger as an Excel workbook (sheets: tasks, statistics).", "ledger", {},
+              "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", {{"type", "string"}, {"format", "binary"}}}, {503}),
              [&ctx](const Request&) {
                Response r;
                r.content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -116,9 +118,9 @@ void add_ledger_routes(Router& router, Context& ctx) {
              });
 
   router.add("GET", "/api/tasks/{id}",
-             {"One ledger entry and its history (every change, who and when).", "ledger",
+             may_answer({"One ledger entry and its history (every change, who and when).", "ledger",
               {{"id", "path", "string", "task id", true, {}, "T000001"}}, "application/json",
-              {{"type", "object"}, {"required", {"task", "history"}}}},
+              schema::object({{"task", schema::any_object()}, {"history", schema::array()}})}, {503}),
              [&ctx](const Request& req) {
                auto& lg = ledger_of(ctx);
                auto t = lg.find(req.get("id"));
@@ -131,9 +133,9 @@ void add_ledger_routes(Router& router, Context& ctx) {
              });
 
   router.add("POST", "/api/tasks",
-             {"Create a ledger entry. Body: JSON {type, title, county, batch?, department?, deadline?, state?, "
+             may_answer({"Create a ledger entry. Body: JSON {type, title, county, batch?, department?, deadline?, state?, "
               "case_no?, penalty_yuan?, source?, received?, note?, site?, enterprise?}. County users: tasks of their areas.",
-              "ledger", {}, "application/json", {{"type", "object"}}, roles::alarm_desk, "application/json"},
+              "ledger", {}, "application/json", {{"type", "object"}}, roles::alarm_desk, "application/json"}, {503}),
              [&ctx](const Request& req) {
                auto& lg = ledger_of(ctx);
                json b = json_body(req);
@@ -168,13 +170,14 @@ void add_ledger_routes(Router& router, Context& ctx) {
              });
 
   router.add("POST", "/api/tasks/import",
-             with_body_limit({"Import a ledger sheet: an XLSX workbook (its first worksheet) or CSV (UTF-8); header of English or "
+             may_answer(with_body_limit({"Import a ledger sheet: an XLSX workbook (its first worksheet) or CSV (UTF-8); header of English or "
               "Chinese column names, see docs/sources.md. Bad rows are reported as file:row and skipped; good rows "
               "are stored.",
               "ledger",
               {{"name", "query", "string", "the file's name (used in row errors)", false, {}, "ledger.csv"}},
-              "application/json", {{"type", "object"}, {"required", {"rows", "created", "errors"}}}, roles::city_desk, "text/csv"},
-                             16 << 20),  // a sheet, not JSON: up to 16 MiB (token needed)
+              "application/json", schema::object({{"rows", schema::integer()}, {"created", schema::integer()},
+                                              {"errors", schema::array(schema::object({{"where", schema::string()}, {"why", schema::string()}}))}}), roles::city_desk, "text/csv"},
+                             16 << 20), {503}),  // a sheet, not JSON: up to 16 MiB (token needed)
              [&ctx](const Request& req) {
                auto& lg = ledger_of(ctx);
                if (req.body.empty()) throw bad_parameter("body", "is empty: send the sheet (XLSX or CSV)");
@@ -191,11 +194,11 @@ void add_ledger_routes(Router& router, Context& ctx) {
              });
 
   router.add("POST", "/api/tasks/{id}",
-             {"Change a ledger entry: a state step, a progress note, an evidence file, a deadline, ... "
+             may_answer({"Change a ledger entry: a state step, a progress note, an evidence file, a deadline, ... "
               "Body: JSON {state?, note?, evidence?, deadline?, penalty_yuan?, feedback?, ...}. County users: tasks of their "
               "areas; enterprise users: a reply {note?, evidence?} to their own tasks.",
               "ledger", {{"id", "path", "string", "task id", true, {}, "T000001"}}, "application/json",
-              {{"type", "object"}}, roles::task_reply, "application/json"},
+              {{"type", "object"}}, roles::task_reply, "application/json"}, {409, 503}),
              [&ctx](const Request& req) {
                auto& lg = ledger_of(ctx);
                const json b = json_body(req);

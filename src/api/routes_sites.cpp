@@ -1,5 +1,6 @@
 // Routes about sites, areas, latest values and series.
 #include "api/aqi_json.h"
+#include "api/openapi.h"
 #include "api/routes.h"
 #include "engine/air.h"
 #include "engine/latest.h"
@@ -121,7 +122,7 @@ void add_site_routes(Router& router, Context& ctx) {
   router.add("GET", "/api/health",
              {"Server state: the data's latest hour (the platform's \"now\") and how many values are held", "meta", {},
               "application/json",
-              {{"type", "object"}, {"required", {"status", "now", "values"}}}},
+              schema::object({{"status", schema::string()}, {"now", schema::nullable(schema::string())}, {"values", schema::integer()}})},
              [&eng](const Request&) {
                return eng.read([](const engine::Engine& e) {
                  auto now = e.latest_hour();
@@ -164,8 +165,8 @@ void add_site_routes(Router& router, Context& ctx) {
 
   router.add("GET", "/api/areas",
              {"The city, its districts and counties (administrative codes)", "sites", {}, "application/json",
-              {{"type", "array"},
-               {"items", {{"type", "object"}, {"required", {"code", "name", "level"}}}}}},
+              schema::array(schema::object({{"code", schema::string()}, {"name", schema::string()},
+                                           {"level", {{"type", "string"}, {"enum", {"city", "district", "county"}}}}}))},
              [&eng](const Request&) {
                return eng.read([](const engine::Engine& e) {
                  json out = json::array();
@@ -187,15 +188,10 @@ void add_site_routes(Router& router, Context& ctx) {
                {"to", "query", "string", "end (exclusive), Beijing date or time (default: after the latest hour)", false, {}, "2020-01-01"},
                {"interval", "query", "string", "hour (default), day or month", false, {"hour", "day", "month"}, "hour"}},
               "application/json",
-              {{"type", "object"},
-               {"required", {"site", "parameter", "interval", "from", "to", "points"}},
-               {"properties",
-                {{"points",
-                  {{"type", "array"},
-                   {"items",
-                    {{"type", "object"},
-                     {"required", {"time", "value"}},
-                     {"properties", {{"time", {{"type", "string"}}}, {"value", {{"type", "number"}, {"nullable", true}}}}}}}}}}}}}),
+              schema::object({{"site", schema::string()}, {"parameter", schema::string()}, {"interval", schema::string()},
+                              {"from", schema::string()}, {"to", schema::string()},
+                              {"points", schema::array(schema::object({{"time", schema::string()},
+                                                                       {"value", schema::nullable(schema::number())}}))}})}),
              [&eng](const Request& req) {
                const std::string interval = req.has("interval") ? req.get("interval") : "hour";
                return eng.read([&](const engine::Engine& e) {
@@ -234,8 +230,9 @@ void add_site_routes(Router& router, Context& ctx) {
              cached({"Latest state of every site: the latest hour with data, its values and, for air stations, the hourly AQI (level, official colour, primary pollutants); sites without data are grey (#aaaaaa)", "sites",
               {{"kind", "query", "string", "only sites of this kind", false, {"air", "water", "outlet"}, "air"}},
               "application/json",
-              {{"type", "array"},
-               {"items", {{"type", "object"}, {"required", {"site", "name", "kind", "time", "values", "color"}}}}}}),
+              schema::array(schema::object({{"site", schema::string()}, {"name", schema::string()}, {"kind", schema::string()},
+                                           {"time", schema::nullable(schema::string())}, {"values", schema::any_object()},
+                                           {"color", schema::string()}}))}),
              [&eng](const Request& req) {
                return eng.read([&](const engine::Engine& e) {
                  json out = json::array();

@@ -2,6 +2,7 @@
 // (assess/source_month.h), the alarms (alert/alarm_service.h) and their human steps. Write
 // routes need the API token; the acting person is the body's "user" (default "api").
 #include "alert/alarm_service.h"
+#include "api/openapi.h"
 #include "api/routes.h"
 #include "assess/source_month.h"
 #include "core/error.h"
@@ -81,11 +82,11 @@ alert::AlarmService& alarms_of(const Context& ctx) {
 void add_source_routes(Router& router, Context& ctx) {
   const ParamDoc month{"month", "query", "string", "month YYYY-MM (default: the month of the latest outlet data)", false, {}, "2024-01"};
   router.add("GET", "/api/sources",
-             {"Enterprises and their outlets (sources.toml) with the month's figures: 联网率 (online outlets / "
+             may_answer({"Enterprises and their outlets (sources.toml) with the month's figures: 联网率 (online outlets / "
               "configured), transmission rate (hours received / expected), validity rate (valid / received hours), "
               "loads against the permit's caps; per enterprise and per county.",
               "sources", {month}, "application/json",
-              {{"type", "object"}, {"required", {"month", "enterprises", "counties", "outlets"}}}},
+              schema::object({{"month", schema::string()}, {"enterprises", schema::array()}, {"counties", schema::array()}, {"outlets", schema::array()}})}, {503}),
              [&ctx](const Request& req) {
                const auto& city = city_of(ctx);
                json j = ctx.engine.read([&](const engine::Engine& e) {
@@ -104,9 +105,9 @@ void add_source_routes(Router& router, Context& ctx) {
              });
 
   router.add("GET", "/api/sources/{id}",
-             {"One enterprise: its permit, outlets and limits, the month's figures per outlet, and its alarms.",
+             may_answer({"One enterprise: its permit, outlets and limits, the month's figures per outlet, and its alarms.",
               "sources", {{"id", "path", "string", "enterprise id", true, {}, "EX-POWER"}, month}, "application/json",
-              {{"type", "object"}, {"required", {"id", "outlets", "month"}}}},
+              schema::object({{"id", schema::string()}, {"outlets", schema::array()}, {"month", schema::any_object()}})}, {503}),
              [&ctx](const Request& req) {
                const auto& city = city_of(ctx);
                const auto* ent = city.sources.enterprise(req.get("id"));
@@ -135,7 +136,7 @@ void add_source_routes(Router& router, Context& ctx) {
              });
 
   router.add("GET", "/api/alarms",
-             {"Alarms, newest first, with filters. Kinds: exceedance, load, offline, data_quality, water_anomaly, "
+             may_answer({"Alarms, newest first, with filters. Kinds: exceedance, load, offline, data_quality, water_anomaly, "
               "air_dropout; states open, acknowledged, closed (or 'active' = not closed).",
               "alarms",
               {{"kind", "query", "string", "alarm kind", false,
@@ -149,7 +150,7 @@ void add_source_routes(Router& router, Context& ctx) {
                {"from", "query", "string", "alarms active at or after (Beijing date or time)", false, {}, "2024-01-01"},
                {"to", "query", "string", "alarms that began before (Beijing date or time)", false, {}, "2024-02-01"},
                {"limit", "query", "integer", "at most this many (default 500)", false, {}, "100"}},
-              "application/json", {{"type", "object"}, {"required", {"count", "alarms"}}}},
+              "application/json", schema::object({{"count", schema::integer()}, {"alarms", schema::array()}})}, {503}),
              [&ctx](const Request& req) {
                auto& svc = alarms_of(ctx);
                alert::AlarmFilter f;
@@ -171,9 +172,9 @@ void add_source_routes(Router& router, Context& ctx) {
              });
 
   router.add("GET", "/api/alarms/{id}",
-             {"One alarm and its history (every change, who and when).", "alarms",
+             may_answer({"One alarm and its history (every change, who and when).", "alarms",
               {{"id", "path", "string", "alarm id", true, {}, "offline.1723A.-.no_data.2019123100"}}, "application/json",
-              {{"type", "object"}, {"required", {"alarm", "history"}}}},
+              schema::object({{"alarm", schema::any_object()}, {"history", schema::array()}})}, {503}),
              [&ctx](const Request& req) {
                auto& svc = alarms_of(ctx);
                auto a = svc.find(req.get("id"));
@@ -222,18 +223,18 @@ void add_source_routes(Router& router, Context& ctx) {
   };
   const ParamDoc id{"id", "path", "string", "alarm id", true, {}, "offline.1723A.-.no_data.2019123100"};
   router.add("POST", "/api/alarms/{id}/ack",
-             {"Acknowledge an open alarm. Body: JSON {} (who: the login).", "alarms", {id}, "application/json",
-              {{"type", "object"}}, roles::alarm_desk, "application/json"},
+             may_answer({"Acknowledge an open alarm. Body: JSON {} (who: the login).", "alarms", {id}, "application/json",
+              {{"type", "object"}}, roles::alarm_desk, "application/json"}, {409, 503}),
              step("ack"));
   router.add("POST", "/api/alarms/{id}/close",
-             {"Close an alarm with a reason. Body: JSON {reason}.", "alarms", {id}, "application/json",
-              {{"type", "object"}}, roles::alarm_desk, "application/json"},
+             may_answer({"Close an alarm with a reason. Body: JSON {reason}.", "alarms", {id}, "application/json",
+              {{"type", "object"}}, roles::alarm_desk, "application/json"}, {409, 503}),
              step("close"));
   router.add("POST", "/api/alarms/{id}/task",
-             {"Open a rectification task from an alarm in one call; the task links the alarm and the alarm the task. "
+             may_answer({"Open a rectification task from an alarm in one call; the task links the alarm and the alarm the task. "
               "Body: JSON {title?, department?, deadline?, batch?}.",
-              "alarms", {id}, "application/json", {{"type", "object"}, {"required", {"task", "alarm"}}}, roles::alarm_desk,
-              "application/json"},
+              "alarms", {id}, "application/json", schema::object({{"task", schema::any_object()}, {"alarm", schema::any_object()}}), roles::alarm_desk,
+              "application/json"}, {409, 503}),
              [&ctx](const Request& req) {
                auto& svc = alarms_of(ctx);
                if (!ctx.ledger) throw ApiError(503, "no_ledger", "this server keeps no ledger");

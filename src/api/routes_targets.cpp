@@ -3,6 +3,7 @@
 // month, the bureau's documents (day, month, year; JSON or printable HTML) and the plan register.
 // The numbers come from src/assess (targets, progress, plan) and src/report; the configuration
 // and the store come through Context (set by `skyriver serve`).
+#include "api/openapi.h"
 #include "api/routes.h"
 
 #include "assess/plan_store.h"
@@ -61,12 +62,13 @@ const ParamDoc kMonthParam{"month", "query", "string", "month YYYY-MM (default: 
 
 void add_target_routes(Router& router, Context& ctx) {
   router.add("GET", "/api/targets",
-             cached({"The targets of an area for a year: annual targets (value, operator, source, confirmed) and the "
+             may_answer(cached({"The targets of an area for a year: annual targets (value, operator, source, confirmed) and the "
                      "twelve monthly control targets (configured, or the documented default), from targets.toml",
                      "targets",
                      {kAreaParam, {"year", "query", "integer", "year (default: the year of the latest data)", false, {}, "2019"}},
                      "application/json",
-                     {{"type", "object"}, {"required", {"area", "year", "annual", "monthly", "monthly_default"}}}}),
+                     schema::object({{"area", schema::string()}, {"year", schema::integer()}, {"annual", schema::any_object()},
+                                     {"monthly", schema::any_object()}, {"monthly_default", schema::string()}})}), {503}),
              [&ctx](const Request& req) {
                const auto& in = inputs_of(ctx);
                return ctx.engine.read([&](const engine::Engine& e) {
@@ -88,10 +90,10 @@ void add_target_routes(Router& router, Context& ctx) {
              });
 
   router.add("GET", "/api/progress",
-             cached({"Progress of an area against its targets for a month: month-to-date and year-to-date figures, targets, "
+             may_answer(cached({"Progress of an area against its targets for a month: month-to-date and year-to-date figures, targets, "
                      "gap, met, change against last year, rank among the districts/counties and the remaining allowance. "
                      "Without 'area', every configured area.",
-                     "targets", {kAreaParam, kMonthParam}, "application/json", {{"type", "object"}, {"required", {"month", "areas"}}}}),
+                     "targets", {kAreaParam, kMonthParam}, "application/json", schema::object({{"month", schema::string()}, {"areas", schema::array()}})}), {503}),
              [&ctx](const Request& req) {
                const auto& in = inputs_of(ctx);
                return ctx.engine.read([&](const engine::Engine& e) {
@@ -108,7 +110,7 @@ void add_target_routes(Router& router, Context& ctx) {
 
   // Not cached: water samples and plan entries in the store change it too.
   router.add("GET", "/api/report/{kind}",
-             RouteDoc{"The bureau's documents: kind = day (date=YYYY-MM-DD), month (month=YYYY-MM) or year (year=YYYY); "
+             may_answer(RouteDoc{"The bureau's documents: kind = day (date=YYYY-MM-DD), month (month=YYYY-MM) or year (year=YYYY); "
                      "format json (default) or html (printable on A4)",
                      "targets",
                      {{"kind", "path", "string", "day | month | year", true, {"day", "month", "year"}, "month"},
@@ -116,7 +118,7 @@ void add_target_routes(Router& router, Context& ctx) {
                       {"date", "query", "string", "day YYYY-MM-DD (kind day)", false, {}, "2019-07-15"},
                       {"year", "query", "integer", "year (kind year)", false, {}, "2019"},
                       {"format", "query", "string", "json or html", false, {"json", "html"}, "json"}},
-                     "application/json", {{"type", "object"}, {"required", {"kind", "areas", "notes"}}}},
+                     "application/json", schema::object({{"kind", schema::string()}, {"areas", schema::array()}, {"notes", schema::array(schema::string())}})}, {503}),
              [&ctx](const Request& req) {
                const auto& in = inputs_of(ctx);
                const std::string kind = req.get("kind");
@@ -154,11 +156,11 @@ void add_target_routes(Router& router, Context& ctx) {
 
   // Not cached: entries change the answer without changing the engine's data version.
   router.add("GET", "/api/plan",
-             RouteDoc{"The plan's indicator register (表3-1): each indicator's base, 2025 target, the year's value (computed or "
+             may_answer(RouteDoc{"The plan's indicator register (表3-1): each indicator's base, 2025 target, the year's value (computed or "
                      "entered), status (met | not_met | no_target | no_data), trend and the history of entries",
                      "targets",
                      {{"year", "query", "integer", "year (default: the year of the latest data)", false, {}, "2019"}},
-                     "application/json", {{"type", "object"}, {"required", {"year", "indicators"}}}},
+                     "application/json", schema::object({{"year", schema::integer()}, {"indicators", schema::array()}})}, {503}),
              [&ctx](const Request& req) {
                const auto& in = inputs_of(ctx);
                if (!in.plan) throw ApiError(404, "not_found", "no plan register (plan_indicators.toml) in this configuration");
@@ -175,11 +177,12 @@ void add_target_routes(Router& router, Context& ctx) {
              });
 
   router.add("POST", "/api/plan/entries",
-             {"Enter a value (or the target assigned for the year) of a plan indicator: body JSON {indicator, year, value?, "
+             may_answer({"Enter a value (or the target assigned for the year) of a plan indicator: body JSON {indicator, year, value?, "
               "target?, note?}. Kept in the store's journal with who and when; a correction is a new entry, nothing "
               "is overwritten.",
-              "write", {}, "application/json", {{"type", "object"}, {"required", {"id", "indicator", "year", "who", "at"}}}, roles::city_desk,
-              "application/json"},
+              "write", {}, "application/json", schema::object({{"id", schema::integer()}, {"indicator", schema::integer()}, {"year", schema::integer()},
+                                              {"who", schema::string()}, {"at", schema::string()}}), roles::city_desk,
+              "application/json"}, {503}),
              [&ctx](const Request& req) {
                const auto& in = inputs_of(ctx);
                if (!in.plan) throw ApiError(404, "not_found", "no plan register (plan_indicators.toml) in this configuration");

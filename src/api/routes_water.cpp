@@ -12,7 +12,7 @@ using nlohmann::json;
 void add_water_routes(Router& router, Context& ctx) {
   router.add(
       "GET", "/api/water/compensation",
-      {"The eco-compensation statement of a quarter: every line (section, span, factor, measured mean, "
+      may_answer({"The eco-compensation statement of a quarter: every line (section, span, factor, measured mean, "
        "target, exceedance, tier, rule clause, amount), each county's net and the city summary. "
        "With 'county', only that county's lines and total.",
        "water",
@@ -26,7 +26,7 @@ void add_water_routes(Router& router, Context& ctx) {
           {"lines", {{"type", "array"}}},
           {"counties", {{"type", "array"}}},
           {"city", {{"type", "object"}}},
-          {"notes", {{"type", "array"}}}}}}},
+          {"notes", {{"type", "array"}}}}}}}, {503}),
       [&ctx](const Request& req) {
         if (!ctx.compensation) throw ApiError(503, "no_store", "this server has no store or compensation rules");
         const std::string period = req.get("period");

@@ -1,5 +1,6 @@
 // Write routes: audit marks and file upload for import. They need the API token
 // (Router::set_tokens); the store work is done by Context hooks set in `skyriver serve`.
+#include "api/openapi.h"
 #include "api/routes.h"
 #include "core/text.h"
 
@@ -11,11 +12,11 @@ using nlohmann::json;
 
 void add_write_routes(Router& router, Context& ctx) {
   router.add("POST", "/api/marks",
-             {"Record an audit mark over the hours [from, to) of one site's parameter (or all its parameters): "
+             may_answer({"Record an audit mark over the hours [from, to) of one site's parameter (or all its parameters): "
               "invalid, dust (sand/dust affected) or valid (lifts earlier marks). Raw data is never changed. "
               "Body: JSON {site, parameter?, from, to, mark, reason}",
               "write", {}, "application/json",
-              {{"type", "object"}, {"required", {"hours", "mark"}}}, roles::city_desk, "application/json"},
+              schema::object({{"hours", schema::integer()}, {"mark", schema::string()}}), roles::city_desk, "application/json"}, {503}),
              [&ctx](const Request& req) {
                const json body = json_body(req);
                for (const auto& [k, v] : body.items())
@@ -64,12 +65,12 @@ void add_write_routes(Router& router, Context& ctx) {
              });
 
   router.add("POST", "/api/import",
-             upload({"Upload a data file to import into the store (body = the file's bytes, gzip allowed); the new values "
+             may_answer(upload({"Upload a data file to import into the store (body = the file's bytes, gzip allowed); the new values "
               "reach the engine and the live stream at once. Answers the import report.",
               "write",
               {{"format", "query", "string", "file format", true, {"cnemc"}, "cnemc"},
                {"name", "query", "string", "the file's name (kept as the source of each value)", false, {}, "china_sites_20191231.csv"}},
-              "application/json", {{"type", "object"}}, roles::city_desk, "application/octet-stream"}),
+              "application/json", {{"type", "object"}}, roles::city_desk, "application/octet-stream"}), {503}),
              [&ctx](const Request& req) {
                if (!ctx.import_file) throw ApiError(503, "no_importer", "this server cannot import files");
                std::error_code ec;

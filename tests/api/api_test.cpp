@@ -15,6 +15,9 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cctype>
+#include <functional>
+#include <set>
 #include <fstream>
 #include <thread>
 
@@ -236,6 +239,44 @@ TEST_P(Api, NoRequestReadsOutsideTheDataOrStopsTheServer) {
   EXPECT_EQ(s.get("/").status, 200);
 }
 
+// What standard tools need of the document (issue 32; Redocly's recommended rules, run on it by
+// web/test/openapi.test.mjs): URL-safe unique operationIds, servers, a licence, `security` on
+// every operation ([] when public) with schemes that exist, roles stated, error answers that
+// resolve, and every required property of an answer defined.
+TEST_P(Api, TheOpenApiDocumentIsWhatStandardToolsNeed) {
+  const auto doc = get_json("/api/openapi.json");
+  EXPECT_FALSE(doc["servers"].empty());
+  EXPECT_EQ(doc["info"]["license"]["name"], "Apache-2.0");  // web/package.json
+  EXPECT_FALSE(doc["info"]["version"].get<std::string>().empty());
+  std::set<std::string> ids;
+  std::function<void(const json&, const std::string&)> defined = [&](const json& schema, const std::string& where) {
+    if (schema.contains("items")) defined(schema["items"], where + "[]");
+    for (const auto& k : schema.value("required", json::array())) {
+      ASSERT_TRUE(schema.contains("properties") && schema["properties"].contains(k)) << where << " " << k;
+      EXPECT_TRUE(schema["properties"][k].contains("type")) << where << " " << k;
+      defined(schema["properties"][k], where + "." + k.get<std::string>());
+    }
+  };
+  for (auto& [path, ops] : doc["paths"].items())
+    for (auto& [method, op] : ops.items()) {
+      const std::string id = op["operationId"];
+      EXPECT_TRUE(std::all_of(id.begin(), id.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)); }))
+          << method << " " << path << ": " << id;
+      EXPECT_TRUE(ids.insert(id).second) << id;
+      ASSERT_TRUE(op.contains("security")) << method << " " << path;
+      for (const auto& alt : op["security"])
+        for (auto& [scheme, scopes] : alt.items()) EXPECT_TRUE(doc["components"]["securitySchemes"].contains(scheme)) << scheme;
+      EXPECT_FALSE(op["x-roles"].empty()) << method << " " << path;
+      for (auto& [status, answer] : op["responses"].items())
+        if (answer.contains("$ref"))
+          EXPECT_TRUE(doc["components"]["responses"].contains(answer["$ref"].get<std::string>().substr(23))) << status;
+      for (auto& [type, content] : op["responses"]["200"]["content"].items()) defined(content["schema"], method + " " + path);
+    }
+  // The login throttle answers 429 (api/auth.h): the login route says so.
+  EXPECT_TRUE(doc["paths"]["/api/session"]["post"]["responses"].contains("429"));
+  EXPECT_EQ(doc["paths"]["/api/session"]["post"]["security"], json::array());
+}
+
 TEST_P(Api, EveryDocumentedRouteAnswersAsDocumented) {
   auto& s = srv();
   auto doc = get_json("/api/openapi.json");
@@ -254,7 +295,11 @@ TEST_P(Api, EveryDocumentedRouteAnswersAsDocumented) {
     for (auto& [method, op] : ops.items()) {
       std::string target = path, query;
       for (auto& p : op["parameters"]) {
-        const std::string name = p["name"], example = p.value("example", "");
+        // Examples are typed (an integer parameter's example is a number).
+        const std::string name = p["name"];
+        const std::string example = !p.contains("example")      ? ""
+                                    : p["example"].is_string() ? p["example"].get<std::string>()
+                                                               : p["example"].dump();
         if (p["in"] == "path") {
           ASSERT_FALSE(example.empty()) << path << " " << name;
           const std::string value = live.count(path) && name == "id" ? live[path] : example;
@@ -267,7 +312,7 @@ TEST_P(Api, EveryDocumentedRouteAnswersAsDocumented) {
       for (auto& p : op["parameters"])
         if (p["name"] == "area" && !p["required"].get<bool>()) query += (query.empty() ? "?" : "&") + std::string("area=140200");
       ++routes;
-      const bool login = op.contains("security");
+      const bool login = !op["security"].empty();  // public routes say `security: []`
       const std::map<std::string, std::string> as_admin{{"Authorization", "Bearer " + s.token()}};
       if (method == "get") {
         // A route documented with `security` needs a login: 401 without, 200 with one.
