@@ -135,7 +135,7 @@ void add_ledger_routes(Router& router, Context& ctx) {
   router.add("POST", "/api/tasks",
              may_answer({"Create a ledger entry. Body: JSON {type, title, county, batch?, department?, deadline?, state?, "
               "case_no?, penalty_yuan?, source?, received?, note?, site?, enterprise?}. County users: tasks of their areas.",
-              "ledger", {}, "application/json", {{"type", "object"}}, roles::alarm_desk, "application/json"}, {503}),
+              "ledger", {}, "application/json", {{"type", "object"}}, roles::alarm_desk, "application/json"}, {409, 503}),
              [&ctx](const Request& req) {
                auto& lg = ledger_of(ctx);
                json b = json_body(req);
