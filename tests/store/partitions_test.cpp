@@ -173,6 +173,7 @@ TEST(PostgresPartitions, APastMonthIsDetachedToTheArchiveAndAttachedBackUnchange
   run = test::run_cli("db detach --month " + std::string(current) + " --db '" + url + "'");
   EXPECT_NE(run.status, 0);
   EXPECT_NE(run.out.find("past month"), std::string::npos) << run.out;
+  store::Store::open((dir / "s.db").string());  // an existing SQLite store: refused for being SQLite, not for missing
   run = test::run_cli("db detach --month 2019-01 --db " + (dir / "s.db").string());
   EXPECT_NE(run.status, 0);
   EXPECT_NE(run.out.find("PostgreSQL"), std::string::npos) << run.out;

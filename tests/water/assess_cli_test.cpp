@@ -14,6 +14,9 @@
 #include <fstream>
 #include <sstream>
 #include <map>
+#include <string>
+
+#include <unistd.h>
 
 namespace {
 
@@ -25,7 +28,8 @@ const std::string kCapture =
 class WaterAssessCli : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    db_ = (std::filesystem::path(::testing::TempDir()) / "water_assess.db").string();
+    // One store per process: ctest runs each test of this suite in its own process, in parallel.
+    db_ = (std::filesystem::path(::testing::TempDir()) / ("water_assess_" + std::to_string(::getpid()) + ".db")).string();
     std::filesystem::remove(db_);
     if (!std::filesystem::is_regular_file(kCapture)) return;
     import_ = run("import --format cnemc-water --no-progress --db " + db_ + " --config " + kSrc +

@@ -226,9 +226,14 @@ Handled Dispatcher::handle(std::string_view frame, const std::string& peer, core
 
   if (d.has_data) {
     Converted c = to_observations(d.header, d.data, *site, city_.parameters, now);
-    for (const auto& why : c.skipped)
-      note("values skipped from site " + site->id + " (" + why.substr(0, why.find(':')) + ")", p.mn, level_enum::warn,
+    for (const auto& why : c.skipped) {
+      // One category per reason ("code not in the parameter registry"), not per code: a sender
+      // inventing a new code per frame must not make a category (and a log line) of each.
+      const std::size_t colon = why.find(": ");
+      const std::string reason = colon == std::string::npos ? why : why.substr(colon + 2);
+      note("values skipped from site " + site->id + " (" + reason + ")", p.mn, level_enum::warn,
            [&] { return who() + ": " + why + " (not stored, kept in the raw archive)"; }, now);
+    }
     const core::Instant latest = now + opt_.max_skew.count(), earliest = now - opt_.max_age.count();
     // The values in time go to the job in place (the vector is moved, not its elements).
     std::size_t kept = 0;
