@@ -34,6 +34,9 @@ function hex(fill) {
 async function fillsAt(chart, coord, finder) {
   return page.evaluate(({ chart, coord, finder }) => {
     const c = window.skyriver.charts[chart];
+    // elementsFromPoint sees only what is on screen: bring the chart into view first (the page is
+    // taller than the window, and an earlier test may have scrolled it).
+    c.getDom().scrollIntoView({ block: 'center' });
     const [x, y] = c.convertToPixel(finder, coord);
     const box = c.getDom().getBoundingClientRect();
     return { x: box.left + x, y: box.top + y, fills: document.elementsFromPoint(box.left + x, box.top + y).map((e) => e.getAttribute('fill')).filter(Boolean) };
@@ -98,9 +101,6 @@ test('the calendar shows the right colour for a known day and opens its hours', 
   await page.waitForFunction(() => window.skyriver.calendarKey === '140221-2019');
   await page.selectOption('#cal-area', '140200');
   await page.waitForFunction(() => window.skyriver.calendarKey === '140200-2019');
-  // The register's twelve water sections made the cards above taller: bring the calendar into the
-  // viewport first (elementsFromPoint sees only what is on screen).
-  await page.locator('#calendar').scrollIntoViewIfNeeded();
   await page.waitForTimeout(200);
   const { x, y, fills } = await fillsAt('calendar', '2019-01-02', { calendarIndex: 0 });
   assert.ok(fills.map(hex).includes('#ff7e00'), `2019-01-02: ${fills}`);
