@@ -3,6 +3,7 @@
 // timeouts, file-descriptor exhaustion, HEAD, what the static server shows, concurrent
 // uploads, echoed values. Raw sockets (Boost.Asio) play the clients; the server is the real
 // `skyriver serve` (server_fixture.h). Expected behaviour is the contract in src/api/server.h.
+#include "../support/read_for.h"
 #include "server_fixture.h"
 
 #include <boost/asio/connect.hpp>
@@ -27,6 +28,7 @@ using skyriver::test::ServerSpec;
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 
+
 namespace {
 
 std::unique_ptr<tcp::socket> connect(asio::io_context& io, int port) {
@@ -35,29 +37,7 @@ std::unique_ptr<tcp::socket> connect(asio::io_context& io, int port) {
   return s;
 }
 
-// Reads what arrives within `ms`; `closed` tells whether the server closed the connection.
-std::string read_for(tcp::socket& s, int ms, bool* closed = nullptr) {
-  std::string got;
-  s.non_blocking(true);
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
-  char buf[4096];
-  if (closed) *closed = false;
-  while (std::chrono::steady_clock::now() < deadline) {
-    boost::system::error_code ec;
-    const std::size_t n = s.read_some(asio::buffer(buf), ec);
-    if (ec == asio::error::would_block) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-      continue;
-    }
-    if (ec) {
-      if (closed) *closed = true;
-      break;
-    }
-    got.append(buf, n);
-  }
-  s.non_blocking(false);
-  return got;
-}
+using skyriver::test::read_for;  // tests/support/read_for.h
 
 // CPU seconds (user + system) the process has used so far.
 double cpu_seconds(int pid) {

@@ -3,6 +3,7 @@
 // server paths and driver text in answers. Raw sockets play the clients (bounded loops on
 // loopback addresses: 127.0.0.3 is the attacker); the server is the real `skyriver serve`
 // (server_fixture.h). Expected behaviour is the contract in src/api/server.h and sse.h.
+#include "../support/read_for.h"
 #include "server_fixture.h"
 
 #include "api/sse.h"
@@ -29,6 +30,7 @@ using skyriver::test::ServerSpec;
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 
+
 namespace {
 
 // A client socket whose source address is `from` (any 127.0.0.0/8 address is local).
@@ -40,28 +42,7 @@ std::unique_ptr<tcp::socket> connect_from(asio::io_context& io, const std::strin
   return s;
 }
 
-// What arrives within `ms` (non-blocking reads); `closed`: the server closed the connection.
-std::string read_for(tcp::socket& s, int ms, bool* closed = nullptr) {
-  std::string got;
-  s.non_blocking(true);
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
-  char buf[4096];
-  if (closed) *closed = false;
-  while (std::chrono::steady_clock::now() < deadline) {
-    boost::system::error_code ec;
-    const std::size_t n = s.read_some(asio::buffer(buf), ec);
-    if (ec == asio::error::would_block) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-      continue;
-    }
-    if (ec) {
-      if (closed) *closed = true;
-      break;
-    }
-    got.append(buf, n);
-  }
-  return got;
-}
+using skyriver::test::read_for;  // tests/support/read_for.h
 
 // The soft limit of open files raised to the hard one (the test holds 600 sockets; the server,
 // forked after, inherits it).
